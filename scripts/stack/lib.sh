@@ -1,0 +1,97 @@
+# Shared settings and helpers for the local stack scripts. Source it; do not run it.
+# Every path and port can be overridden from the environment.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+CACHE=${IOTP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/iotp}
+STACK=${IOTP_STACK_DIR:-$ROOT/.stack}
+LOGS=$STACK/logs
+PIDS=$STACK/pids
+DATA=$STACK/data
+TLS=$STACK/tls
+
+KAFKA_VERSION=${KAFKA_VERSION:-4.3.1}
+APICURIO_VERSION=${APICURIO_VERSION:-3.3.3}
+INFLUXDB_VERSION=${INFLUXDB_VERSION:-1.8.10}
+
+KAFKA_LIBS=$CACHE/kafka/libs-$KAFKA_VERSION
+APICURIO_HOME=$CACHE/apicurio/apicurio-registry-app-$APICURIO_VERSION
+INFLUXD_BIN=$CACHE/bin/influxd-$INFLUXDB_VERSION
+
+# Ports: away from the well-known defaults (1883, 8883, 9092, 8081, 8086).
+MQTT_PORT=${IOTP_MQTT_PORT:-18830}          # plain, anonymous: tests and local tools
+MQTT_AUTH_PORT=${IOTP_MQTT_AUTH_PORT:-18832} # plain, password + per-device ACL
+MQTTS_PORT=${IOTP_MQTTS_PORT:-18831}        # TLS, password + per-device ACL
+KAFKA_PORT=${IOTP_KAFKA_PORT:-19092}
+KAFKA_CONTROLLER_PORT=${IOTP_KAFKA_CONTROLLER_PORT:-19093}
+KAFKA_SASL_PORT=${IOTP_KAFKA_SASL_PORT:-19094}
+REGISTRY_PORT=${IOTP_REGISTRY_PORT:-18081}
+REGISTRY_MGMT_PORT=${IOTP_REGISTRY_MGMT_PORT:-18082}
+INFLUX_PORT=${IOTP_INFLUX_PORT:-18086}
+INFLUX_RPC_PORT=${IOTP_INFLUX_RPC_PORT:-18088}
+
+# Local development credentials, generated for this stack only (never used outside 127.0.0.1).
+KAFKA_SASL_USER=iotp
+KAFKA_SASL_PASSWORD=iotp-secret
+TLS_PASSWORD=iotp-changeit
+INFLUX_USER=iotp
+INFLUX_PASSWORD=iotp-secret
+INFLUX_DB=telemetry
+MQTT_CONNECTOR_USER=iotp-connector
+MQTT_CONNECTOR_PASSWORD=connector-secret
+
+SERVERS=(mosquitto kafka registry influxdb)
+
+log() { printf '[stack] %s\n' "$*" >&2; }
+die() { printf '[stack] error: %s\n' "$*" >&2; exit 1; }
+
+# need CMD "how to install it"
+need() { command -v "$1" >/dev/null 2>&1 || die "missing prerequisite '$1': $2"; }
+
+pid_of() { [ -f "$PIDS/$1.pid" ] && cat "$PIDS/$1.pid" || true; }
+
+# alive NAME: the pid we recorded is running and is still the process we started.
+alive() {
+  local pid; pid=$(pid_of "$1")
+  [ -n "$pid" ] && [ -d "/proc/$pid" ] && tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qx "IOTP_STACK_SERVER=$1"
+}
+
+# start NAME CMD...: runs CMD detached with its own session, its pid in $PIDS/NAME.pid and its
+# output in $LOGS/NAME.log. The IOTP_STACK_SERVER variable lets `alive` recognise our processes,
+# so a recycled pid is never mistaken for one of ours.
+start() {
+  local name=$1; shift
+  mkdir -p "$LOGS" "$PIDS"
+  IOTP_STACK_SERVER=$name setsid bash -c 'echo $$ >"$0"; exec "$@"' \
+    "$PIDS/$name.pid" "$@" >>"$LOGS/$name.log" 2>&1 </dev/null &
+  local i
+  for i in $(seq 1 50); do [ -s "$PIDS/$name.pid" ] && break; sleep 0.1; done
+}
+
+# wait_for NAME SECONDS CHECK...: polls CHECK until it succeeds; on timeout or death names the
+# server, its log file and the last lines of the log, and fails.
+wait_for() {
+  local name=$1 secs=$2; shift 2
+  local deadline=$((SECONDS + secs))
+  while [ $SECONDS -lt $deadline ]; do
+    if "$@" >/dev/null 2>&1; then return 0; fi
+    if ! alive "$name"; then break; fi
+    sleep 0.5
+  done
+  printf '[stack] error: %s did not become healthy within %ss (pid %s). Log: %s\n' \
+    "$name" "$secs" "$(pid_of "$name")" "$LOGS/$name.log" >&2
+  tail -n 25 "$LOGS/$name.log" >&2 || true
+  return 1
+}
+
+# java_21: prints a java binary of version >= 21 (Apicurio Registry 3.x needs it; Kafka runs on 17).
+# Looks at $JAVA21_HOME, the default java, then every JDK under /usr/lib/jvm.
+java_21() {
+  local j v
+  for j in ${JAVA21_HOME:+"$JAVA21_HOME/bin/java"} "$(command -v java || true)" /usr/lib/jvm/*/bin/java; do
+    [ -x "$j" ] || continue
+    v=$("$j" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}')
+    [ -n "$v" ] && [ "${v%%.*}" -ge 21 ] 2>/dev/null && { echo "$j"; return 0; }
+  done
+  return 1
+}

@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# Starts the local stack on 127.0.0.1: Mosquitto, Kafka (KRaft), Apicurio Registry, InfluxDB.
+# Idempotent: a server already running (by our pid file) is left alone. `--clean` wipes data dirs
+# first. Writes $STACK/env (KEY=VALUE) for tests and for `iotp`.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+CLEAN=0
+for arg in "$@"; do
+  case $arg in
+    --clean) CLEAN=1 ;;
+    *) die "unknown option '$arg' (expected: --clean)" ;;
+  esac
+done
+
+bash "$ROOT/scripts/stack/install.sh"
+bash "$ROOT/scripts/stack/tls.sh"
+need java "apt-get install -y openjdk-17-jre-headless"
+need curl "apt-get install -y curl"
+
+if [ $CLEAN -eq 1 ]; then
+  for s in "${SERVERS[@]}"; do alive "$s" && die "$s is running: run 'make stack-down' before 'stack-up --clean'"; done
+  log "wiping $DATA"; rm -rf "$DATA"
+fi
+mkdir -p "$DATA" "$LOGS" "$PIDS" "$STACK/mosquitto"
+
+render() { # render TEMPLATE OUT
+  sed -e "s#@USER@#$(id -un)#g" -e "s#@DATA@#$DATA#g" -e "s#@STACK@#$STACK#g" -e "s#@TLS@#$TLS#g" -e "s#@TLS_PASSWORD@#$TLS_PASSWORD#g" \
+      -e "s#@MQTT_PORT@#$MQTT_PORT#g" -e "s#@MQTT_AUTH_PORT@#$MQTT_AUTH_PORT#g" -e "s#@MQTTS_PORT@#$MQTTS_PORT#g" \
+      -e "s#@KAFKA_PORT@#$KAFKA_PORT#g" -e "s#@KAFKA_CONTROLLER_PORT@#$KAFKA_CONTROLLER_PORT#g" \
+      -e "s#@KAFKA_SASL_PORT@#$KAFKA_SASL_PORT#g" -e "s#@INFLUX_PORT@#$INFLUX_PORT#g" \
+      -e "s#@INFLUX_RPC_PORT@#$INFLUX_RPC_PORT#g" "$1" >"$2"
+}
+CONF=$ROOT/scripts/stack/conf
+
+# ---- Mosquitto --------------------------------------------------------------------------------
+mosquitto_healthy() { mosquitto_pub -h 127.0.0.1 -p "$MQTT_PORT" -t iotp/health -m ok -q 1; }
+up_mosquitto() {
+  if alive mosquitto; then log "mosquitto already running (pid $(pid_of mosquitto))"; return 0; fi
+  mkdir -p "$DATA/mosquitto"
+  render "$CONF/mosquitto.conf.tmpl" "$STACK/mosquitto/mosquitto.conf"
+  cp "$CONF/mosquitto.acl" "$STACK/mosquitto/acl"
+  if [ ! -f "$STACK/mosquitto/passwd" ]; then
+    : >"$STACK/mosquitto/passwd"
+    mosquitto_passwd -b "$STACK/mosquitto/passwd" "$MQTT_CONNECTOR_USER" "$MQTT_CONNECTOR_PASSWORD"
+  fi
+  chmod 600 "$STACK/mosquitto/passwd" "$STACK/mosquitto/acl"
+  log "starting mosquitto on $MQTT_PORT (plain), $MQTT_AUTH_PORT (auth), $MQTTS_PORT (TLS+auth)"
+  start mosquitto mosquitto -c "$STACK/mosquitto/mosquitto.conf"
+  wait_for mosquitto 20 mosquitto_healthy
+}
+
+# ---- Kafka ------------------------------------------------------------------------------------
+kafka_java() { java -Xmx512m -Xms256m -XX:+UseG1GC -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$KAFKA_LIBS/*" "$@"; }
+kafka_healthy() {
+  java -Xmx128m -Dorg.slf4j.simpleLogger.defaultLogLevel=error -cp "$KAFKA_LIBS/*" \
+    org.apache.kafka.tools.TopicCommand --bootstrap-server "127.0.0.1:$KAFKA_PORT" --list
+}
+up_kafka() {
+  if alive kafka; then log "kafka already running (pid $(pid_of kafka))"; return 0; fi
+  render "$CONF/kafka.properties.tmpl" "$STACK/kafka.properties"
+  if [ ! -f "$DATA/kafka/meta.properties" ]; then
+    local uuid; uuid=$(kafka_java kafka.tools.StorageTool random-uuid)
+    kafka_java kafka.tools.StorageTool format -t "$uuid" -c "$STACK/kafka.properties" \
+      --add-scram "SCRAM-SHA-256=[name=$KAFKA_SASL_USER,password=$KAFKA_SASL_PASSWORD]" \
+      --add-scram "SCRAM-SHA-512=[name=$KAFKA_SASL_USER,password=$KAFKA_SASL_PASSWORD]" >>"$LOGS/kafka.log" 2>&1 \
+      || { tail -n 20 "$LOGS/kafka.log" >&2; die "kafka storage format failed (log: $LOGS/kafka.log)"; }
+  fi
+  log "starting kafka $KAFKA_VERSION on $KAFKA_PORT (PLAINTEXT), $KAFKA_SASL_PORT (SASL_SSL/SCRAM)"
+  start kafka java -Xmx768m -Xms512m -XX:+UseG1GC -Dorg.slf4j.simpleLogger.defaultLogLevel=info \
+    -Dorg.slf4j.simpleLogger.log.kafka=warn -Dorg.slf4j.simpleLogger.log.org.apache.kafka=warn \
+    -Dorg.slf4j.simpleLogger.log.kafka.server.KafkaRaftServer=info \
+    -cp "$KAFKA_LIBS/*" kafka.Kafka "$STACK/kafka.properties"
+  wait_for kafka 90 kafka_healthy
+}
+
+# ---- Apicurio Registry ------------------------------------------------------------------------
+REGISTRY_URL=http://127.0.0.1:$REGISTRY_PORT/apis/ccompat/v7
+registry_healthy() { curl -fsS "$REGISTRY_URL/subjects"; }
+up_registry() {
+  if alive registry; then log "registry already running (pid $(pid_of registry))"; return 0; fi
+  local java21; java21=$(java_21) || die "Apicurio Registry $APICURIO_VERSION needs Java 21 or newer: install one (e.g. apt-get install -y openjdk-21-jre-headless where available) or set JAVA21_HOME"
+  log "starting apicurio registry $APICURIO_VERSION on $REGISTRY_PORT (Confluent API: $REGISTRY_URL) with $java21"
+  ( cd "$APICURIO_HOME" && start registry "$java21" -Xmx512m -Xms128m \
+    -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$REGISTRY_PORT" \
+    -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port="$REGISTRY_MGMT_PORT" \
+    -Dapicurio.rest.deletion.group.enabled=true \
+    -Dapicurio.rest.deletion.artifact.enabled=true \
+    -Dapicurio.rest.deletion.artifact-version.enabled=true \
+    -Dquarkus.log.level=WARN -Dquarkus.log.category.\"io.quarkus\".level=INFO \
+    -jar quarkus-run.jar )
+  wait_for registry 120 registry_healthy
+  # Confluent's registry defaults to BACKWARD; Apicurio has no rule until one is set.
+  curl -fsS -X PUT -H 'Content-Type: application/vnd.schemaregistry.v1+json' \
+    --data '{"compatibility":"BACKWARD"}' "$REGISTRY_URL/config" >/dev/null \
+    || die "could not set the registry's global compatibility to BACKWARD"
+}
+
+# ---- InfluxDB ---------------------------------------------------------------------------------
+INFLUX_URL=http://127.0.0.1:$INFLUX_PORT
+influx_healthy() { curl -fsS "$INFLUX_URL/ping"; }
+influx_query() { curl -fsS -u "$INFLUX_USER:$INFLUX_PASSWORD" --data-urlencode "q=$1" "$INFLUX_URL/query"; }
+up_influxdb() {
+  if alive influxdb; then log "influxdb already running (pid $(pid_of influxdb))"; return 0; fi
+  mkdir -p "$DATA/influxdb"
+  render "$CONF/influxdb.conf.tmpl" "$STACK/influxdb.conf"
+  log "starting influxdb $INFLUXDB_VERSION on $INFLUX_PORT (v1 /write, v2 /api/v2/write, Flux)"
+  start influxdb "$INFLUXD_BIN" -config "$STACK/influxdb.conf"
+  wait_for influxdb 30 influx_healthy
+  # With auth on and no users yet, InfluxDB lets the first admin be created unauthenticated.
+  if ! influx_query "SHOW DATABASES" >/dev/null 2>&1; then
+    curl -fsS --data-urlencode "q=CREATE USER $INFLUX_USER WITH PASSWORD '$INFLUX_PASSWORD' WITH ALL PRIVILEGES" \
+      "$INFLUX_URL/query" >/dev/null || die "could not create the InfluxDB admin user"
+  fi
+  influx_query "CREATE DATABASE $INFLUX_DB" >/dev/null || die "could not create database $INFLUX_DB"
+}
+
+up_mosquitto
+up_kafka
+up_registry
+up_influxdb
+
+cat >"$STACK/env" <<ENV
+# Written by scripts/stack/up.sh. Read by tests and by iotp as defaults (environment wins).
+KAFKA_BROKERS=127.0.0.1:$KAFKA_PORT
+KAFKA_SASL_BROKERS=127.0.0.1:$KAFKA_SASL_PORT
+KAFKA_SASL_MECHANISM=scram-sha-256
+KAFKA_SASL_USERNAME=$KAFKA_SASL_USER
+KAFKA_SASL_PASSWORD=$KAFKA_SASL_PASSWORD
+KAFKA_SSL_CA=$TLS/ca.pem
+SCHEMA_REGISTRY_URL=$REGISTRY_URL
+MQTT_URL=mqtt://127.0.0.1:$MQTT_PORT
+MQTT_AUTH_URL=mqtt://127.0.0.1:$MQTT_AUTH_PORT
+MQTTS_URL=mqtts://127.0.0.1:$MQTTS_PORT
+MQTT_CA=$TLS/ca.pem
+MQTT_CLIENT_CERT=$TLS/client.pem
+MQTT_CLIENT_KEY=$TLS/client.key
+MQTT_USERNAME=$MQTT_CONNECTOR_USER
+MQTT_PASSWORD=$MQTT_CONNECTOR_PASSWORD
+MQTT_PASSWD_FILE=$STACK/mosquitto/passwd
+MQTT_PID_FILE=$PIDS/mosquitto.pid
+INFLUX_URL=$INFLUX_URL
+INFLUX_API=v2
+INFLUX_DB=$INFLUX_DB
+INFLUX_BUCKET=$INFLUX_DB/autogen
+INFLUX_ORG=-
+INFLUX_TOKEN=$INFLUX_USER:$INFLUX_PASSWORD
+INFLUX_USERNAME=$INFLUX_USER
+INFLUX_PASSWORD=$INFLUX_PASSWORD
+ENV
+log "stack is up; settings in $STACK/env"

@@ -1,0 +1,27 @@
+import { defineConfig } from 'vitest/config';
+
+// Two projects: `unit` needs no server; `integration` talks to the real local stack
+// (`make stack-up` writes .stack/env, which test/helpers/stack.ts reads).
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['lib/**/*.test.ts', 'cli/**/*.test.ts', 'connectors/**/*.test.ts', 'streams/**/*.test.ts', 'bench/**/*.test.ts', 'grafana/**/*.test.ts', 'schemas/**/*.test.ts', 'test/unit/**/*.test.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
