@@ -9,7 +9,16 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['lib/**/*.test.ts', 'cli/**/*.test.ts', 'connectors/**/*.test.ts', 'streams/**/*.test.ts', 'bench/**/*.test.ts', 'grafana/**/*.test.ts', 'schemas/**/*.test.ts', 'test/unit/**/*.test.ts'],
+          include: [
+            'lib/**/*.test.ts',
+            'cli/**/*.test.ts',
+            'connectors/**/*.test.ts',
+            'streams/**/*.test.ts',
+            'bench/**/*.test.ts',
+            'grafana/**/*.test.ts',
+            'schemas/**/*.test.ts',
+            'test/unit/**/*.test.ts',
+          ],
         },
       },
       {
@@ -19,7 +28,8 @@ export default defineConfig({
           include: ['test/integration/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
-          fileParallelism: false,
+          // One stack for all: files run one at a time, so timings and broker load stay predictable.
+          poolOptions: { forks: { singleFork: true } },
         },
       },
     ],

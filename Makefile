@@ -1,0 +1,54 @@
+# The two commands: `make demo` (the main job) and `make test` (every test). Every install step
+# (apt, Maven jars, Go build, npm) runs inside these targets, idempotently, cached outside the clone
+# under $${XDG_CACHE_HOME:-~/.cache}/iotp; runtime data lives in .stack/ (git-ignored).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+.PHONY: help deps stack-install stack-up stack-up-clean stack-down stack-status typecheck lint format \
+        test test-unit test-integration demo bench
+
+help:
+	@echo "make demo          stack up, the whole pipeline, a simulated device swarm, a summary"
+	@echo "make test          every test: typecheck, lint, unit, integration on the real local stack"
+	@echo "make stack-up      start Mosquitto, Kafka, Apicurio Registry, InfluxDB on 127.0.0.1 (CLEAN=1 wipes data)"
+	@echo "make stack-status  one line per server"
+	@echo "make stack-down    stop what stack-up started"
+
+deps:
+	@bash scripts/install-node.sh
+
+stack-install:
+	@bash scripts/stack/install.sh
+
+stack-up: deps
+	@bash scripts/stack/up.sh $(if $(CLEAN),--clean)
+
+stack-up-clean: deps
+	@bash scripts/stack/up.sh --clean
+
+stack-down:
+	@bash scripts/stack/down.sh
+
+stack-status:
+	@bash scripts/stack/status.sh
+
+typecheck: deps
+	@node_modules/.bin/tsc --noEmit -p tsconfig.json
+
+lint: deps
+	@node_modules/.bin/biome check .
+
+format: deps
+	@node_modules/.bin/biome check --write .
+
+test-unit: deps
+	@node_modules/.bin/vitest run --project unit
+
+test-integration: deps
+	@bash scripts/test.sh --integration-only
+
+test:
+	@bash scripts/test.sh
+
+demo:
+	@bash scripts/demo.sh

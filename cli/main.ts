@@ -1,0 +1,26 @@
+import { Command } from 'commander';
+import { registerStackCommands } from './stack.js';
+
+/**
+ * `iotp`: one CLI for every process of the pipeline. Each component registers its subcommands
+ * here (connect, streams, sink, schemas, simulate, lag, bench).
+ */
+export function buildCli(): Command {
+  const program = new Command('iotp')
+    .description('IoT telemetry pipeline: MQTT -> Avro Kafka -> streams -> InfluxDB')
+    .showHelpAfterError()
+    .enablePositionalOptions();
+  registerStackCommands(program);
+  return program;
+}
+
+const isMain = process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+if (isMain) {
+  buildCli()
+    .parseAsync(process.argv)
+    .catch((error: unknown) => {
+      const message = error instanceof Error ? error.message : String(error);
+      process.stderr.write(`iotp: ${message}\n`);
+      process.exit(1);
+    });
+}
