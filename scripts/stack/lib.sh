@@ -39,6 +39,8 @@ INFLUX_PASSWORD=iotp-secret
 INFLUX_DB=telemetry
 MQTT_CONNECTOR_USER=iotp-connector
 MQTT_CONNECTOR_PASSWORD=connector-secret
+MQTT_SIMULATOR_USER=iotp-simulator
+MQTT_SIMULATOR_PASSWORD=simulator-secret
 
 SERVERS=(mosquitto kafka registry influxdb)
 

@@ -39,10 +39,10 @@ up_mosquitto() {
   mkdir -p "$DATA/mosquitto"
   render "$CONF/mosquitto.conf.tmpl" "$STACK/mosquitto/mosquitto.conf"
   cp "$CONF/mosquitto.acl" "$STACK/mosquitto/acl"
-  if [ ! -f "$STACK/mosquitto/passwd" ]; then
-    : >"$STACK/mosquitto/passwd"
-    mosquitto_passwd -b "$STACK/mosquitto/passwd" "$MQTT_CONNECTOR_USER" "$MQTT_CONNECTOR_PASSWORD"
-  fi
+  # Service users are (re)written every start; device users added by tests or the simulator stay.
+  [ -f "$STACK/mosquitto/passwd" ] || : >"$STACK/mosquitto/passwd"
+  mosquitto_passwd -b "$STACK/mosquitto/passwd" "$MQTT_CONNECTOR_USER" "$MQTT_CONNECTOR_PASSWORD"
+  mosquitto_passwd -b "$STACK/mosquitto/passwd" "$MQTT_SIMULATOR_USER" "$MQTT_SIMULATOR_PASSWORD"
   chmod 600 "$STACK/mosquitto/passwd" "$STACK/mosquitto/acl"
   log "starting mosquitto on $MQTT_PORT (plain), $MQTT_AUTH_PORT (auth), $MQTTS_PORT (TLS+auth)"
   start mosquitto mosquitto -c "$STACK/mosquitto/mosquitto.conf"
@@ -136,6 +136,8 @@ MQTT_CLIENT_CERT=$TLS/client.pem
 MQTT_CLIENT_KEY=$TLS/client.key
 MQTT_USERNAME=$MQTT_CONNECTOR_USER
 MQTT_PASSWORD=$MQTT_CONNECTOR_PASSWORD
+MQTT_SIMULATOR_USERNAME=$MQTT_SIMULATOR_USER
+MQTT_SIMULATOR_PASSWORD=$MQTT_SIMULATOR_PASSWORD
 MQTT_PASSWD_FILE=$STACK/mosquitto/passwd
 MQTT_PID_FILE=$PIDS/mosquitto.pid
 INFLUX_URL=$INFLUX_URL
