@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# `make demo`: the main job. Brings the local stack up, then `iotp demo` runs the pipeline (topics and
+# schemas, connector, both topologies, sink as separate processes), a simulated device swarm, and
+# prints a summary of what reached InfluxDB. DEMO_SECONDS sets the simulation length (default 60).
+source "$(dirname "${BASH_SOURCE[0]}")/stack/lib.sh"
+cd "$ROOT"
+bash scripts/install-node.sh
+bash scripts/stack/up.sh
+bash scripts/stack/status.sh
+if ./bin/iotp demo --help >/dev/null 2>&1; then
+  exec ./bin/iotp demo --seconds "${DEMO_SECONDS:-60}" "$@"
+fi
+log "the stack is up; the pipeline stages do not exist yet, so the demo stops here."
+log "missing: 'iotp demo' (issue 8), which needs the connector (4), streams (5, 6) and sink (7)."
+exit 0
