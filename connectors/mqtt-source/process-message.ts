@@ -1,0 +1,215 @@
+import type { ProducerRecord } from '../../lib/kafka/types.js';
+import { buildReading, type ReadingContext } from './build-reading.js';
+import { isPlainObject } from './conform-to-avro.js';
+import type { DeadLetterReason, Rejection } from './dead-letter-reason.js';
+import { deadLetterRecord } from './dead-letter-record.js';
+import { eventTime, type TimeBounds } from './event-time.js';
+import type { GatewayPolicy } from './gateway-policy.js';
+import { H } from './headers.js';
+import { type MqttMessage, mqttHeaders } from './mqtt-message.js';
+import { parseDeviceStatus } from './parse-device-status.js';
+import { oversize, parseJsonPayload } from './parse-json-payload.js';
+import type { RouteTable } from './route-table.js';
+import type { SchemaCatalog } from './schema-catalog.js';
+import { statusValue } from './status-value.js';
+import type { TopicTemplate } from './topic-template.js';
+
+/** A record that still needs Avro encoding (a reading or a device status). */
+export interface ValueRecord {
+  kind: 'value';
+  topic: string;
+  schemaName: string;
+  key: string;
+  timestamp: number;
+  value: Record<string, unknown>;
+  headers: Record<string, string>;
+}
+
+/** A dead-letter record (raw bytes, ready to send) and its reason. */
+export interface DeadLetter {
+  kind: 'dead-letter';
+  reason: DeadLetterReason;
+  record: ProducerRecord;
+}
+
+export type PlannedRecord = ValueRecord | DeadLetter;
+
+/** Everything one MQTT message turns into; the message is PUBACKed once all are in Kafka. */
+export interface MessagePlan {
+  records: PlannedRecord[];
+  /** Readings accepted (value records that are not statuses). */
+  readings: number;
+  /** A status message that carried nothing (an empty retained payload clearing the status). */
+  ignored: boolean;
+}
+
+export interface ProcessOptions {
+  routes: RouteTable;
+  schemas: SchemaCatalog;
+  /** Template of the status topic (retained status and Last Will), checked before the routes. */
+  statusTemplate?: TopicTemplate;
+  statusTopic: string;
+  statusSchema: string;
+  deadLetterTopic: string;
+  maxPayloadBytes: number;
+  bounds: TimeBounds;
+  gateways: GatewayPolicy;
+  /** Replica id (MQTT client id) named in dead-letter headers. */
+  source: string;
+}
+
+/**
+ * The connector's pure core: one MQTT message in, the Kafka records to write out. Never throws on
+ * bad input: every refusal is a dead-letter record with the raw bytes. A gateway's JSON array gives
+ * one record per good reading plus one dead letter (with `error.index`) per bad one.
+ *
+ * @example
+ *   const plan = processMessage(message, options);
+ *   // plan.records: [{ kind: 'value', topic: 'telemetry.environment', key: 'd1', ... }]
+ */
+export function processMessage(message: MqttMessage, options: ProcessOptions): MessagePlan {
+  const statusSegments = options.statusTemplate?.match(message.topic);
+  if (statusSegments?.deviceId !== undefined) return processStatus(message, statusSegments, options);
+
+  const dead = (rejection: Rejection, key?: string, index?: number): DeadLetter => ({
+    kind: 'dead-letter',
+    reason: rejection.reason,
+    record: deadLetterRecord(message, rejection, {
+      topic: options.deadLetterTopic,
+      source: options.source,
+      key,
+      index,
+    }),
+  });
+  const only = (rejection: Rejection, key?: string): MessagePlan => ({
+    records: [dead(rejection, key)],
+    readings: 0,
+    ignored: false,
+  });
+
+  const tooBig = oversize(message.payload, options.maxPayloadBytes);
+  if (tooBig) return only(tooBig);
+  const resolved = options.routes.resolve(message.topic);
+  if (!resolved.ok) return only(resolved.rejection);
+  const route = resolved.route;
+  const schema = options.schemas.get(route.schemaName);
+  if (!schema)
+    return only(
+      {
+        reason: 'UNKNOWN_ROUTE',
+        rule: 'schema',
+        message: `route '${route.spec.mqtt}' names schema '${route.schemaName}', which does not exist (known: ${options.schemas.names().join(', ')})`,
+      },
+      route.deviceId,
+    );
+  const parsed = parseJsonPayload(message.payload, options.maxPayloadBytes);
+  if (!parsed.ok) return only(parsed.rejection, route.deviceId);
+
+  const base = {
+    route,
+    conform: schema.conform,
+    schemaFields: schema.fields,
+    receivedAt: message.receivedAt,
+    bounds: options.bounds,
+  };
+  const headers = mqttHeaders(message);
+  const toRecord = (
+    reading: { deviceId: string; ts: number; tsSource: string; value: Record<string, unknown> },
+    gateway?: string,
+  ): ValueRecord => ({
+    kind: 'value',
+    topic: route.kafkaTopic,
+    schemaName: schema.name,
+    key: reading.deviceId,
+    timestamp: reading.ts,
+    value: reading.value,
+    headers: { ...headers, [H.tsSource]: reading.tsSource, ...(gateway ? { [H.gateway]: gateway } : {}) },
+  });
+
+  if (Array.isArray(parsed.value)) {
+    if (parsed.value.length === 0)
+      return only(
+        {
+          reason: 'SCHEMA_VIOLATION',
+          field: '(payload)',
+          rule: 'non-empty',
+          message: 'a gateway batch must hold at least one reading',
+        },
+        route.deviceId,
+      );
+    const ctx: ReadingContext = { ...base, gateway: options.gateways };
+    const records: PlannedRecord[] = [];
+    let readings = 0;
+    parsed.value.forEach((item, index) => {
+      const result = buildReading(item, ctx);
+      if (result.ok) {
+        records.push(toRecord(result.reading, route.deviceId));
+        readings++;
+      } else records.push(dead(result.rejection, route.deviceId, index));
+    });
+    return { records, readings, ignored: false };
+  }
+  if (!isPlainObject(parsed.value))
+    return only(
+      {
+        reason: 'SCHEMA_VIOLATION',
+        field: '(payload)',
+        rule: 'type:object',
+        message: 'payload must be a JSON object (one reading) or an array of readings (a gateway batch)',
+      },
+      route.deviceId,
+    );
+  const result = buildReading(parsed.value, base);
+  if (!result.ok) return only(result.rejection, route.deviceId);
+  return { records: [toRecord(result.reading)], readings: 1, ignored: false };
+}
+
+function processStatus(message: MqttMessage, segments: Record<string, string>, options: ProcessOptions): MessagePlan {
+  const deviceId = segments.deviceId as string;
+  const dead = (rejection: Rejection): MessagePlan => ({
+    records: [
+      {
+        kind: 'dead-letter',
+        reason: rejection.reason,
+        record: deadLetterRecord(message, rejection, {
+          topic: options.deadLetterTopic,
+          source: options.source,
+          key: deviceId,
+        }),
+      },
+    ],
+    readings: 0,
+    ignored: false,
+  });
+  const tooBig = oversize(message.payload, options.maxPayloadBytes);
+  if (tooBig) return dead(tooBig);
+  const parsed = parseDeviceStatus(message.payload);
+  if (!parsed.ok) return dead(parsed.rejection);
+  if ('cleared' in parsed) return { records: [], readings: 0, ignored: true };
+  const time = eventTime(parsed.ts, message.receivedAt, options.bounds);
+  if (!time.ok) return dead(time.rejection);
+  const schema = options.schemas.get(options.statusSchema);
+  if (!schema)
+    return dead({
+      reason: 'UNKNOWN_ROUTE',
+      rule: 'schema',
+      message: `status schema '${options.statusSchema}' does not exist`,
+    });
+  const value = statusValue(schema, { deviceId, status: parsed.status, ts: time.ts, segments });
+  if (!value.ok) return dead(value.rejection);
+  return {
+    records: [
+      {
+        kind: 'value',
+        topic: options.statusTopic,
+        schemaName: schema.name,
+        key: deviceId,
+        timestamp: time.ts,
+        value: value.value,
+        headers: { ...mqttHeaders(message), [H.tsSource]: time.source },
+      },
+    ],
+    readings: 0,
+    ignored: false,
+  };
+}

@@ -1,0 +1,105 @@
+import { ConfigError } from '../../lib/errors.js';
+import type { Rejection } from './dead-letter-reason.js';
+import { minimalFilters } from './filter-covers.js';
+import {
+  compileTopicTemplate,
+  fillPlaceholders,
+  placeholdersIn,
+  type Segments,
+  type TopicTemplate,
+} from './topic-template.js';
+
+/**
+ * One route of the pipeline config: MQTT topic template -> Kafka topic + schema. The Kafka topic
+ * and schema may use the template's placeholders. The template must have a `{deviceId}` level: it
+ * is the Kafka key and the id the publisher is allowed to speak for.
+ *
+ * @example
+ *   { mqtt: 'sensors/{site}/{deviceId}/{type}', topic: 'telemetry.{type}', schema: '{type}' }
+ *   { mqtt: 'sensors/{site}/{deviceId}/power', topic: 'telemetry.power', schema: 'power' }
+ */
+export interface MqttRouteSpec {
+  mqtt: string;
+  topic: string;
+  schema: string;
+}
+
+export interface ResolvedRoute {
+  spec: MqttRouteSpec;
+  segments: Segments;
+  /** The topic's deviceId segment. */
+  deviceId: string;
+  kafkaTopic: string;
+  schemaName: string;
+}
+
+export type RouteResolution = { ok: true; route: ResolvedRoute } | { ok: false; rejection: Rejection };
+
+/**
+ * Routes compiled once: the MQTT filters to subscribe and the topic -> route lookup. The most
+ * specific template (most literal levels) wins; ties go to the first in config order.
+ *
+ * @example
+ *   const table = createRouteTable([{ mqtt: 'sensors/{site}/{deviceId}/{type}', topic: 'telemetry.{type}', schema: '{type}' }]);
+ *   table.filters;                                  // ['sensors/+/+/+']
+ *   table.resolve('sensors/lab/d1/environment');    // ok, kafkaTopic 'telemetry.environment'
+ */
+export interface RouteTable {
+  readonly filters: readonly string[];
+  resolve(mqttTopic: string): RouteResolution;
+}
+
+interface CompiledRoute {
+  spec: MqttRouteSpec;
+  template: TopicTemplate;
+  order: number;
+}
+
+/** `keyPrefix` names the config key in errors (`routes` -> `routes[1].topic`). */
+export function createRouteTable(specs: readonly MqttRouteSpec[], keyPrefix = 'routes'): RouteTable {
+  if (specs.length === 0) throw new ConfigError(keyPrefix, 'expected at least one route');
+  const compiled: CompiledRoute[] = specs.map((spec, order) => {
+    const key = `${keyPrefix}[${order}]`;
+    const template = compileTopicTemplate(spec.mqtt, `${key}.mqtt`);
+    if (!template.names.includes('deviceId'))
+      throw new ConfigError(`${key}.mqtt`, `the template must have a {deviceId} level (got '${spec.mqtt}')`);
+    for (const field of ['topic', 'schema'] as const) {
+      if (spec[field].length === 0) throw new ConfigError(`${key}.${field}`, 'expected a non-empty string');
+      for (const name of placeholdersIn(spec[field]))
+        if (!template.names.includes(name))
+          throw new ConfigError(
+            `${key}.${field}`,
+            `{${name}} is not a placeholder of '${spec.mqtt}' (expected one of ${template.names.join(', ')})`,
+          );
+    }
+    return { spec, template, order };
+  });
+  const bySpecificity = [...compiled].sort(
+    (a, b) => b.template.literalCount - a.template.literalCount || a.order - b.order,
+  );
+  const filters = minimalFilters(bySpecificity.map((r) => r.template.filter));
+
+  return {
+    filters,
+    resolve(mqttTopic) {
+      for (const route of bySpecificity) {
+        const segments = route.template.match(mqttTopic);
+        if (!segments) continue;
+        const kafkaTopic = fillPlaceholders(route.spec.topic, segments) as string;
+        const schemaName = fillPlaceholders(route.spec.schema, segments) as string;
+        return {
+          ok: true,
+          route: { spec: route.spec, segments, deviceId: segments.deviceId as string, kafkaTopic, schemaName },
+        };
+      }
+      return {
+        ok: false,
+        rejection: {
+          reason: 'UNKNOWN_ROUTE',
+          rule: 'route',
+          message: `no route matches MQTT topic '${mqttTopic}' (templates: ${compiled.map((r) => r.spec.mqtt).join(', ')})`,
+        },
+      };
+    },
+  };
+}
