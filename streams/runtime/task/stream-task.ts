@@ -1,0 +1,418 @@
+import type { Logger } from 'pino';
+import { ConfigError, IotpError, toIotpError } from '../../../lib/errors.js';
+import { silentLogger } from '../../../lib/runtime/log.js';
+import { deadLetter } from '../errors/dead-letter.js';
+import { type ErrorHandlers, type ErrorStage, ErrorHandlers as Handlers } from '../errors/handlers.js';
+import { changelogTopic, TASK_META_STORE } from '../names.js';
+import type { Cancellable, LateInfo, Processor, ProcessorContext, PunctuationType } from '../processor/processor.js';
+import type { Headers, OutputRecord, RawRecord, SourceMetadata, StreamRecord } from '../record.js';
+import { isPromise, type Serde } from '../serde.js';
+import type { StateStore } from '../state/state-store.js';
+import type { Clock } from '../time/clock.js';
+import type { NodeSpec, SourceSpec, Topology } from '../topology/topology.js';
+import { PunctuationSchedule } from './punctuation-schedule.js';
+import type { TaskListener } from './task-listener.js';
+
+export interface StreamTaskOptions {
+  applicationId: string;
+  partition: number;
+  topology: Topology;
+  clock: Clock;
+  lateTopic: string;
+  dlqTopic: string;
+  handlers?: Partial<ErrorHandlers>;
+  /**
+   * Idle rule (0 = off): once the task has read nothing for this many ms of wall-clock time, its
+   * stream time becomes `streamTimeAtLastRecord + (now - wallClockAtLastRecord)` on every wall-clock
+   * tick, so windows of a quiet partition still close.
+   */
+  idleTimeoutMs?: number;
+  listener?: TaskListener;
+  log?: Logger;
+}
+
+/** What a task produced since the last collect: records to send and input offsets to commit. */
+export interface TaskOutput {
+  readonly records: OutputRecord[];
+  /** Next offset to read per source topic of this task's partition. */
+  readonly offsets: { topic: string; partition: number; offset: string }[];
+  /** True if anything was read or produced since the previous collect. */
+  readonly dirty: boolean;
+}
+
+interface NodeRuntime {
+  readonly spec: NodeSpec;
+  readonly processor: Processor<unknown, unknown, unknown, unknown> | undefined;
+  readonly children: NodeRuntime[];
+}
+
+interface Pending {
+  topic: string;
+  key: unknown;
+  value: unknown;
+  timestamp: number;
+  headers: Headers;
+  keySerde: Serde<unknown>;
+  valueSerde: Serde<unknown>;
+  source: RawRecord | undefined;
+  step: string;
+}
+
+const STREAM_TIME_KEY = Buffer.from('stream-time');
+
+/**
+ * One task: the topology's processors and stores for one input partition, with no I/O. The Kafka
+ * runner and the TopologyTestDriver both drive it: `restore` (changelog entries), `start`, then
+ * `process` per input record and `advanceWallClock` per tick, and `collect` at each commit.
+ */
+export class StreamTask {
+  readonly taskId: string;
+  readonly partition: number;
+  private readonly nodes = new Map<string, NodeRuntime>();
+  private readonly sources = new Map<string, NodeRuntime>();
+  private readonly storeMap = new Map<string, StateStore>();
+  private readonly handlers: ErrorHandlers;
+  private readonly log: Logger;
+  private readonly schedule = new PunctuationSchedule();
+  private readonly nextExpire = new Map<string, number>();
+  private readonly lastOffsets = new Map<string, string>();
+  private streamTime = Number.NEGATIVE_INFINITY;
+  private idleBase = Number.NEGATIVE_INFINITY;
+  private punctuatedAt = Number.NEGATIVE_INFINITY;
+  private persistedStreamTime = Number.NEGATIVE_INFINITY;
+  private lastInputWall = 0;
+  private pending: Pending[] = [];
+  private direct: OutputRecord[] = [];
+  private current: RawRecord | undefined;
+  private currentStep: string | undefined;
+  private readSinceCollect = false;
+  private started = false;
+
+  constructor(private readonly options: StreamTaskOptions) {
+    this.partition = options.partition;
+    this.taskId = String(options.partition);
+    this.handlers = { ...Handlers.defaults(), ...options.handlers };
+    this.log = (options.log ?? silentLogger()).child({ task: this.taskId });
+    const storeContext = {
+      applicationId: options.applicationId,
+      partition: options.partition,
+      currentStreamTimeMs: () => this.streamTime,
+    };
+    for (const builder of options.topology.stores()) {
+      const store = builder.build();
+      store.init(storeContext);
+      this.storeMap.set(builder.name, store);
+    }
+    for (const spec of options.topology.nodes()) {
+      const node: NodeRuntime = {
+        spec,
+        processor: spec.kind === 'processor' ? spec.supplier() : undefined,
+        children: [],
+      };
+      this.nodes.set(spec.name, node);
+      if (spec.kind === 'source') for (const t of spec.topics) this.sources.set(t, node);
+      if (spec.kind !== 'source') for (const p of spec.parents) this.nodes.get(p)?.children.push(node);
+    }
+  }
+
+  /** True when the topology keeps state (its stream time is then logged too). */
+  get stateful(): boolean {
+    return this.storeMap.size > 0;
+  }
+
+  get stores(): ReadonlyMap<string, StateStore> {
+    return this.storeMap;
+  }
+
+  currentStreamTime(): number {
+    return this.streamTime;
+  }
+
+  /** Applies one changelog entry before `start` (store name, or TASK_META_STORE for stream time). */
+  restore(storeName: string, key: Buffer | null, value: Buffer | null): void {
+    if (storeName === TASK_META_STORE) {
+      if (key?.equals(STREAM_TIME_KEY) && value !== null && value.length === 8) {
+        this.streamTime = Math.max(this.streamTime, Number(value.readBigInt64BE(0)));
+        this.idleBase = this.streamTime;
+        this.persistedStreamTime = this.streamTime;
+      }
+      return;
+    }
+    const store = this.storeMap.get(storeName);
+    if (store === undefined) throw new IotpError('STREAMS_UNKNOWN_STORE', `no store ${storeName} to restore`);
+    if (key === null) return;
+    store.restore(key, value);
+  }
+
+  /** Initialises processors (after restore). */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.lastInputWall = this.options.clock();
+    for (const node of this.nodes.values()) {
+      if (node.processor?.init) {
+        this.currentStep = node.spec.name;
+        node.processor.init(this.contextFor(node));
+      }
+    }
+    this.currentStep = undefined;
+  }
+
+  async process(raw: RawRecord): Promise<void> {
+    const source = this.sources.get(raw.topic);
+    if (source === undefined)
+      throw new IotpError('STREAMS_UNKNOWN_TOPIC', `task ${this.taskId} reads no topic ${raw.topic}`, {
+        context: { topic: raw.topic },
+      });
+    const spec = source.spec as SourceSpec;
+    this.options.listener?.recordIn?.(raw.topic);
+    this.lastInputWall = this.options.clock();
+    this.lastOffsets.set(raw.topic, raw.offset);
+    this.readSinceCollect = true;
+    this.current = raw;
+    this.currentStep = spec.name;
+    try {
+      let key: unknown;
+      let value: unknown;
+      let timestamp: number;
+      try {
+        key = spec.keySerde.deserialize(raw.key, raw.topic);
+        if (isPromise(key)) key = await key;
+        value = spec.valueSerde.deserialize(raw.value, raw.topic);
+        if (isPromise(value)) value = await value;
+        timestamp = spec.timestampExtractor(raw, value);
+        if (!Number.isFinite(timestamp) || timestamp < 0)
+          throw new IotpError('STREAMS_INVALID_TIMESTAMP', `timestamp ${timestamp} is not a valid event time`);
+      } catch (error) {
+        this.fail('deserialization', error, spec.name);
+        return;
+      }
+      if (timestamp > this.streamTime) this.streamTime = timestamp;
+      this.idleBase = this.streamTime;
+      try {
+        for (const child of source.children) this.deliver(child, { key, value, timestamp, headers: raw.headers });
+      } catch (error) {
+        this.fail('processing', error, this.currentStep);
+      }
+    } finally {
+      this.current = undefined;
+      this.currentStep = undefined;
+    }
+    this.afterStreamTime();
+  }
+
+  /** Wall-clock tick: the idle rule, then wall-clock punctuators. */
+  advanceWallClock(): void {
+    const now = this.options.clock();
+    const idle = this.options.idleTimeoutMs ?? 0;
+    if (idle > 0 && Number.isFinite(this.idleBase)) {
+      const quiet = now - this.lastInputWall;
+      if (quiet >= idle && this.idleBase + quiet > this.streamTime) {
+        this.streamTime = this.idleBase + quiet;
+        this.afterStreamTime();
+      }
+    }
+    this.schedule.fire('WALL_CLOCK_TIME', now, (step, call) => this.punctuate(step, call));
+  }
+
+  /** Serializes what the task produced since the last call, with its changelog entries and offsets. */
+  async collect(): Promise<TaskOutput> {
+    const records = this.direct;
+    this.direct = [];
+    const pending = this.pending;
+    this.pending = [];
+    for (const p of pending) {
+      try {
+        let key = p.keySerde.serialize(p.key, p.topic);
+        if (isPromise(key)) key = await key;
+        let value = p.valueSerde.serialize(p.value, p.topic);
+        if (isPromise(value)) value = await value;
+        records.push({ topic: p.topic, key, value, timestamp: p.timestamp, headers: p.headers });
+        this.options.listener?.recordOut?.(p.topic);
+      } catch (error) {
+        this.current = p.source;
+        try {
+          this.fail('production', error, p.step);
+        } finally {
+          this.current = undefined;
+        }
+      }
+    }
+    records.push(...this.direct);
+    this.direct = [];
+    const ts = Math.max(0, Number.isFinite(this.streamTime) ? this.streamTime : 0);
+    for (const store of this.storeMap.values()) {
+      if (!store.logged) continue;
+      const topic = changelogTopic(this.options.applicationId, store.name);
+      for (const e of store.drainChangelog())
+        records.push({ topic, partition: this.partition, key: e.key, value: e.value, timestamp: ts, headers: {} });
+    }
+    if (this.stateful && this.streamTime > this.persistedStreamTime) {
+      const value = Buffer.allocUnsafe(8);
+      value.writeBigInt64BE(BigInt(Math.trunc(this.streamTime)), 0);
+      records.push({
+        topic: changelogTopic(this.options.applicationId, TASK_META_STORE),
+        partition: this.partition,
+        key: STREAM_TIME_KEY,
+        value,
+        timestamp: ts,
+        headers: {},
+      });
+      this.persistedStreamTime = this.streamTime;
+    }
+    const dirty = this.readSinceCollect || records.length > 0;
+    this.readSinceCollect = false;
+    const offsets = [...this.lastOffsets].map(([topic, offset]) => ({
+      topic,
+      partition: this.partition,
+      offset: (BigInt(offset) + 1n).toString(),
+    }));
+    return { records, offsets, dirty };
+  }
+
+  close(): void {
+    for (const node of this.nodes.values()) node.processor?.close?.();
+    for (const store of this.storeMap.values()) store.close();
+    this.schedule.clear();
+  }
+
+  private deliver(node: NodeRuntime, record: StreamRecord<unknown, unknown>): void {
+    const previous = this.currentStep;
+    this.currentStep = node.spec.name;
+    const spec = node.spec;
+    if (spec.kind === 'sink') {
+      this.pending.push({
+        topic: spec.topic,
+        key: record.key,
+        value: record.value,
+        timestamp: record.timestamp,
+        headers: record.headers,
+        keySerde: spec.keySerde,
+        valueSerde: spec.valueSerde,
+        source: this.current,
+        step: spec.name,
+      });
+    } else node.processor?.process(record);
+    this.currentStep = previous;
+  }
+
+  private afterStreamTime(): void {
+    if (!(this.streamTime > this.punctuatedAt)) return;
+    this.punctuatedAt = this.streamTime;
+    this.schedule.fire('STREAM_TIME', this.streamTime, (step, call) => this.punctuate(step, call));
+    for (const store of this.storeMap.values()) {
+      const due = this.nextExpire.get(store.name) ?? Number.NEGATIVE_INFINITY;
+      if (this.streamTime < due) continue;
+      store.expire(this.streamTime);
+      this.nextExpire.set(store.name, this.streamTime + Math.max(1, Math.floor(store.retentionMs / 10)));
+    }
+  }
+
+  private punctuate(step: string, call: () => void): void {
+    const savedRecord = this.current;
+    this.current = undefined;
+    this.currentStep = step;
+    try {
+      call();
+    } catch (error) {
+      this.fail('punctuation', error, this.currentStep);
+    } finally {
+      this.current = savedRecord;
+      this.currentStep = undefined;
+    }
+  }
+
+  private fail(stage: ErrorStage, error: unknown, step: string | undefined): void {
+    const raw = this.current;
+    const context = raw ? { step, topic: raw.topic, partition: raw.partition, offset: raw.offset } : { step };
+    const err = toIotpError(error, `STREAMS_${stage.toUpperCase()}_ERROR`, { context });
+    const handler =
+      stage === 'deserialization'
+        ? this.handlers.deserialization
+        : stage === 'production'
+          ? this.handlers.production
+          : this.handlers.processing;
+    const source: SourceMetadata | undefined = raw
+      ? { topic: raw.topic, partition: raw.partition, offset: raw.offset }
+      : undefined;
+    if (handler({ stage, error: err, step, source }) === 'FAIL')
+      throw new IotpError(`STREAMS_${stage.toUpperCase()}_FAILED`, `${stage} failed at step ${step}: ${err.message}`, {
+        cause: err,
+        context: { ...context, code: err.code },
+      });
+    this.log.warn({ stage, code: err.code, reason: err.message, ...context }, 'dead letter');
+    this.direct.push(deadLetter(this.options.dlqTopic, raw, stage, err, step, this.options.clock()));
+    this.options.listener?.deadLetter?.(stage, step);
+  }
+
+  private late(info: LateInfo, headers: Headers | undefined): void {
+    this.options.listener?.late?.(info.step);
+    const raw = this.current;
+    if (raw === undefined) {
+      this.log.warn({ ...info }, 'late record outside record processing: counted, nothing to forward');
+      return;
+    }
+    this.direct.push({
+      topic: this.options.lateTopic,
+      key: raw.key,
+      value: raw.value,
+      timestamp: raw.timestamp,
+      headers: {
+        ...raw.headers,
+        ...headers,
+        'late.step': info.step,
+        'late.stream.time': String(info.streamTime),
+        'late.closed.windows': String(info.closedWindows),
+        ...(info.windowEnd === undefined ? {} : { 'late.window.end': String(info.windowEnd) }),
+        'source.topic': raw.topic,
+        'source.partition': String(raw.partition),
+        'source.offset': raw.offset,
+      },
+    });
+  }
+
+  private contextFor(node: NodeRuntime): ProcessorContext<unknown, unknown> {
+    const spec = node.spec;
+    const byName = new Map(node.children.map((c) => [c.spec.name, c]));
+    const allowed = spec.kind === 'processor' ? spec.stores : [];
+    return {
+      applicationId: this.options.applicationId,
+      taskId: this.taskId,
+      partition: this.partition,
+      stepName: spec.name,
+      forward: (record, childName) => {
+        if (childName === undefined) {
+          for (const child of node.children) this.deliver(child, record);
+          return;
+        }
+        const child = byName.get(childName);
+        if (child === undefined)
+          throw new IotpError('STREAMS_NO_SUCH_CHILD', `step ${spec.name} has no child ${childName}`, {
+            context: { step: spec.name },
+          });
+        this.deliver(child, record);
+      },
+      getStateStore: <S extends StateStore>(name: string): S => {
+        const store = this.storeMap.get(name);
+        if (store === undefined || !allowed.includes(name))
+          throw new ConfigError(`topology.${spec.name}.stores`, `store ${name} is not connected to step ${spec.name}`);
+        return store as S;
+      },
+      schedule: (intervalMs: number, type: PunctuationType, callback: (ts: number) => void): Cancellable =>
+        this.schedule.add(
+          spec.name,
+          type,
+          intervalMs,
+          type === 'STREAM_TIME' ? this.streamTime : this.options.clock(),
+          callback,
+        ),
+      currentStreamTimeMs: () => this.streamTime,
+      currentSystemTimeMs: () => this.options.clock(),
+      recordMetadata: () =>
+        this.current
+          ? { topic: this.current.topic, partition: this.current.partition, offset: this.current.offset }
+          : undefined,
+      late: (info, headers) => this.late(info, headers),
+    };
+  }
+}

@@ -1,0 +1,9 @@
+import type { ErrorStage } from '../errors/handlers.js';
+
+/** Hooks a task calls as it works; the Kafka runner turns them into Prometheus metrics. */
+export interface TaskListener {
+  recordIn?(topic: string): void;
+  recordOut?(topic: string): void;
+  late?(step: string): void;
+  deadLetter?(stage: ErrorStage, step: string | undefined): void;
+}
