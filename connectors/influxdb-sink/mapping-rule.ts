@@ -1,0 +1,24 @@
+/**
+ * How the records of one topic become points. Derived from the topic name by `ruleForTopic`
+ * (route.ts), overridable per topic in the sink config.
+ *
+ * @example
+ *   // telemetry.environment.agg.1m -> measurement environment_1m, timestamp = windowStart
+ *   const rule: MappingRule = { kind: 'window', measurement: 'environment_1m', tags: ['deviceId', 'site'],
+ *     stringFields: [], timestampField: 'windowStart', exclude: [] };
+ */
+export interface MappingRule {
+  kind: RecordKind;
+  measurement: string;
+  /** Top-level string or enum fields written as tags (low cardinality only), when present. */
+  tags: string[];
+  /** Top-level string or enum fields written as string fields. */
+  stringFields: string[];
+  /** The event-time field (timestamp-millis); if the schema has no such field, the Kafka record timestamp. */
+  timestampField: string;
+  /** Fields never written, at any depth, by their flattened name. */
+  exclude: string[];
+}
+
+/** raw readings, window results, anomalies, device status. */
+export type RecordKind = 'reading' | 'window' | 'anomaly' | 'device-status';
