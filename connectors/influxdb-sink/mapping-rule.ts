@@ -4,7 +4,7 @@
  *
  * @example
  *   // telemetry.environment.agg.1m -> measurement environment_1m, timestamp = windowStart
- *   const rule: MappingRule = { kind: 'window', measurement: 'environment_1m', tags: ['deviceId', 'site'],
+ *   const rule: MappingRule = { kind: 'window', measurement: 'environment_1m', tags: ['deviceId', 'site'], tagMaps: ['tags'],
  *     stringFields: [], timestampField: 'windowStart', exclude: [] };
  */
 export interface MappingRule {
@@ -12,6 +12,8 @@ export interface MappingRule {
   measurement: string;
   /** Top-level string or enum fields written as tags (low cardinality only), when present. */
   tags: string[];
+  /** Top-level maps of strings whose entries become tags (window results' route `tags`); named fields win. */
+  tagMaps: string[];
   /** Top-level string or enum fields written as string fields. */
   stringFields: string[];
   /** The event-time field (timestamp-millis); if the schema has no such field, the Kafka record timestamp. */

@@ -1,6 +1,9 @@
+import { join } from 'node:path';
 import avro from 'avsc';
 import { describe, expect, it } from 'vitest';
 import { IotpError } from '../../lib/errors.js';
+import { repoRoot } from '../../lib/runtime/stack-env.js';
+import { loadSchemaFile } from '../../lib/serde/index.js';
 import { compileRecordMapper } from './record-mapper.js';
 import { ruleForTopic } from './route.js';
 
@@ -312,5 +315,120 @@ describe('compileRecordMapper', () => {
     expect(() => compileRecordMapper(avro.Type.forSchema('double'), ruleForTopic('telemetry.x', opts))).toThrow(
       expect.objectContaining({ code: 'SINK_SCHEMA_NOT_RECORD' }),
     );
+  });
+});
+
+describe('the pipeline schemas (schemas/*.avsc)', () => {
+  const load = (file: string) => loadSchemaFile(join(repoRoot, 'schemas', file)).type;
+
+  it('environment reading -> environment', () => {
+    const type = load('environment.avsc');
+    const point = compileRecordMapper(type, ruleForTopic('telemetry.environment', opts)).map(
+      type.fromBuffer(
+        type.toBuffer({
+          deviceId: 'env-1',
+          ts: 1_000,
+          site: 'lyon',
+          temperature: 21.5,
+          humidity: null,
+          pressure: 1013.2,
+        }),
+      ),
+      0,
+    );
+    expect(point).toEqual({
+      measurement: 'environment',
+      tags: { deviceId: 'env-1', site: 'lyon' },
+      fields: { temperature: { kind: 'float', value: 21.5 }, pressure: { kind: 'float', value: 1013.2 } },
+      timestampMs: 1_000,
+    });
+  });
+
+  it('window result -> <type>_<window>, stats flattened, route tags as tags', () => {
+    const type = load('window-result.avsc');
+    const stat = {
+      count: 2,
+      min: 1,
+      max: 3,
+      mean: 2,
+      sum: 4,
+      stddev: 1,
+      first: 1,
+      last: 3,
+      p50: null,
+      p95: 2.9,
+      p99: null,
+    };
+    const value = type.fromBuffer(
+      type.toBuffer({
+        deviceId: 'env-1',
+        type: 'environment',
+        site: '',
+        windowStart: 60_000,
+        windowEnd: 120_000,
+        fields: { temperature: stat },
+        count: 2,
+        tags: { floor: '3' },
+      }),
+    );
+    const point = compileRecordMapper(type, ruleForTopic('telemetry.environment.agg.1m', opts)).map(value, 0);
+    expect(point.measurement).toBe('environment_1m');
+    expect(point.timestampMs).toBe(60_000);
+    expect(point.tags).toEqual({ deviceId: 'env-1', floor: '3' });
+    expect(point.fields).toEqual({
+      windowEnd: { kind: 'integer', value: 120_000 },
+      temperature_count: { kind: 'integer', value: 2 },
+      temperature_min: { kind: 'float', value: 1 },
+      temperature_max: { kind: 'float', value: 3 },
+      temperature_mean: { kind: 'float', value: 2 },
+      temperature_sum: { kind: 'float', value: 4 },
+      temperature_stddev: { kind: 'float', value: 1 },
+      temperature_first: { kind: 'float', value: 1 },
+      temperature_last: { kind: 'float', value: 3 },
+      temperature_p95: { kind: 'float', value: 2.9 },
+      count: { kind: 'integer', value: 2 },
+    });
+  });
+
+  it('anomaly -> anomalies; device status -> device_status', () => {
+    const anomalyType = load('anomaly.avsc');
+    const a = compileRecordMapper(anomalyType, ruleForTopic('telemetry.anomalies', opts)).map(
+      {
+        deviceId: 'd',
+        type: 'environment',
+        site: 's',
+        field: 'temperature',
+        ts: 5,
+        value: 90,
+        kind: 'SPIKE',
+        score: 0.9,
+        expected: 21,
+        lower: 18,
+        upper: 24,
+        detector: 'zscore',
+      },
+      0,
+    );
+    expect(a.tags).toEqual({
+      deviceId: 'd',
+      site: 's',
+      type: 'environment',
+      field: 'temperature',
+      kind: 'SPIKE',
+      detector: 'zscore',
+    });
+    expect(Object.keys(a.fields)).toEqual(['value', 'score', 'expected', 'lower', 'upper']);
+
+    const statusType = load('device-status.avsc');
+    const s = compileRecordMapper(statusType, ruleForTopic('telemetry.device-status', opts)).map(
+      { deviceId: 'd', site: '', status: 'OFFLINE', ts: 9, reason: 'silent for 180 s', lastSeen: 3 },
+      0,
+    );
+    expect(s).toEqual({
+      measurement: 'device_status',
+      tags: { deviceId: 'd', status: 'OFFLINE' },
+      fields: { status: { kind: 'string', value: 'OFFLINE' }, lastSeen: { kind: 'integer', value: 3 } },
+      timestampMs: 9,
+    });
   });
 });

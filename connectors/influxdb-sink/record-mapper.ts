@@ -12,7 +12,8 @@ import type { FieldValue, Point } from './point.js';
  *   contributes its keys in place of its own name (`stats: { temperature: {...} }` -> `temperature_mean`);
  * - nullable unions are unwrapped, a null value writes no field; arrays, bytes and fixed are skipped;
  * - top-level strings/enums named in `rule.tags` become tags, in `rule.stringFields` string fields,
- *   others are skipped (free text would explode series cardinality);
+ *   others are skipped (free text would explode series cardinality); the entries of a map of strings
+ *   named in `rule.tagMaps` become tags too;
  * - timestamp = `rule.timestampField` in ms (window results: windowStart), else the record timestamp.
  *
  * @example
@@ -31,6 +32,7 @@ type Emit = (out: Record<string, FieldValue>, value: unknown) => void;
 
 interface Compiled {
   tags: Array<{ name: string; read: (v: unknown) => string | undefined }>;
+  tagMaps: string[];
   fields: Emit;
   timestampFromField: boolean;
 }
@@ -197,8 +199,14 @@ function compile(type: Type, rule: MappingRule): Compiled {
   const stringFields = new Set(rule.stringFields);
   const exclude = new Set([...rule.exclude, rule.timestampField]);
   const tags: Compiled['tags'] = [];
+  const tagMaps: string[] = [];
   const emits: Array<[string, Emit]> = [];
   for (const field of fields) {
+    const t = underlying(field.type);
+    if (rule.tagMaps.includes(field.name) && t.typeName === 'map') {
+      if (isStringLike((t as unknown as { valuesType: Type }).valuesType)) tagMaps.push(field.name);
+      continue;
+    }
     if (isStringLike(field.type)) {
       if (tagNames.has(field.name)) tags.push({ name: field.name, read: readString(field.type, field.name) });
       if (stringFields.has(field.name) && !exclude.has(field.name)) {
@@ -218,6 +226,7 @@ function compile(type: Type, rule: MappingRule): Compiled {
   }
   return {
     tags,
+    tagMaps,
     fields: (out, value) => {
       const record = value as Record<string, unknown>;
       for (const [key, emit] of emits) emit(out, record[key]);
@@ -239,6 +248,11 @@ export function compileRecordMapper(type: Type, rule: MappingRule): RecordMapper
       }
       const record = value as Record<string, unknown>;
       const tags: Record<string, string> = {};
+      for (const name of compiled.tagMaps) {
+        for (const [key, text] of Object.entries((record[name] ?? {}) as Record<string, unknown>)) {
+          if (typeof text === 'string' && text !== '') tags[key] = text;
+        }
+      }
       for (const tag of compiled.tags) {
         const text = tag.read(record[tag.name]);
         if (text !== undefined && text !== '') tags[tag.name] = text;
