@@ -15,7 +15,7 @@ describe('KStream DSL (test driver)', () => {
     const seen: string[] = [];
     const s = b.stream('in', { keySerde: str, valueSerde: num });
     const evens = s.filter((_k, v) => v % 2 === 0, 'evens').mapValues((v) => v * 10);
-    const odds = s.filterNot((_k, v) => v % 2 === 0).map((k, v) => [`${k}-odd`, v] as const);
+    const odds = s.filterNot((_k, v) => v % 2 === 0).map((k, v): [string, number] => [`${k}-odd`, v]);
     evens
       .merge(odds, 'both')
       .flatMap((k, v) => [[k, v] as const, [k, v + 1] as const])
