@@ -1,0 +1,289 @@
+import { performance } from 'node:perf_hooks';
+import type { Logger } from 'pino';
+import { Registry } from 'prom-client';
+import { ConfigError, IotpError, toIotpError } from '../../../lib/errors.js';
+import type { Admin, Batch, Consumer, KafkaClient, Producer, TopicPartition } from '../../../lib/kafka/types.js';
+import { silentLogger } from '../../../lib/runtime/log.js';
+import { DEFAULT_DLQ_TOPIC } from '../errors/dead-letter.js';
+import type { ErrorHandlers } from '../errors/handlers.js';
+import { validateName } from '../names.js';
+import { StreamTask } from '../task/stream-task.js';
+import type { TaskListener } from '../task/task-listener.js';
+import { type Clock, systemClock } from '../time/clock.js';
+import type { Topology } from '../topology/topology.js';
+import { ensureTopics } from './ensure-topics.js';
+import { type StreamsMetrics, streamsMetrics } from './streams-metrics.js';
+import { type Guarantee, TaskRunner } from './task-runner.js';
+
+export interface KafkaStreamsConfig {
+  /** Consumer group id, changelog prefix, transactional.id prefix and metric label. */
+  applicationId: string;
+  client: KafkaClient;
+  /** Default exactly_once. */
+  guarantee?: Guarantee;
+  /** Default 100 ms (exactly_once) or 1000 ms (at_least_once). */
+  commitIntervalMs?: number;
+  /** The idle rule (see StreamTaskOptions.idleTimeoutMs); 0 = off (default). */
+  idleTimeoutMs?: number;
+  /** Default `<applicationId>-late`. */
+  lateTopic?: string;
+  /** Default telemetry.dlq. */
+  dlqTopic?: string;
+  handlers?: Partial<ErrorHandlers>;
+  /** How often wall-clock punctuators, the idle rule and due commits are checked (default 100 ms). */
+  tickMs?: number;
+  maxBatchSize?: number;
+  sessionTimeoutMs?: number;
+  /** Default 60 s. */
+  transactionTimeoutMs?: number;
+  registry?: Registry;
+  log?: Logger;
+  clock?: Clock;
+  /** Called when readiness changes (false while any task restores). */
+  onReadyChange?(ready: boolean): void;
+  /** A fatal error: the instance has stopped processing; the process should exit and restart. */
+  onError?(error: IotpError): void;
+}
+
+export type StreamsState = 'CREATED' | 'STARTING' | 'RUNNING' | 'ERROR' | 'CLOSED';
+
+/**
+ * Runs a topology on Kafka (Kafka Streams' KafkaStreams): one consumer group (= applicationId), one
+ * task per input partition number (co-partitioned sources together), stores restored from their
+ * changelogs before a task processes, outputs + changelog + offsets committed atomically under
+ * exactly_once. Scale out by starting another instance with the same applicationId.
+ *
+ * @example
+ *   const streams = new KafkaStreams(topology, { applicationId: 'agg-1m', client, guarantee: 'exactly_once' });
+ *   await streams.start();
+ *   process.on('SIGTERM', () => void streams.close());
+ */
+export class KafkaStreams {
+  private stateValue: StreamsState = 'CREATED';
+  private readonly tasks = new Map<number, TaskRunner>();
+  private readonly opening = new Map<number, Promise<TaskRunner | undefined>>();
+  private restoring = 0;
+  private admin: Admin | undefined;
+  private consumer: Consumer | undefined;
+  private producer: Producer | undefined;
+  private ticker: NodeJS.Timeout | undefined;
+  private readonly metrics: StreamsMetrics;
+  private readonly log: Logger;
+  private readonly clock: Clock;
+  private readonly guarantee: Guarantee;
+  private readonly lateTopic: string;
+  private readonly dlqTopic: string;
+  private readonly listener: TaskListener;
+  private lastReady = false;
+
+  constructor(
+    private readonly topology: Topology,
+    private readonly config: KafkaStreamsConfig,
+  ) {
+    validateName('applicationId', config.applicationId);
+    if (topology.sourceTopics().length === 0) throw new ConfigError('topology', 'expected at least one source');
+    this.guarantee = config.guarantee ?? 'exactly_once';
+    if (this.guarantee !== 'exactly_once' && this.guarantee !== 'at_least_once')
+      throw new ConfigError('guarantee', `expected exactly_once or at_least_once, got ${String(this.guarantee)}`);
+    this.metrics = streamsMetrics(config.registry ?? new Registry());
+    this.log = (config.log ?? silentLogger()).child({ application: config.applicationId });
+    this.clock = config.clock ?? systemClock;
+    this.lateTopic = config.lateTopic ?? `${config.applicationId}-late`;
+    this.dlqTopic = config.dlqTopic ?? DEFAULT_DLQ_TOPIC;
+    const application = config.applicationId;
+    const m = this.metrics;
+    this.listener = {
+      recordIn: (topic) => m.recordsIn.inc({ application, topic }),
+      recordOut: (topic) => m.recordsOut.inc({ application, topic }),
+      late: (step) => m.late.inc({ application, step }),
+      deadLetter: (stage, step) => m.deadLetters.inc({ application, stage, step: step ?? '' }),
+    };
+  }
+
+  get state(): StreamsState {
+    return this.stateValue;
+  }
+
+  /** Running with every owned task restored. */
+  isReady(): boolean {
+    return this.stateValue === 'RUNNING' && this.restoring === 0;
+  }
+
+  private updateReady(): void {
+    const ready = this.isReady();
+    if (ready !== this.lastReady) {
+      this.lastReady = ready;
+      this.config.onReadyChange?.(ready);
+    }
+  }
+
+  async start(): Promise<void> {
+    if (this.stateValue !== 'CREATED') throw new IotpError('STREAMS_STATE', `cannot start in state ${this.stateValue}`);
+    this.stateValue = 'STARTING';
+    const c = this.config;
+    this.admin = c.client.admin();
+    await this.admin.connect();
+    await ensureTopics(this.admin, this.topology, c.applicationId, {
+      lateTopic: this.lateTopic,
+      dlqTopic: this.dlqTopic,
+    });
+    if (this.guarantee === 'at_least_once') {
+      this.producer = c.client.producer({ idempotent: true });
+      await this.producer.connect();
+    }
+    this.consumer = c.client.consumer({
+      groupId: c.applicationId,
+      isolation: 'read_committed',
+      autoOffsetReset: 'earliest',
+      maxBatchSize: c.maxBatchSize,
+      sessionTimeoutMs: c.sessionTimeoutMs,
+    });
+    await this.consumer.connect();
+    await this.consumer.subscribe(this.topology.sourceTopics());
+    this.stateValue = 'RUNNING';
+    await this.consumer.run({
+      eachBatch: (batch) => this.onBatch(batch),
+      onAssign: (partitions) => this.onAssign(partitions),
+      onRevoke: (partitions) => this.onRevoke(partitions),
+    });
+    this.ticker = setInterval(() => void this.onTick(), c.tickMs ?? 100);
+    this.updateReady();
+    this.log.info({ guarantee: this.guarantee, topics: this.topology.sourceTopics() }, 'stream runtime started');
+  }
+
+  private ownedPartitions(partitions: TopicPartition[]): number[] {
+    const sources = new Set(this.topology.sourceTopics());
+    return [...new Set(partitions.filter((p) => sources.has(p.topic)).map((p) => p.partition))];
+  }
+
+  private taskFor(partition: number): Promise<TaskRunner | undefined> {
+    const existing = this.tasks.get(partition);
+    if (existing) return Promise.resolve(existing);
+    const pending = this.opening.get(partition);
+    if (pending) return pending;
+    const open = this.openTask(partition).finally(() => this.opening.delete(partition));
+    this.opening.set(partition, open);
+    return open;
+  }
+
+  private async openTask(partition: number): Promise<TaskRunner | undefined> {
+    if (this.stateValue !== 'RUNNING' || !this.admin || !this.consumer) return undefined;
+    const c = this.config;
+    const task = new StreamTask({
+      applicationId: c.applicationId,
+      partition,
+      topology: this.topology,
+      clock: this.clock,
+      lateTopic: this.lateTopic,
+      dlqTopic: this.dlqTopic,
+      handlers: c.handlers,
+      idleTimeoutMs: c.idleTimeoutMs,
+      listener: this.listener,
+      log: this.log,
+    });
+    const runner = new TaskRunner(task, {
+      applicationId: c.applicationId,
+      guarantee: this.guarantee,
+      client: c.client,
+      admin: this.admin,
+      consumer: this.consumer,
+      producer: this.producer,
+      sourceTopics: this.topology.sourceTopics(),
+      commitIntervalMs: c.commitIntervalMs ?? (this.guarantee === 'exactly_once' ? 100 : 1000),
+      transactionTimeoutMs: c.transactionTimeoutMs ?? 60_000,
+      clock: this.clock,
+      now: () => performance.now() / 1000,
+      metrics: this.metrics,
+      log: this.log,
+    });
+    this.restoring++;
+    this.updateReady();
+    try {
+      await runner.open(
+        this.topology
+          .stores()
+          .filter((s) => s.logged)
+          .map((s) => s.name),
+      );
+    } finally {
+      this.restoring--;
+    }
+    this.tasks.set(partition, runner);
+    this.metrics.tasks.set({ application: c.applicationId }, this.tasks.size);
+    this.updateReady();
+    this.log.info({ partition, transactionalId: runner.transactionalId }, 'task opened');
+    return runner;
+  }
+
+  private async onAssign(partitions: TopicPartition[]): Promise<void> {
+    try {
+      await Promise.all(this.ownedPartitions(partitions).map((p) => this.taskFor(p)));
+    } catch (error) {
+      this.fatal(error);
+    }
+  }
+
+  private async onRevoke(partitions: TopicPartition[]): Promise<void> {
+    for (const p of this.ownedPartitions(partitions)) {
+      const runner = this.tasks.get(p);
+      if (!runner) continue;
+      this.tasks.delete(p);
+      try {
+        await runner.close(this.stateValue === 'RUNNING');
+      } catch (error) {
+        // A fenced or failed commit on revoke: the new owner restarts from the last committed state.
+        this.log.warn({ partition: p, err: toIotpError(error, 'STREAMS_REVOKE_COMMIT') }, 'commit on revoke failed');
+      }
+    }
+    this.metrics.tasks.set({ application: this.config.applicationId }, this.tasks.size);
+  }
+
+  private async onBatch(batch: Batch): Promise<void> {
+    if (this.stateValue !== 'RUNNING' || batch.records.length === 0) return;
+    try {
+      const runner = await this.taskFor(batch.partition);
+      if (runner) await runner.processBatch(batch);
+    } catch (error) {
+      this.fatal(error);
+    }
+  }
+
+  private async onTick(): Promise<void> {
+    if (this.stateValue !== 'RUNNING') return;
+    try {
+      await Promise.all([...this.tasks.values()].map((t) => t.tick()));
+    } catch (error) {
+      this.fatal(error);
+    }
+  }
+
+  private fatal(error: unknown): void {
+    if (this.stateValue === 'ERROR' || this.stateValue === 'CLOSED') return;
+    this.stateValue = 'ERROR';
+    const err = toIotpError(error, 'STREAMS_FATAL');
+    this.log.error({ err }, 'stream runtime failed; processing stopped');
+    this.updateReady();
+    if (this.ticker) clearInterval(this.ticker);
+    this.config.onError?.(err);
+  }
+
+  /** Stops processing, commits every task, leaves the group and disconnects. */
+  async close(): Promise<void> {
+    if (this.stateValue === 'CLOSED') return;
+    const clean = this.stateValue === 'RUNNING';
+    this.stateValue = 'CLOSED';
+    this.updateReady();
+    if (this.ticker) clearInterval(this.ticker);
+    await Promise.allSettled(this.opening.values());
+    const runners = [...this.tasks.values()];
+    this.tasks.clear();
+    const results = await Promise.allSettled(runners.map((r) => r.close(clean)));
+    for (const r of results)
+      if (r.status === 'rejected')
+        this.log.warn({ err: toIotpError(r.reason, 'STREAMS_CLOSE') }, 'commit on close failed');
+    await this.consumer?.disconnect().catch(() => undefined);
+    await this.producer?.disconnect().catch(() => undefined);
+    await this.admin?.disconnect().catch(() => undefined);
+    this.log.info('stream runtime closed');
+  }
+}

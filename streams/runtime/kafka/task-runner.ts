@@ -1,0 +1,204 @@
+import type { Logger } from 'pino';
+import { IotpError, toIotpError } from '../../../lib/errors.js';
+import type { Admin, Batch, Consumer, KafkaClient, Producer, TransactionalProducer } from '../../../lib/kafka/types.js';
+import { changelogTopic, TASK_META_STORE } from '../names.js';
+import type { StreamTask } from '../task/stream-task.js';
+import type { StreamsMetrics } from './streams-metrics.js';
+
+export type Guarantee = 'exactly_once' | 'at_least_once';
+
+export interface TaskRunnerDeps {
+  applicationId: string;
+  guarantee: Guarantee;
+  client: KafkaClient;
+  admin: Admin;
+  consumer: Consumer;
+  /** The shared idempotent producer (at-least-once). */
+  producer: Producer | undefined;
+  sourceTopics: string[];
+  commitIntervalMs: number;
+  transactionTimeoutMs: number;
+  clock: () => number;
+  /** Monotonic time in seconds for latency metrics only. */
+  now: () => number;
+  metrics: StreamsMetrics;
+  log: Logger;
+}
+
+/**
+ * Runs one task against Kafka: opens (fence, restore), processes batches, commits on the commit
+ * interval, closes. Every public method runs under the task's lock, so a batch, a wall-clock tick
+ * and a commit never interleave.
+ *
+ * Exactly-once: one transactional producer per task with transactional.id
+ * `<applicationId>-<first source topic>-<partition>`; a commit sends outputs + changelog records,
+ * adds the input offsets (sendOffsets) and commits the transaction. Opening the producer fences a
+ * zombie predecessor; the committed offsets are read after that, and records below them (already
+ * processed by the predecessor) are skipped.
+ */
+export class TaskRunner {
+  private lock: Promise<unknown> = Promise.resolve();
+  private txProducer: TransactionalProducer | undefined;
+  private lastCommit = 0;
+  private readonly startOffsets = new Map<string, bigint>();
+  private closed = false;
+
+  constructor(
+    readonly task: StreamTask,
+    private readonly deps: TaskRunnerDeps,
+  ) {}
+
+  get partition(): number {
+    return this.task.partition;
+  }
+
+  get transactionalId(): string {
+    return `${this.deps.applicationId}-${this.deps.sourceTopics[0]}-${this.partition}`;
+  }
+
+  private locked<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.lock.then(fn, fn);
+    this.lock = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Fences the predecessor (EOS), reads committed offsets, restores every store, starts the task. */
+  open(storeNames: string[]): Promise<void> {
+    return this.locked(async () => {
+      const d = this.deps;
+      if (d.guarantee === 'exactly_once') {
+        this.txProducer = d.client.transactionalProducer({
+          transactionalId: this.transactionalId,
+          transactionTimeoutMs: d.transactionTimeoutMs,
+          lingerMs: 5,
+        });
+        await this.txProducer.connect();
+      }
+      const committed = await d.admin.committedOffsets(d.applicationId, d.sourceTopics);
+      for (const c of committed) if (c.partition === this.partition) this.startOffsets.set(c.topic, BigInt(c.offset));
+      for (const store of [...storeNames, ...(storeNames.length > 0 ? [TASK_META_STORE] : [])])
+        await this.restore(store);
+      this.task.start();
+      this.lastCommit = d.clock();
+    });
+  }
+
+  private async restore(store: string): Promise<void> {
+    const d = this.deps;
+    const topic = changelogTopic(d.applicationId, store);
+    const labels = { application: d.applicationId, store, partition: String(this.partition) };
+    const offsets = (await d.admin.topicOffsets(topic)).find((o) => o.partition === this.partition);
+    const total = offsets ? Number(BigInt(offsets.high) - BigInt(offsets.low)) : 0;
+    let done = 0;
+    d.metrics.restoreProgress.set(labels, total === 0 ? 1 : 0);
+    await d.client.replay({
+      topic,
+      partitions: [this.partition],
+      isolation: 'read_committed',
+      onRecords: (records) => {
+        for (const r of records) this.task.restore(store, r.key, r.value);
+        done += records.length;
+        d.metrics.restoredRecords.inc({ application: d.applicationId, store }, records.length);
+        if (total > 0) d.metrics.restoreProgress.set(labels, Math.min(1, done / total));
+      },
+    });
+    d.metrics.restoreProgress.set(labels, 1);
+    d.log.info({ store, partition: this.partition, records: done }, 'store restored');
+  }
+
+  processBatch(batch: Batch): Promise<void> {
+    return this.locked(async () => {
+      if (this.closed) return;
+      const d = this.deps;
+      let last: string | undefined;
+      for (const r of batch.records) {
+        const start = this.startOffsets.get(r.topic);
+        if (start !== undefined) {
+          if (BigInt(r.offset) < start) continue; // processed and committed by the previous owner
+          this.startOffsets.delete(r.topic);
+        }
+        const t0 = d.now();
+        await this.task.process(r);
+        d.metrics.processLatency.observe({ application: d.applicationId }, d.now() - t0);
+        last = r.offset;
+      }
+      if (last !== undefined) {
+        const lag = BigInt(batch.highWatermark) - BigInt(last) - 1n;
+        d.metrics.lag.set(
+          { application: d.applicationId, topic: batch.topic, partition: String(batch.partition) },
+          Number(lag < 0n ? 0n : lag),
+        );
+      }
+      await this.commitIfDue();
+    });
+  }
+
+  /** Wall-clock tick: idle rule and punctuators, then a commit if due. */
+  tick(): Promise<void> {
+    return this.locked(async () => {
+      if (this.closed) return;
+      this.task.advanceWallClock();
+      await this.commitIfDue();
+    });
+  }
+
+  private async commitIfDue(): Promise<void> {
+    if (this.deps.clock() - this.lastCommit >= this.deps.commitIntervalMs) await this.commitNow();
+  }
+
+  private async commitNow(): Promise<void> {
+    const d = this.deps;
+    this.lastCommit = d.clock();
+    const out = await this.task.collect();
+    if (Number.isFinite(this.task.currentStreamTime()))
+      d.metrics.streamTime.set(
+        { application: d.applicationId, partition: String(this.partition) },
+        this.task.currentStreamTime(),
+      );
+    if (!out.dirty) return;
+    const t0 = d.now();
+    const records = out.records.map((r) => ({ ...r }));
+    try {
+      if (this.txProducer) {
+        await this.txProducer.begin();
+        try {
+          if (records.length > 0) await this.txProducer.send(records);
+          if (out.offsets.length > 0) await this.txProducer.sendOffsets(d.consumer, out.offsets);
+          await this.txProducer.commit();
+        } catch (error) {
+          await this.txProducer.abort().catch(() => undefined);
+          throw error;
+        }
+      } else {
+        if (records.length > 0) await d.producer?.send(records);
+        if (out.offsets.length > 0) await d.consumer.commit(out.offsets);
+      }
+    } catch (error) {
+      throw new IotpError(
+        'STREAMS_COMMIT_FAILED',
+        `task ${this.partition}: commit failed: ${toIotpError(error, 'KAFKA').message}`,
+        {
+          cause: error,
+          retriable: false,
+          context: { partition: this.partition, guarantee: d.guarantee },
+        },
+      );
+    }
+    d.metrics.commits.inc({ application: d.applicationId, guarantee: d.guarantee });
+    d.metrics.commitLatency.observe({ application: d.applicationId }, d.now() - t0);
+  }
+
+  /** Commits what was processed (if `commit`), then closes the task and its producer. */
+  close(commit: boolean): Promise<void> {
+    return this.locked(async () => {
+      if (this.closed) return;
+      this.closed = true;
+      try {
+        if (commit) await this.commitNow();
+      } finally {
+        this.task.close();
+        await this.txProducer?.disconnect().catch(() => undefined);
+      }
+    });
+  }
+}
