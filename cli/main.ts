@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerConnectCommands } from './connect.js';
 import { registerStackCommands } from './stack.js';
 
 /**
@@ -11,6 +12,7 @@ export function buildCli(): Command {
     .showHelpAfterError()
     .enablePositionalOptions();
   registerStackCommands(program);
+  registerConnectCommands(program);
   return program;
 }
 

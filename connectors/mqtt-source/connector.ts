@@ -1,0 +1,287 @@
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { ConfigError, type IotpError, IotpError as IotpErrorClass } from '../../lib/errors.js';
+import type { KafkaClient, ProducerRecord } from '../../lib/kafka/types.js';
+import {
+  listSchemaFiles,
+  loadSchemaFile,
+  type ParsedSchema,
+  type SchemaRegistryClient,
+  SerdeErrorCode,
+} from '../../lib/serde/index.js';
+import type { AvroSchema } from './avro-schema.js';
+import { createBatchSender } from './batch-sender.js';
+import { deadLetterRecord } from './dead-letter-record.js';
+import { minimalFilters } from './filter-covers.js';
+import { createGatewayPolicy } from './gateway-policy.js';
+import { createMqttSourceMetrics, type MqttSourceMetrics } from './metrics.js';
+import type { MqttMessage } from './mqtt-message.js';
+import { type MqttSession, openMqttSession } from './mqtt-session.js';
+import type { MqttSourceOptions } from './options.js';
+import { type MessagePlan, type ProcessOptions, processMessage } from './process-message.js';
+import { createRecordEncoder, type RecordEncoder } from './record-encoder.js';
+import { createRouteTable } from './route-table.js';
+import { createSchemaCatalog } from './schema-catalog.js';
+import { compileTopicTemplate, placeholdersIn } from './topic-template.js';
+
+export interface MqttSourceDeps {
+  kafka: KafkaClient;
+  registry: Pick<SchemaRegistryClient, 'lookupId' | 'register'>;
+  metrics: Registry;
+  log: Logger;
+  setReady(ready: boolean): void;
+  /** Epoch ms; receive times come from here (default Date.now). */
+  clock?: () => number;
+  /** Called when the connector cannot go on (a dead letter refused by Kafka): exit and restart. */
+  onFatal?(error: IotpError): void;
+}
+
+/**
+ * A running MQTT source replica.
+ *
+ * @example
+ *   const source = await startMqttSource(options, { kafka, registry, metrics: ctx.registry, log: ctx.log, setReady: ctx.setReady });
+ *   process.once('SIGTERM', () => source.stop());
+ */
+export interface MqttSource {
+  readonly clientId: string;
+  readonly filters: readonly string[];
+  readonly metrics: MqttSourceMetrics;
+  /** Stop taking messages, flush to Kafka (up to drainTimeoutMs), PUBACK what Kafka acked, disconnect. */
+  stop(): Promise<void>;
+}
+
+/** Kafka or registry refusals that retrying will not fix: the message is dead-lettered instead. */
+const PERMANENT_CODES = new Set<string>([
+  'KAFKA_MESSAGE_TOO_LARGE',
+  'KAFKA_RECORD_LIST_TOO_LARGE',
+  'KAFKA_INVALID_RECORD',
+  'KAFKA_CORRUPT_MESSAGE',
+  'KAFKA_INVALID_TIMESTAMP',
+  'KAFKA_UNKNOWN_TOPIC_OR_PARTITION',
+  'KAFKA_TOPIC_AUTHORIZATION_FAILED',
+  SerdeErrorCode.Validation,
+  SerdeErrorCode.SchemaNotRegistered,
+  SerdeErrorCode.RegistryRejected,
+]);
+
+/** Loads every schemas/*.avsc (name = file base name) as serde schemas and as JSON for validation. */
+export function loadSchemas(dir: string): Map<string, ParsedSchema & { json: unknown }> {
+  const out = new Map<string, ParsedSchema & { json: unknown }>();
+  for (const file of listSchemaFiles(dir)) {
+    const schema = loadSchemaFile(file);
+    out.set(schema.baseName, schema);
+  }
+  return out;
+}
+
+/**
+ * Starts one replica: checks schemas and topics, connects the idempotent producer (acks=all),
+ * opens the persistent MQTT session and subscribes through `$share/<group>/...`. Each message is
+ * processed (pure), encoded, written in arrival order and PUBACKed after Kafka acknowledged it.
+ */
+export async function startMqttSource(options: MqttSourceOptions, deps: MqttSourceDeps): Promise<MqttSource> {
+  const { log } = deps;
+  const clock = deps.clock ?? Date.now;
+  const metrics = createMqttSourceMetrics(deps.metrics);
+
+  const schemas = loadSchemas(options.schemasDir);
+  const catalog = createSchemaCatalog(
+    Object.fromEntries([...schemas].map(([name, s]) => [name, s.json as AvroSchema])),
+    { unknownFields: options.unknownFields },
+  );
+  if (!catalog.get(options.status.schema))
+    throw new ConfigError(
+      'status.schema',
+      `expected a schema in ${options.schemasDir}, got '${options.status.schema}'`,
+    );
+  const routes = createRouteTable(options.routes);
+  const statusTemplate = compileTopicTemplate(options.status.template, 'status.template');
+  if (!statusTemplate.names.includes('deviceId'))
+    throw new ConfigError(
+      'status.template',
+      `the template must have a {deviceId} level (got '${options.status.template}')`,
+    );
+  const processOptions: ProcessOptions = {
+    routes,
+    schemas: catalog,
+    statusTemplate,
+    statusTopic: options.status.topic,
+    statusSchema: options.status.schema,
+    deadLetterTopic: options.deadLetterTopic,
+    maxPayloadBytes: options.limits.maxPayloadBytes,
+    bounds: { maxFutureMs: options.limits.maxFutureMs, maxPastMs: options.limits.maxPastMs },
+    gateways: createGatewayPolicy(options.gateways),
+    source: options.mqtt.clientId,
+  };
+
+  await checkTopics(deps.kafka, options, log);
+  const producer = deps.kafka.producer({ idempotent: true, lingerMs: 5 });
+  await producer.connect();
+  const encoder = createRecordEncoder({
+    registry: deps.registry,
+    schemas,
+    autoRegister: options.registry.autoRegister,
+  });
+
+  let fatal = false;
+  const sender = createBatchSender({
+    send: async (records) => {
+      await producer.send(records);
+    },
+    maxBatchMessages: options.batch.maxMessages,
+    retry: { initialMs: options.batch.retryInitialMs, maxMs: options.batch.retryMaxMs },
+    isPermanent: (error) => !error.retriable && PERMANENT_CODES.has(error.code),
+    onSent: (records, _entries, seconds) => {
+      if (records.length === 0) return;
+      metrics.produceSeconds.observe(seconds);
+      for (const r of records) metrics.recordsOut.inc({ topic: r.topic });
+    },
+    onRetry: (error, attempt, delayMs) => {
+      metrics.sendRetries.inc({ code: error.code });
+      if (attempt === 1 || attempt % 10 === 0)
+        log.warn({ err: error, attempt, delayMs }, 'kafka send failed; retrying');
+      if (attempt === 3) deps.setReady(false);
+    },
+    onFallback: (error) => log.error({ err: error }, 'kafka refused a message for good; dead-lettering it'),
+    onFatal: (error) => {
+      fatal = true;
+      deps.setReady(false);
+      log.fatal({ err: error }, 'a dead letter was refused by kafka: stopping intake');
+      session?.pause();
+      deps.onFatal?.(error);
+    },
+  });
+
+  const onMessage = (message: MqttMessage, done: () => void): void => {
+    const started = performance.now();
+    metrics.messagesIn.inc({ qos: String(message.qos) });
+    if (message.dup) metrics.redelivered.inc();
+    metrics.inFlight.inc();
+    const plan = processMessage(message, processOptions);
+    for (const r of plan.records) if (r.kind === 'dead-letter') metrics.deadLetters.inc({ reason: r.reason });
+    sender.enqueue({
+      prepare: () => encodePlan(plan, encoder),
+      fallback: (error) => {
+        const reason = error.code === SerdeErrorCode.Validation ? 'SCHEMA_VIOLATION' : 'KAFKA_REJECTED';
+        metrics.deadLetters.inc({ reason });
+        return [
+          deadLetterRecord(
+            message,
+            { reason, rule: error.code, message: `${error.code}: ${error.message}` },
+            { topic: options.deadLetterTopic, source: options.mqtt.clientId },
+          ),
+        ];
+      },
+      done: () => {
+        metrics.inFlight.dec();
+        metrics.acked.inc();
+        metrics.messageLatencySeconds.observe((performance.now() - started) / 1000);
+        done();
+      },
+    });
+  };
+
+  let subscribed = false;
+  let session: MqttSession | undefined;
+  session = await openMqttSession({
+    mqtt: options.mqtt,
+    clock,
+    log,
+    onMessage,
+    onConnectionChange: (connected) => {
+      metrics.connected.set(connected ? 1 : 0);
+      if (!connected) metrics.inFlight.set(sender.size);
+      deps.setReady(connected && subscribed && !fatal);
+    },
+  });
+  const filters = minimalFilters([...routes.filters, statusTemplate.filter]).map(
+    (f) => `$share/${options.mqtt.group}/${f}`,
+  );
+  await session.subscribe(filters);
+  subscribed = true;
+  metrics.connected.set(1);
+  deps.setReady(!fatal);
+  log.info({ clientId: options.mqtt.clientId, filters }, 'mqtt source running');
+
+  let stopping: Promise<void> | undefined;
+  return {
+    clientId: options.mqtt.clientId,
+    filters,
+    metrics,
+    stop() {
+      stopping ??= (async () => {
+        deps.setReady(false);
+        session?.pause();
+        const drained = await Promise.race([
+          sender.idle().then(() => true),
+          sleep(options.drainTimeoutMs).then(() => false),
+        ]);
+        if (!drained)
+          log.warn(
+            { pending: sender.size },
+            'drain timed out: those messages stay un-PUBACKed and will be redelivered',
+          );
+        sender.close();
+        await session?.close();
+        await producer.disconnect();
+        log.info('mqtt source stopped');
+      })();
+      return stopping;
+    },
+  };
+}
+
+async function encodePlan(plan: MessagePlan, encoder: RecordEncoder): Promise<ProducerRecord[]> {
+  const out: ProducerRecord[] = [];
+  for (const r of plan.records) {
+    if (r.kind === 'dead-letter') {
+      out.push(r.record);
+      continue;
+    }
+    out.push({
+      topic: r.topic,
+      key: r.key,
+      value: await encoder.encode(r.topic, r.schemaName, r.value),
+      timestamp: r.timestamp,
+      headers: r.headers,
+    });
+  }
+  return out;
+}
+
+/** The dead-letter, status and fixed route topics must exist (auto-creation is off in production). */
+async function checkTopics(kafka: KafkaClient, options: MqttSourceOptions, log: Logger): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const needed = [
+      ['deadLetterTopic', options.deadLetterTopic],
+      ['status.topic', options.status.topic],
+      ...options.routes
+        .map((r, i) => [`routes[${i}].topic`, r.topic] as const)
+        .filter(([, topic]) => placeholdersIn(topic).length === 0),
+    ] as const;
+    for (const [key, topic] of needed)
+      if (!existing.has(topic))
+        throw new IotpErrorClass(
+          'MQTT_SOURCE_TOPIC_MISSING',
+          `${key}: Kafka topic '${topic}' does not exist; create it first`,
+          {
+            retriable: false,
+            context: { topic },
+          },
+        );
+    const dynamic = options.routes.filter((r) => placeholdersIn(r.topic).length > 0).map((r) => r.topic);
+    if (dynamic.length > 0)
+      log.info(
+        { templates: dynamic },
+        'route topics with placeholders are checked on first use (missing: dead-lettered)',
+      );
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -1,0 +1,199 @@
+import { readFileSync } from 'node:fs';
+import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
+import type { Logger } from 'pino';
+import { ConfigError, IotpError } from '../../lib/errors.js';
+import { type AckTicket, createAckGate } from './ack-gate.js';
+import type { MqttMessage } from './mqtt-message.js';
+import type { MqttSourceOptions } from './options.js';
+
+/** Calls `done` once Kafka acknowledged every record made from the message: only then is it PUBACKed. */
+export type MessageHandler = (message: MqttMessage, done: () => void) => void;
+
+export interface MqttSessionOptions {
+  mqtt: MqttSourceOptions['mqtt'];
+  onMessage: MessageHandler;
+  /** Epoch ms of receipt (the injected clock). */
+  clock: () => number;
+  log: Logger;
+  onConnectionChange?(connected: boolean, sessionPresent: boolean): void;
+}
+
+/**
+ * One replica's MQTT connection: MQTT 5, a fixed client id, clean start false and a session expiry,
+ * so the broker keeps this replica's subscriptions and un-PUBACKed messages while it is away.
+ *
+ * PUBACK is deferred until the handler says the message is in Kafka. mqtt.js 5 sends the PUBACK
+ * right after `handleMessage`'s callback and handles one packet at a time until then, so holding that
+ * callback would allow one message in flight. Instead the callback returns at once and the PUBACK
+ * packet itself is held (in arrival order, by an AckGate) until the message is done. The Receive
+ * Maximum tells the broker to stop sending once `receiveMaximum` messages are un-PUBACKed, which is
+ * the backpressure when Kafka is slow; if a broker ignores it, the callback is held past that bound.
+ *
+ * On a connection loss, held PUBACKs are dropped (never sent on the next connection): the broker
+ * redelivers those messages with DUP set, and the records already written become duplicates.
+ *
+ * @example
+ *   const session = await openMqttSession({ mqtt: options.mqtt, clock: Date.now, log, onMessage });
+ *   await session.subscribe(['$share/iotp/sensors/+/+/+']);
+ *   ...
+ *   await session.close();
+ */
+export interface MqttSession {
+  subscribe(filters: readonly string[]): Promise<void>;
+  readonly connected: boolean;
+  /** Messages received and not yet PUBACKed. */
+  readonly inFlight: number;
+  /** Stops taking messages: new ones are left un-PUBACKed for the broker to redeliver. */
+  pause(): void;
+  /** Sends DISCONNECT (the session stays on the broker) and closes the socket. */
+  close(): Promise<void>;
+}
+
+type SendPacket = (
+  packet: { cmd: string; messageId?: number },
+  cb?: (error?: Error) => void,
+  ...rest: unknown[]
+) => void;
+
+export function clientOptions(o: MqttSourceOptions['mqtt']): IClientOptions {
+  const read = (key: string, file: string | undefined): Buffer | undefined => {
+    if (file === undefined) return undefined;
+    try {
+      return readFileSync(file);
+    } catch (cause) {
+      throw new ConfigError(key, `expected a readable PEM file, cannot read "${file}"`, { cause });
+    }
+  };
+  return {
+    clientId: o.clientId,
+    username: o.username,
+    password: o.password,
+    protocolVersion: 5,
+    clean: false,
+    keepalive: o.keepaliveSeconds,
+    connectTimeout: o.connectTimeoutMs,
+    reconnectPeriod: o.reconnectPeriodMs,
+    resubscribe: true,
+    queueQoSZero: false,
+    properties: { sessionExpiryInterval: o.sessionExpirySeconds, receiveMaximum: o.receiveMaximum },
+    ca: read('mqtt.caFile', o.caFile),
+    cert: read('mqtt.certFile', o.certFile),
+    key: read('mqtt.keyFile', o.keyFile),
+    rejectUnauthorized: o.rejectUnauthorized,
+  };
+}
+
+/** Connects (resolving at the first CONNACK) and returns the session. Refusals are MQTT_CONNECT_REFUSED. */
+export async function openMqttSession(options: MqttSessionOptions): Promise<MqttSession> {
+  const { log } = options;
+  const limit = options.mqtt.receiveMaximum;
+  const gate = createAckGate();
+  const tickets = new Map<number, AckTicket>();
+  let waiting: (() => void)[] = [];
+  let paused = false;
+
+  const client: MqttClient = mqtt.connect(options.mqtt.url, clientOptions(options.mqtt));
+
+  // Hold PUBACKs of messages we registered until the gate releases them (see the TSDoc above).
+  const internals = client as unknown as { _sendPacket: SendPacket };
+  const send = internals._sendPacket.bind(client);
+  internals._sendPacket = (packet, cb, ...rest) => {
+    const ticket =
+      packet.cmd === 'puback' && packet.messageId !== undefined ? tickets.get(packet.messageId) : undefined;
+    if (ticket === undefined || packet.messageId === undefined) {
+      send(packet, cb, ...rest);
+      return;
+    }
+    tickets.delete(packet.messageId);
+    gate.attach(ticket, () => {
+      // Never queue a PUBACK offline for a later connection: the broker redelivers instead.
+      if (client.connected) send(packet);
+    });
+    cb?.();
+  };
+
+  const releaseWaiting = () => {
+    while (waiting.length > 0 && gate.pending < limit) (waiting.shift() as () => void)();
+  };
+
+  client.handleMessage = (packet: IPublishPacket, callback) => {
+    if (paused) return; // no callback: no PUBACK; redelivered after reconnect
+    const ticket = gate.add();
+    if (packet.qos > 0 && packet.messageId !== undefined) tickets.set(packet.messageId, ticket);
+    else gate.attach(ticket, () => {});
+    const message: MqttMessage = {
+      topic: packet.topic,
+      payload: Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload),
+      qos: packet.qos,
+      retain: packet.retain,
+      dup: packet.dup,
+      receivedAt: options.clock(),
+    };
+    options.onMessage(message, () => {
+      gate.done(ticket);
+      releaseWaiting();
+    });
+    if (gate.pending <= limit) callback();
+    else waiting.push(() => callback());
+  };
+
+  client.on('connect', (connack) => {
+    log.info({ clientId: options.mqtt.clientId, sessionPresent: connack.sessionPresent }, 'mqtt connected');
+    options.onConnectionChange?.(true, connack.sessionPresent);
+  });
+  client.on('close', () => {
+    const dropped = gate.reset();
+    tickets.clear();
+    waiting = [];
+    if (dropped > 0) log.warn({ dropped }, 'mqtt connection lost: un-PUBACKed messages will be redelivered');
+    options.onConnectionChange?.(false, false);
+  });
+  client.on('error', (error) => log.warn({ err: error }, 'mqtt client error'));
+
+  await new Promise<void>((resolve, reject) => {
+    const onConnect = () => {
+      client.off('error', onError);
+      resolve();
+    };
+    const onError = (error: Error & { code?: number }) => {
+      client.off('connect', onConnect);
+      client.end(true);
+      reject(
+        new IotpError('MQTT_CONNECT_REFUSED', `cannot connect to ${options.mqtt.url}: ${error.message}`, {
+          cause: error,
+          retriable: false,
+          context: { clientId: options.mqtt.clientId, reasonCode: error.code },
+        }),
+      );
+    };
+    client.once('connect', onConnect);
+    client.once('error', onError);
+  });
+
+  return {
+    async subscribe(filters) {
+      const grants = await client.subscribeAsync([...filters], { qos: 1, rh: 1 });
+      const refused = grants.filter((g) => g.qos !== 0 && g.qos !== 1 && g.qos !== 2);
+      if (refused.length > 0)
+        throw new IotpError(
+          'MQTT_SUBSCRIBE_REFUSED',
+          `broker refused ${refused.map((g) => `${g.topic} (reason ${g.qos})`).join(', ')}: check the ACL for ${options.mqtt.username ?? 'anonymous'}`,
+          { retriable: false },
+        );
+      log.info({ filters, grants: grants.map((g) => g.qos) }, 'subscribed');
+    },
+    get connected() {
+      return client.connected;
+    },
+    get inFlight() {
+      return gate.pending;
+    },
+    pause() {
+      paused = true;
+    },
+    async close() {
+      paused = true;
+      await client.endAsync(false, { reasonCode: 0 });
+    },
+  };
+}
