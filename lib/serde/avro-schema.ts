@@ -23,8 +23,13 @@ export interface ParsedSchema {
   name: string;
 }
 
-/** The avsc options used for every schema of the project (local or from the registry). */
-export const AVSC_OPTIONS = {} as const;
+/**
+ * The avsc options used for every schema of the project (local or from the registry): avsc's
+ * defaults. A fresh object per call: avsc keeps its registry of named types in the options.
+ */
+export function avscOptions(): Record<string, never> {
+  return {};
+}
 
 /** Parses an Avro schema (JSON text or object). Throws SCHEMA_INVALID with avsc's reason. */
 export function parseAvroSchema(schema: string | AvroSchemaJson): ParsedSchema {
@@ -40,7 +45,7 @@ export function parseAvroSchema(schema: string | AvroSchemaJson): ParsedSchema {
   }
   let type: Type;
   try {
-    type = avro.Type.forSchema(json as Parameters<typeof avro.Type.forSchema>[0], AVSC_OPTIONS);
+    type = avro.Type.forSchema(json as Parameters<typeof avro.Type.forSchema>[0], avscOptions());
   } catch (cause) {
     throw new IotpError(
       SerdeErrorCode.SchemaInvalid,

@@ -1,0 +1,45 @@
+import type { LocalSchema } from '../serde/schema-file.js';
+import type { LoadedPipelineConfig } from './load.js';
+import { windowTopic } from './reading-routes.js';
+
+/** What a subject holds. */
+export type SubjectRole = 'reading' | 'window-result' | 'anomaly' | 'device-status';
+
+/** A registry subject the pipeline writes to, with its topic and local schema. */
+export interface PipelineSubject {
+  subject: string;
+  topic: string;
+  role: SubjectRole;
+  schema: LocalSchema;
+}
+
+/**
+ * Every subject the pipeline's producers use (TopicNameStrategy): one per reading topic, one per
+ * window topic (reading topic x window), anomalies and device status. Sorted by subject.
+ *
+ * @example
+ *   pipelineSubjects(config).map((s) => s.subject)
+ *   // ['telemetry.anomalies-value', 'telemetry.device-status-value', 'telemetry.environment-value', 'telemetry.environment.agg.1h-value', ...]
+ */
+export function pipelineSubjects(config: LoadedPipelineConfig): PipelineSubject[] {
+  const out = new Map<string, PipelineSubject>();
+  const add = (s: PipelineSubject) => {
+    if (!out.has(s.subject)) out.set(s.subject, s);
+  };
+  for (const r of config.readingRoutes) {
+    add({ subject: r.subject, topic: r.topic, role: 'reading', schema: r.schema });
+    for (const w of config.streams.windows) {
+      const topic = windowTopic(r.topic, w);
+      add({ subject: `${topic}-value`, topic, role: 'window-result', schema: config.outputSchemas.windowResult });
+    }
+  }
+  const { anomalies, deviceStatus } = config.kafka.topics;
+  add({ subject: `${anomalies}-value`, topic: anomalies, role: 'anomaly', schema: config.outputSchemas.anomaly });
+  add({
+    subject: `${deviceStatus}-value`,
+    topic: deviceStatus,
+    role: 'device-status',
+    schema: config.outputSchemas.deviceStatus,
+  });
+  return [...out.values()].sort((a, b) => a.subject.localeCompare(b.subject));
+}
