@@ -5,7 +5,8 @@ import type { MappingRule } from './mapping-rule.js';
  * - `<prefix><type>` raw readings -> measurement `<type>`, timestamp `ts`;
  * - `<prefix><type>.agg.<window>` window results -> `<type>_<window>` (e.g. environment_1m), timestamp `windowStart`;
  * - `<prefix>anomalies` -> `anomalies`, tagged by type, field, kind and detector;
- * - `<prefix>device-status` -> `device_status`, status as a tag and a string field.
+ * - `<prefix>device-status` -> `device_status`, status as a string field (not also a tag: InfluxQL
+ *   cannot tell a tag and a field of the same name apart in `last("status")`).
  * `extraTags` (configured low-cardinality strings) are added to every rule.
  *
  * @example
@@ -30,7 +31,7 @@ export function ruleForTopic(topic: string, options: { prefix: string; extraTags
     return {
       kind: 'device-status',
       measurement: 'device_status',
-      tags: tags(['type', 'status']),
+      tags: tags(['type']),
       tagMaps: ['tags'],
       stringFields: ['status'],
       timestampField: 'ts',
