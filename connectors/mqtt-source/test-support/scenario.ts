@@ -1,0 +1,112 @@
+import { Registry } from 'prom-client';
+import type { KafkaClient } from '../../../lib/kafka/types.js';
+import { silentLogger } from '../../../lib/runtime/log.js';
+import { createSchemaRegistryClient } from '../../../lib/serde/index.js';
+import { uniqueName } from '../../../test/helpers/stack.js';
+import { type MqttSource, startMqttSource } from '../connector.js';
+import { type MqttSourceInput, type MqttSourceOptions, parseMqttSourceOptions } from '../options.js';
+import { createTopics, deleteTopics } from './kafka-fixture.js';
+
+/**
+ * Names of one test's world: an MQTT topic root no other test publishes under, and Kafka topics
+ * no other test reads. Routes: `<root>/{site}/{deviceId}/{type}` -> `<kafka>.{type}`.
+ */
+export interface Scenario {
+  mqttRoot: string;
+  group: string;
+  topics: { environment: string; power: string; status: string; dlq: string };
+  /** The MQTT topic of a device's readings. */
+  readingTopic(deviceId: string, type?: string, site?: string): string;
+  statusTopic(deviceId: string, site?: string): string;
+  options(overrides?: {
+    clientId?: string;
+    mqtt?: Partial<MqttSourceInput['mqtt']>;
+    extra?: Partial<MqttSourceInput>;
+  }): MqttSourceOptions;
+  /** The same settings as a pipeline YAML object (routes + mqttSource), for a child-process connector. */
+  pipelineYaml(extra?: Record<string, unknown>): Record<string, unknown>;
+  createTopics(): Promise<void>;
+  deleteTopics(): Promise<void>;
+}
+
+export function createScenario(env: Record<string, string>, kafka: KafkaClient, label = 'mqtt'): Scenario {
+  const id = uniqueName(label);
+  const mqttRoot = `it/${id}`;
+  const topics = {
+    environment: `${id}.environment`,
+    power: `${id}.power`,
+    status: `${id}.status`,
+    dlq: `${id}.dlq`,
+  };
+  const routes = [{ mqtt: `${mqttRoot}/{site}/{deviceId}/{type}`, topic: `${id}.{type}`, schema: '{type}' }];
+  const status = { template: `${mqttRoot}/{site}/{deviceId}/status`, topic: topics.status, schema: 'device-status' };
+  const group = `${id}-g`;
+  return {
+    mqttRoot,
+    group,
+    topics,
+    readingTopic: (deviceId, type = 'environment', site = 'lab') => `${mqttRoot}/${site}/${deviceId}/${type}`,
+    statusTopic: (deviceId, site = 'lab') => `${mqttRoot}/${site}/${deviceId}/status`,
+    options(overrides = {}) {
+      return parseMqttSourceOptions({
+        mqtt: {
+          url: env.MQTT_URL,
+          clientId: overrides.clientId ?? `${id}-r0`,
+          group,
+          sessionExpirySeconds: 600,
+          ...overrides.mqtt,
+        },
+        routes,
+        status,
+        deadLetterTopic: topics.dlq,
+        registry: { url: env.SCHEMA_REGISTRY_URL, autoRegister: true },
+        metricsPort: 0,
+        batch: { retryInitialMs: 50, retryMaxMs: 1000 },
+        ...overrides.extra,
+      });
+    },
+    pipelineYaml(extra = {}) {
+      return {
+        routes,
+        mqttSource: {
+          mqtt: { sessionExpirySeconds: 600 },
+          status,
+          deadLetterTopic: topics.dlq,
+          registry: { autoRegister: true },
+          batch: { retryInitialMs: 50, retryMaxMs: 1000 },
+          ...extra,
+        },
+      };
+    },
+    async createTopics() {
+      await createTopics(kafka, [
+        { topic: topics.environment },
+        { topic: topics.power },
+        { topic: topics.dlq, partitions: 1 },
+        { topic: topics.status, partitions: 2, config: { 'cleanup.policy': 'compact' } },
+      ]);
+    },
+    async deleteTopics() {
+      await deleteTopics(kafka, Object.values(topics));
+    },
+  };
+}
+
+/** Starts an in-process replica with a registry of its own; `ready` reflects /readyz. */
+export async function startTestSource(
+  options: MqttSourceOptions,
+  kafka: KafkaClient,
+): Promise<{ source: MqttSource; metrics: Registry; ready(): boolean }> {
+  const metrics = new Registry();
+  let ready = false;
+  const source = await startMqttSource(options, {
+    kafka,
+    registry: createSchemaRegistryClient({ url: options.registry.url }),
+    metrics,
+    log: silentLogger(),
+    setReady: (value) => {
+      ready = value;
+    },
+  });
+  return { source, metrics, ready: () => ready };
+}
