@@ -7,6 +7,7 @@
  * (Kafka's convention); consumed headers are decoded as UTF-8 strings.
  */
 import type { Logger } from 'pino';
+import type { IotpError } from '../errors.js';
 
 export type KafkaBackend = 'kafkajs' | 'rdkafka';
 
@@ -62,6 +63,12 @@ export interface Batch extends TopicPartition {
   records: ConsumedRecord[];
   /** The partition's high watermark (or last stable offset under read_committed) when fetched. */
   highWatermark: string;
+  /**
+   * The offset to commit once every record of the batch is processed: the last record's offset + 1,
+   * or further when transaction markers follow it (kafkajs), so a fully consumed partition shows no lag.
+   * Absent: use the last record's offset + 1.
+   */
+  nextOffset?: string;
 }
 
 export interface ProducerOptions {
@@ -118,6 +125,12 @@ export interface ConsumerHandlers {
    * revoke hook, so its backend calls it after the rebalance (work not committed is redelivered).
    */
   onRevoke?(partitions: TopicPartition[]): Promise<void>;
+  /**
+   * The loop stopped for good: eachBatch or a hook threw (code KAFKA_HANDLER_FAILED, the cause
+   * attached) or the client failed fatally. Nothing after the failed batch was processed or
+   * committed; the owner should disconnect (and usually exit). Absent: the error is logged.
+   */
+  onError?(error: IotpError): void;
 }
 
 export interface Consumer {

@@ -1,0 +1,89 @@
+import type { Kafka, Admin as KafkajsAdmin } from 'kafkajs';
+import type { Admin, PartitionOffsets, TopicPartitionOffset, TopicSpec } from '../types.js';
+import { fromKafkajsError, kafkajsCall } from './errors.js';
+
+/** Admin calls on kafkajs. Internal topics (names starting with `__`) are left out of listTopics. */
+export class KafkajsAdminClient implements Admin {
+  private readonly admin: KafkajsAdmin;
+
+  constructor(kafka: Kafka) {
+    this.admin = kafka.admin();
+  }
+
+  connect(): Promise<void> {
+    return kafkajsCall('admin.connect', () => this.admin.connect());
+  }
+
+  async createTopics(topics: TopicSpec[]): Promise<void> {
+    const existing = new Set(await this.listTopics());
+    const missing = topics.filter((t) => !existing.has(t.topic));
+    if (missing.length === 0) return;
+    try {
+      await this.admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((t) => ({
+          topic: t.topic,
+          numPartitions: t.partitions,
+          replicationFactor: t.replicationFactor ?? -1,
+          configEntries: Object.entries(t.config ?? {}).map(([name, value]) => ({ name, value })),
+        })),
+      });
+    } catch (e) {
+      const error = fromKafkajsError(e, 'admin.createTopics', { topics: missing.map((t) => t.topic).join(',') });
+      // Another client created one of them meanwhile: fine, as long as all exist now.
+      if (error.code !== 'KAFKA_TOPIC_ALREADY_EXISTS') throw error;
+      const now = new Set(await this.listTopics());
+      if (missing.some((t) => !now.has(t.topic))) throw error;
+    }
+  }
+
+  /** Deletes the topics that exist; unknown names are ignored. */
+  async deleteTopics(topics: string[]): Promise<void> {
+    const existing = new Set(await this.listTopics());
+    const present = topics.filter((t) => existing.has(t));
+    if (present.length === 0) return;
+    await kafkajsCall('admin.deleteTopics', () => this.admin.deleteTopics({ topics: present }), {
+      topics: present.join(','),
+    });
+  }
+
+  async listTopics(): Promise<string[]> {
+    const topics = await kafkajsCall('admin.listTopics', () => this.admin.listTopics());
+    return topics.filter((t) => !t.startsWith('__')).sort();
+  }
+
+  async partitionCount(topic: string): Promise<number | undefined> {
+    if (!(await this.admin.listTopics()).includes(topic)) return undefined;
+    const meta = await kafkajsCall('admin.partitionCount', () => this.admin.fetchTopicMetadata({ topics: [topic] }), {
+      topic,
+    });
+    return meta.topics[0]?.partitions.length;
+  }
+
+  async topicOffsets(topic: string): Promise<PartitionOffsets[]> {
+    const offsets = await kafkajsCall('admin.topicOffsets', () => this.admin.fetchTopicOffsets(topic), { topic });
+    return offsets
+      .map((o) => ({ partition: o.partition, low: o.low, high: o.high }))
+      .sort((a, b) => a.partition - b.partition);
+  }
+
+  async committedOffsets(groupId: string, topics: string[]): Promise<TopicPartitionOffset[]> {
+    const result = await kafkajsCall('admin.committedOffsets', () => this.admin.fetchOffsets({ groupId, topics }), {
+      groupId,
+    });
+    return result.flatMap((t) =>
+      t.partitions
+        .filter((p) => BigInt(p.offset) >= 0n)
+        .map((p) => ({ topic: t.topic, partition: p.partition, offset: p.offset })),
+    );
+  }
+
+  async listGroups(): Promise<string[]> {
+    const { groups } = await kafkajsCall('admin.listGroups', () => this.admin.listGroups());
+    return groups.map((g) => g.groupId).sort();
+  }
+
+  disconnect(): Promise<void> {
+    return kafkajsCall('admin.disconnect', () => this.admin.disconnect());
+  }
+}
