@@ -40,6 +40,7 @@ async function main(): Promise<void> {
         guarantee: settings.guarantee,
         commitIntervalMs: settings.commitIntervalMs,
         idleTimeoutMs: settings.idleTimeoutMs,
+        sessionTimeoutMs: settings.sessionTimeoutMs,
         registry: ctx.registry,
         log: ctx.log,
         onReadyChange: (ready) => ctx.setReady(ready),

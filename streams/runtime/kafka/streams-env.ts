@@ -7,6 +7,7 @@ export interface StreamsEnvSettings {
   commitIntervalMs: number | undefined;
   idleTimeoutMs: number;
   metricsPort: number;
+  sessionTimeoutMs: number | undefined;
 }
 
 function int(
@@ -25,7 +26,8 @@ function int(
 /**
  * STREAMS_GUARANTEE (exactly_once | at_least_once, default exactly_once), STREAMS_COMMIT_INTERVAL_MS
  * (default: 100 EOS / 1000 ALOS), STREAMS_IDLE_TIMEOUT_MS (default 0 = off), STREAMS_METRICS_PORT
- * (default 0 = any free port).
+ * (default 0 = any free port), STREAMS_SESSION_TIMEOUT_MS (consumer session timeout, default the
+ * backend's; the broker accepts 6000 and up).
  *
  * @example
  *   const s = streamsEnv(loadStackEnv());
@@ -39,5 +41,6 @@ export function streamsEnv(env: Record<string, string | undefined>): StreamsEnvS
     commitIntervalMs: int(env, 'STREAMS_COMMIT_INTERVAL_MS', undefined, 1),
     idleTimeoutMs: int(env, 'STREAMS_IDLE_TIMEOUT_MS', 0, 0) ?? 0,
     metricsPort: int(env, 'STREAMS_METRICS_PORT', 0, 0) ?? 0,
+    sessionTimeoutMs: int(env, 'STREAMS_SESSION_TIMEOUT_MS', undefined, 1),
   };
 }
