@@ -10,6 +10,8 @@ interface KafkajsErrorLike {
   code?: number | string;
   cause?: unknown;
   originalError?: unknown;
+  /** KafkaJSAggregateError (e.g. createTopics): one error per failed item. */
+  errors?: KafkajsErrorLike[];
 }
 
 /** kafkajs reports broker codes above 88 (e.g. 90 PRODUCER_FENCED) as "Unknown error code N". */
@@ -35,7 +37,16 @@ function innermost(e: KafkajsErrorLike): KafkajsErrorLike {
 /** Maps anything kafkajs threw to the seam's IotpError; `retriable` is kafkajs' own flag. */
 export function fromKafkajsError(error: unknown, operation: string, context: ErrorContext = {}): IotpError {
   if (error instanceof IotpErrorClass) return error.withContext(context);
-  const e = (typeof error === 'object' && error !== null ? error : { message: String(error) }) as KafkajsErrorLike;
+  const outer = (typeof error === 'object' && error !== null ? error : { message: String(error) }) as KafkajsErrorLike;
+  // An aggregate (one error per topic, say) is reported as its first error, with every message.
+  const items = Array.isArray(outer.errors) && outer.errors.length > 0 ? outer.errors : undefined;
+  const e: KafkajsErrorLike = items
+    ? {
+        ...items[0],
+        message: items.map((i) => i.message).join('; '),
+        retriable: items.every((i) => i.retriable === true),
+      }
+    : outer;
   const inner = innermost(e);
   const protocolCode = protocolCodeOf(e) ?? protocolCodeOf(inner);
   const name = (e.name ?? 'Error').replace(/^KafkaJS/, '').replace(/Error$/, '');
