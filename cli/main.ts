@@ -1,5 +1,8 @@
 import { Command } from 'commander';
+import { registerConfigCommands } from './config.js';
 import { registerConnectCommands } from './connect.js';
+import { registerSchemasCommands } from './schemas.js';
+import { registerSinkCommands } from './sink.js';
 import { registerStackCommands } from './stack.js';
 
 /**
@@ -13,6 +16,9 @@ export function buildCli(): Command {
     .enablePositionalOptions();
   registerStackCommands(program);
   registerConnectCommands(program);
+  registerSchemasCommands(program);
+  registerConfigCommands(program);
+  registerSinkCommands(program);
   return program;
 }
 
