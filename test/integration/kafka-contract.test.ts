@@ -228,6 +228,63 @@ describe.each(BACKENDS)('Kafka seam contract (%s)', (backend) => {
     ]);
   });
 
+  it('splits partitions between two members and reports what moved', async () => {
+    const topic = await newTopic(admin, 'contract-rebalance', 4);
+    const producer = client.producer();
+    await producer.connect();
+    onTestFinished(() => producer.disconnect());
+    await producer.send(
+      [0, 1, 2, 3].map((partition) => ({ topic, partition, key: 'k', value: Buffer.from(`p${partition}`) })),
+    );
+    const groupId = uniqueName('contract-rebalance-group');
+    const hooks = (assigned: number[], revoked: number[]) => ({
+      onAssign: async (tps: TopicPartition[]) => void assigned.push(...tps.map((t) => t.partition)),
+      onRevoke: async (tps: TopicPartition[]) => void revoked.push(...tps.map((t) => t.partition)),
+    });
+    const [assignedA, revokedA, assignedB, revokedB] = [[], [], [], []] as number[][];
+    const a = await collect(client, [topic], { groupId, handlers: hooks(assignedA!, revokedA!) });
+    await until('first member owns all four', () => a.consumer.assignment().length === 4 && assignedA!.length === 4);
+    const b = await collect(client, [topic], { groupId, handlers: hooks(assignedB!, revokedB!) });
+    await until(
+      'the partitions are split and the hooks ran',
+      () => b.consumer.assignment().length > 0 && a.consumer.assignment().length + b.consumer.assignment().length === 4,
+    );
+    await until('hooks ran', () => revokedA!.length > 0 && assignedB!.length > 0);
+    const ofA = a.consumer.assignment().map((t) => t.partition);
+    const ofB = b.consumer.assignment().map((t) => t.partition);
+    expect([...ofA, ...ofB].sort()).toEqual([0, 1, 2, 3]);
+    expect([...revokedA!].sort()).toEqual([...ofB].sort());
+    expect([...assignedB!].sort()).toEqual([...ofB].sort());
+    expect(revokedB).toEqual([]);
+    const seen = new Set([...a.records, ...b.records].map((r) => text(r.value)));
+    expect([...seen].sort()).toEqual(['p0', 'p1', 'p2', 'p3']);
+    expect([...a.errors, ...b.errors]).toEqual([]);
+  });
+
+  it('stops and reports a failing batch handler, committing nothing', async () => {
+    const topic = await newTopic(admin, 'contract-handler-error', 1);
+    const producer = client.producer();
+    await producer.connect();
+    onTestFinished(() => producer.disconnect());
+    await producer.send([0, 1, 2].map((i) => ({ topic, key: 'k', value: Buffer.from(`v${i}`) })));
+    const groupId = uniqueName('contract-handler-error-group');
+    const c = await collect(client, [topic], {
+      groupId,
+      handlers: {
+        eachBatch: async () => {
+          throw new Error('cannot process');
+        },
+      },
+    });
+    await until('the error reached onError', () => c.errors.length > 0);
+    expect(c.errors).toHaveLength(1);
+    expect(c.errors[0]!.code).toBe(KafkaErrorCodes.HANDLER_FAILED);
+    expect((c.errors[0]!.cause as Error).message).toBe('cannot process');
+    expect(c.errors[0]!.context).toMatchObject({ topic, partition: 0, offset: '0' });
+    await c.disconnect();
+    expect(await admin.committedOffsets(groupId, [topic])).toEqual([]);
+  });
+
   it('pauses and resumes a partition', async () => {
     const topic = await newTopic(admin, 'contract-pause', 2);
     const producer = client.producer();

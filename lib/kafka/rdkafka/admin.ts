@@ -36,7 +36,9 @@ export class RdkafkaAdminClient implements Admin {
     const rd = loadRdkafka();
     const base = rdkafkaBaseConfig(this.config, this.log);
     try {
-      this.admin = rd.AdminClient.create(base);
+      // node-rdkafka's AdminClient takes no event_cb (it has no log events).
+      const { event_cb: _eventCb, ...adminConfig } = base;
+      this.admin = rd.AdminClient.create(adminConfig);
     } catch (e) {
       throw fromRdkafkaError(e, 'admin.connect');
     }
