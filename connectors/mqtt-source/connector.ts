@@ -24,6 +24,7 @@ import { type MessagePlan, type ProcessOptions, processMessage } from './process
 import { createRecordEncoder, type RecordEncoder } from './record-encoder.js';
 import { createRouteTable } from './route-table.js';
 import { createSchemaCatalog } from './schema-catalog.js';
+import { statusTemplateFor } from './status-template.js';
 import { compileTopicTemplate, placeholdersIn } from './topic-template.js';
 
 export interface MqttSourceDeps {
@@ -36,6 +37,8 @@ export interface MqttSourceDeps {
   clock?: () => number;
   /** Called when the connector cannot go on (a dead letter refused by Kafka): exit and restart. */
   onFatal?(error: IotpError): void;
+  /** Schemas by the names routes use (default: every .avsc of `options.schemasDir`). */
+  schemas?: ReadonlyMap<string, ParsedSchema & { json: unknown }>;
 }
 
 /**
@@ -87,7 +90,7 @@ export async function startMqttSource(options: MqttSourceOptions, deps: MqttSour
   const clock = deps.clock ?? Date.now;
   const metrics = createMqttSourceMetrics(deps.metrics);
 
-  const schemas = loadSchemas(options.schemasDir);
+  const schemas = deps.schemas ?? loadSchemas(options.schemasDir);
   const catalog = createSchemaCatalog(
     Object.fromEntries([...schemas].map(([name, s]) => [name, s.json as AvroSchema])),
     { unknownFields: options.unknownFields },
@@ -98,12 +101,10 @@ export async function startMqttSource(options: MqttSourceOptions, deps: MqttSour
       `expected a schema in ${options.schemasDir}, got '${options.status.schema}'`,
     );
   const routes = createRouteTable(options.routes);
-  const statusTemplate = compileTopicTemplate(options.status.template, 'status.template');
+  const statusText = options.status.template ?? statusTemplateFor(options.routes);
+  const statusTemplate = compileTopicTemplate(statusText, 'status.template');
   if (!statusTemplate.names.includes('deviceId'))
-    throw new ConfigError(
-      'status.template',
-      `the template must have a {deviceId} level (got '${options.status.template}')`,
-    );
+    throw new ConfigError('status.template', `the template must have a {deviceId} level (got '${statusText}')`);
   const processOptions: ProcessOptions = {
     routes,
     schemas: catalog,
@@ -244,7 +245,7 @@ async function encodePlan(plan: MessagePlan, encoder: RecordEncoder): Promise<Pr
     out.push({
       topic: r.topic,
       key: r.key,
-      value: await encoder.encode(r.topic, r.schemaName, r.value),
+      value: await encoder.encode(r.subject, r.schemaName, r.value),
       timestamp: r.timestamp,
       headers: r.headers,
     });

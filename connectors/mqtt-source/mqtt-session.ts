@@ -68,14 +68,16 @@ export function clientOptions(o: MqttSourceOptions['mqtt']): IClientOptions {
     clientId: o.clientId,
     username: o.username,
     password: o.password,
-    protocolVersion: 5,
+    protocolVersion: o.protocolVersion,
     clean: false,
     keepalive: o.keepaliveSeconds,
     connectTimeout: o.connectTimeoutMs,
     reconnectPeriod: o.reconnectPeriodMs,
     resubscribe: true,
     queueQoSZero: false,
-    properties: { sessionExpiryInterval: o.sessionExpirySeconds, receiveMaximum: o.receiveMaximum },
+    ...(o.protocolVersion === 5
+      ? { properties: { sessionExpiryInterval: o.sessionExpirySeconds, receiveMaximum: o.receiveMaximum } }
+      : {}),
     ca: read('mqtt.caFile', o.caFile),
     cert: read('mqtt.certFile', o.certFile),
     key: read('mqtt.keyFile', o.keyFile),

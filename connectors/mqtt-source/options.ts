@@ -7,6 +7,7 @@ const route = z.strictObject({
   mqtt: z.string().min(1).describe('MQTT topic template, e.g. sensors/{site}/{deviceId}/{type}'),
   topic: z.string().min(1).describe('Kafka topic; may use the template placeholders, e.g. telemetry.{type}'),
   schema: z.string().min(1).describe('schemas/<schema>.avsc; may use placeholders, e.g. {type}'),
+  subject: z.string().min(1).optional().describe('registry subject; default <topic>-value'),
 });
 
 const positiveInt = z.number().int().positive();
@@ -40,6 +41,10 @@ export const mqttSourceOptionsSchema = z.strictObject({
       .regex(/^[^/+#]+$/, 'expected a name without / + #')
       .default('iotp-mqtt-source')
       .describe('the $share group name'),
+    protocolVersion: z
+      .union([z.literal(4), z.literal(5)])
+      .default(5)
+      .describe('5: session expiry and Receive Maximum; 4 (3.1.1): clean session false, the broker’s inflight limit'),
     keepaliveSeconds: positiveInt.default(30),
     sessionExpirySeconds: positiveInt
       .default(7 * 24 * 3600)
@@ -57,7 +62,11 @@ export const mqttSourceOptionsSchema = z.strictObject({
     .default([{ mqtt: 'sensors/{site}/{deviceId}/{type}', topic: 'telemetry.{type}', schema: '{type}' }]),
   status: z
     .strictObject({
-      template: z.string().min(1).default('sensors/{site}/{deviceId}/status'),
+      template: z
+        .string()
+        .min(1)
+        .optional()
+        .describe("the device's status topic; default: beside its readings, <route prefix up to {deviceId}>/status"),
       topic: z.string().min(1).default('telemetry.device-status'),
       schema: z.string().min(1).default('device-status'),
     })

@@ -24,6 +24,7 @@ describe('processMessage: readings', () => {
       {
         kind: 'value',
         topic: 'telemetry.environment',
+        subject: 'telemetry.environment-value',
         schemaName: 'environment',
         key: 'd1',
         timestamp: ts,
@@ -187,6 +188,7 @@ describe('processMessage: device status', () => {
     expect(plan.readings).toBe(0);
     expect(record).toMatchObject({
       topic: 'telemetry.device-status',
+      subject: 'telemetry.device-status-value',
       schemaName: 'device-status',
       key: 'd1',
       value: { deviceId: 'd1', site: 'lab', status, lastSeen: null },

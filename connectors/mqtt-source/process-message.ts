@@ -18,6 +18,8 @@ import type { TopicTemplate } from './topic-template.js';
 export interface ValueRecord {
   kind: 'value';
   topic: string;
+  /** Registry subject the value is encoded under. */
+  subject: string;
   schemaName: string;
   key: string;
   timestamp: number;
@@ -119,6 +121,7 @@ export function processMessage(message: MqttMessage, options: ProcessOptions): M
   ): ValueRecord => ({
     kind: 'value',
     topic: route.kafkaTopic,
+    subject: route.subject,
     schemaName: schema.name,
     key: reading.deviceId,
     timestamp: reading.ts,
@@ -202,6 +205,7 @@ function processStatus(message: MqttMessage, segments: Record<string, string>, o
       {
         kind: 'value',
         topic: options.statusTopic,
+        subject: `${options.statusTopic}-value`,
         schemaName: schema.name,
         key: deviceId,
         timestamp: time.ts,

@@ -7,16 +7,16 @@ import {
 } from '../../lib/serde/index.js';
 
 /**
- * Encodes record values in the Confluent wire format under subject `<topic>-value`, with the
- * schema the route names. One lib/serde encoder per (topic, schema), created on first use; the
+ * Encodes record values in the Confluent wire format under the route's subject (`<topic>-value`
+ * by default), with the schema the route names. One lib/serde encoder per (subject, schema), created on first use; the
  * registry is asked once for each id.
  *
  * @example
  *   const encoder = createRecordEncoder({ registry, schemas, autoRegister: false });
- *   const bytes = await encoder.encode('telemetry.environment', 'environment', value);
+ *   const bytes = await encoder.encode('telemetry.environment-value', 'environment', value);
  */
 export interface RecordEncoder {
-  encode(topic: string, schemaName: string, value: unknown): Promise<Buffer>;
+  encode(subject: string, schemaName: string, value: unknown): Promise<Buffer>;
 }
 
 export interface RecordEncoderOptions {
@@ -29,8 +29,8 @@ export interface RecordEncoderOptions {
 export function createRecordEncoder(options: RecordEncoderOptions): RecordEncoder {
   const encoders = new Map<string, AvroEncoder<unknown>>();
   return {
-    encode(topic, schemaName, value) {
-      const key = `${topic}\u0000${schemaName}`;
+    encode(subject, schemaName, value) {
+      const key = `${subject}\u0000${schemaName}`;
       let encoder = encoders.get(key);
       if (!encoder) {
         const schema = options.schemas.get(schemaName);
@@ -40,7 +40,7 @@ export function createRecordEncoder(options: RecordEncoderOptions): RecordEncode
           );
         encoder = createAvroEncoder({
           registry: options.registry,
-          subject: `${topic}-value`,
+          subject,
           schema,
           autoRegister: options.autoRegister,
         });

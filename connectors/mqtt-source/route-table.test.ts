@@ -13,8 +13,13 @@ describe('createRouteTable', () => {
       deviceId: 'd1',
       kafkaTopic: 'telemetry.power',
       schemaName: 'power',
+      subject: 'telemetry.power-value',
       segments: { site: 'lab', deviceId: 'd1', type: 'power' },
     });
+    const custom = createRouteTable([
+      { mqtt: 'sensors/{site}/{deviceId}/{type}', topic: 't.{type}', schema: '{type}', subject: 'iotp-{type}' },
+    ]).resolve('sensors/lab/d1/power');
+    expect(custom.ok && custom.route.subject).toBe('iotp-power');
   });
 
   it('prefers the most specific template, whatever the config order', () => {

@@ -22,6 +22,8 @@ export interface MqttRouteSpec {
   mqtt: string;
   topic: string;
   schema: string;
+  /** Registry subject; default `<topic>-value` (TopicNameStrategy). May use placeholders. */
+  subject?: string;
 }
 
 export interface ResolvedRoute {
@@ -31,6 +33,7 @@ export interface ResolvedRoute {
   deviceId: string;
   kafkaTopic: string;
   schemaName: string;
+  subject: string;
 }
 
 export type RouteResolution = { ok: true; route: ResolvedRoute } | { ok: false; rejection: Rejection };
@@ -63,9 +66,11 @@ export function createRouteTable(specs: readonly MqttRouteSpec[], keyPrefix = 'r
     const template = compileTopicTemplate(spec.mqtt, `${key}.mqtt`);
     if (!template.names.includes('deviceId'))
       throw new ConfigError(`${key}.mqtt`, `the template must have a {deviceId} level (got '${spec.mqtt}')`);
-    for (const field of ['topic', 'schema'] as const) {
-      if (spec[field].length === 0) throw new ConfigError(`${key}.${field}`, 'expected a non-empty string');
-      for (const name of placeholdersIn(spec[field]))
+    for (const field of ['topic', 'schema', 'subject'] as const) {
+      const text = spec[field];
+      if (text === undefined) continue;
+      if (text.length === 0) throw new ConfigError(`${key}.${field}`, 'expected a non-empty string');
+      for (const name of placeholdersIn(text))
         if (!template.names.includes(name))
           throw new ConfigError(
             `${key}.${field}`,
@@ -87,9 +92,13 @@ export function createRouteTable(specs: readonly MqttRouteSpec[], keyPrefix = 'r
         if (!segments) continue;
         const kafkaTopic = fillPlaceholders(route.spec.topic, segments) as string;
         const schemaName = fillPlaceholders(route.spec.schema, segments) as string;
+        const subject =
+          route.spec.subject === undefined
+            ? `${kafkaTopic}-value`
+            : (fillPlaceholders(route.spec.subject, segments) as string);
         return {
           ok: true,
-          route: { spec: route.spec, segments, deviceId: segments.deviceId as string, kafkaTopic, schemaName },
+          route: { spec: route.spec, segments, deviceId: segments.deviceId as string, kafkaTopic, schemaName, subject },
         };
       }
       return {

@@ -1,6 +1,8 @@
+import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import type { KafkaClient } from '../../../lib/kafka/types.js';
 import { silentLogger } from '../../../lib/runtime/log.js';
+import { repoRoot } from '../../../lib/runtime/stack-env.js';
 import { createSchemaRegistryClient } from '../../../lib/serde/index.js';
 import { uniqueName } from '../../../test/helpers/stack.js';
 import { type MqttSource, startMqttSource } from '../connector.js';
@@ -23,8 +25,8 @@ export interface Scenario {
     mqtt?: Partial<MqttSourceInput['mqtt']>;
     extra?: Partial<MqttSourceInput>;
   }): MqttSourceOptions;
-  /** The same settings as a pipeline YAML object (routes + mqttSource), for a child-process connector. */
-  pipelineYaml(extra?: Record<string, unknown>): Record<string, unknown>;
+  /** The same settings as a pipeline YAML (lib/config format), for a child-process connector. */
+  pipelineYaml(mqtt?: Record<string, unknown>): Record<string, unknown>;
   createTopics(): Promise<void>;
   deleteTopics(): Promise<void>;
 }
@@ -65,17 +67,13 @@ export function createScenario(env: Record<string, string>, kafka: KafkaClient, 
         ...overrides.extra,
       });
     },
-    pipelineYaml(extra = {}) {
+    pipelineYaml(mqtt = {}) {
       return {
-        routes,
-        mqttSource: {
-          mqtt: { sessionExpirySeconds: 600 },
-          status,
-          deadLetterTopic: topics.dlq,
-          registry: { autoRegister: true },
-          batch: { retryInitialMs: 50, retryMaxMs: 1000 },
-          ...extra,
-        },
+        version: 1,
+        kafka: { brokers: env.KAFKA_BROKERS, clientId: id, topics: { dlq: topics.dlq, deviceStatus: topics.status } },
+        registry: { url: env.SCHEMA_REGISTRY_URL, schemasDir: join(repoRoot, 'schemas'), autoRegister: true },
+        routes: [{ types: ['environment', 'power'], mqtt: routes[0]?.mqtt, topic: `${id}.{type}` }],
+        mqtt: { url: env.MQTT_URL, shareGroup: group, clientId: id, maxInFlight: 1000, ...mqtt },
       };
     },
     async createTopics() {
