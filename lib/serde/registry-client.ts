@@ -39,9 +39,9 @@ export interface SchemaRegistryClientOptions extends RegistryConnection {
 
 /** Counts of HTTP requests made, for tests and metrics. */
 export interface RegistryStats {
-  /** Every HTTP attempt, retries included. */
+  /** HTTP calls made (a library call counts once, its internal retries included). */
   requests: number;
-  /** `GET /schemas/ids/{id}` attempts. */
+  /** Schema-by-id fetches (`GET /schemas/ids/{id}` calls). */
   schemaFetches: number;
 }
 
@@ -97,28 +97,13 @@ export function createSchemaRegistryClient(options: SchemaRegistryClientOptions)
   const unknownIdTtlMs = options.unknownIdTtlMs ?? 30_000;
   const stats: RegistryStats = { requests: 0, schemaFetches: 0 };
 
-  // Innermost middleware: counts attempts, and turns mappersmith's "status 400" for a transport
-  // failure (connection refused, reset, timeout) into a 503 so that the library's retry middleware
-  // retries it and we can tell it from a real 400.
-  const transport: Middleware = () => ({
+  // Counts the library's calls (its retries happen inside and are not counted) and sets a timeout.
+  const counter: Middleware = () => ({
     async prepareRequest(next) {
       const request = await next();
       stats.requests += 1;
       if (request.path().includes('/schemas/ids/')) stats.schemaFetches += 1;
       return request.timeout() ? request : request.enhance({ timeout: options.timeoutMs ?? 10_000 });
-    },
-    async response(next) {
-      try {
-        return await next();
-      } catch (response) {
-        const r = response as {
-          errors?: unknown[];
-          status?: () => number;
-          enhance?: (x: { status: number }) => unknown;
-        };
-        if (r.errors && r.errors.length > 0 && r.status?.() === 400 && r.enhance) throw r.enhance({ status: 503 });
-        throw response;
-      }
     },
   });
   const library = new SchemaRegistry({
@@ -126,7 +111,7 @@ export function createSchemaRegistryClient(options: SchemaRegistryClientOptions)
     ...(options.auth ? { auth: options.auth } : {}),
     clientId: 'iotp',
     retry: { retries: options.retries ?? 3, maxRetryTimeInSecs: 5, initialRetryTimeInSecs: 0.1 },
-    middlewares: [transport],
+    middlewares: [counter],
   });
   const unknownUntil = new Map<number, number>();
   const lookups = new Map<string, number>();
@@ -135,6 +120,16 @@ export function createSchemaRegistryClient(options: SchemaRegistryClientOptions)
   async function request(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown) {
     stats.requests += 1;
     return registryRequest(conn, method, path, body);
+  }
+
+  /** The HTTP status of a GET, or undefined when the registry does not answer. */
+  async function probeStatus(path: string): Promise<number | undefined> {
+    try {
+      const { status } = await request('GET', path);
+      return status >= 200 && status < 300 ? 503 : status;
+    } catch {
+      return undefined;
+    }
   }
 
   function toVersion(subject: string, body: unknown): SubjectVersion {
@@ -167,7 +162,12 @@ export function createSchemaRegistryClient(options: SchemaRegistryClientOptions)
       try {
         schema = await library.getSchema(id);
       } catch (error) {
-        const status = statusOf(error);
+        let status = statusOf(error);
+        if (status === 400) {
+          // mappersmith reports "no HTTP answer" (connection refused, reset, timeout) as status 400,
+          // indistinguishable from a real 400: ask once more with fetch to learn which it was.
+          status = await probeStatus(`/schemas/ids/${id}`);
+        }
         if (status === 404) {
           unknownUntil.set(id, clock() + unknownIdTtlMs);
           throw new IotpError(SerdeErrorCode.UnknownSchemaId, `schema id ${id} is not in the registry ${options.url}`, {
