@@ -16,7 +16,9 @@ function simulatedClock(start = 0) {
       await new Promise((resolve) => setImmediate(resolve));
       t += ms;
     },
-    advance: (ms: number) => void (t += ms),
+    advance: (ms: number) => {
+      t += ms;
+    },
   };
 }
 
