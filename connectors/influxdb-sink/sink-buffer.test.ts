@@ -101,4 +101,9 @@ describe('commitOffsets', () => {
       { topic: 'u', partition: 0, offset: '100' },
     ]);
   });
+
+  it('uses the batch nextOffset carried by the last record of a fetch (past transaction markers)', () => {
+    const last = { ...entry('t', 0, 10, 1, 0), commitOffset: '12' };
+    expect(commitOffsets([entry('t', 0, 9, 1, 0), last])).toEqual([{ topic: 't', partition: 0, offset: '12' }]);
+  });
 });

@@ -13,6 +13,11 @@ export interface BufferedRecord {
   lines: string[];
   /** When it entered the buffer (the linger clock). */
   addedAt: number;
+  /**
+   * What to commit once it is written, when not its offset + 1: the last record of a fetched batch
+   * carries the batch's `nextOffset` (past transaction markers, so a drained partition shows no lag).
+   */
+  commitOffset?: string;
 }
 
 export interface SinkBufferOptions {
@@ -134,11 +139,12 @@ export class SinkBuffer {
 /** Per partition, the offset after the last record of `entries` (records of a partition are in offset order). */
 export function commitOffsets(entries: BufferedRecord[]): TopicPartitionOffset[] {
   const last = new Map<string, TopicPartitionOffset>();
-  for (const { record } of entries) {
+  for (const entry of entries) {
+    const { record } = entry;
     last.set(`${record.topic}\u0000${record.partition}`, {
       topic: record.topic,
       partition: record.partition,
-      offset: nextOffset(record.offset),
+      offset: entry.commitOffset ?? nextOffset(record.offset),
     });
   }
   return [...last.values()];

@@ -1,0 +1,326 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { ConfigError, type IotpError, isRetriable, toIotpError } from '../../lib/errors.js';
+import { groupLag } from '../../lib/kafka/lag.js';
+import type { Batch, ConsumedRecord, KafkaClient, ProducerRecord, TopicPartition } from '../../lib/kafka/types.js';
+import { deadLetterRecord } from './dead-letter.js';
+import { deliverBatch } from './deliver-batch.js';
+import type { LineWriter } from './line-writer.js';
+import type { MadePoints } from './point-maker.js';
+import { retryPolicy } from './retry-policy.js';
+import { type BufferedRecord, commitOffsets, SinkBuffer, type TakenBatch } from './sink-buffer.js';
+import { createSinkMetrics, retryReason } from './sink-metrics.js';
+import type { SinkSettings } from './sink-settings.js';
+import { WakeSignal } from './wake-signal.js';
+
+/** What the sink is built from: I/O clients and the worker's context (see run-influxdb-sink.ts). */
+export interface SinkDeps {
+  kafka: KafkaClient;
+  writer: LineWriter;
+  pointMaker: { make(record: ConsumedRecord): Promise<MadePoints> };
+  registry: Registry;
+  log: Logger;
+  setReady(ready: boolean): void;
+  /** The sink cannot go on (InfluxDB refuses the credentials, retries exhausted, Kafka failed): stop the worker. */
+  onFatal(error: IotpError): void;
+  clock?: () => number;
+  random?: () => number;
+}
+
+export interface RunningSink {
+  stop(): Promise<void>;
+  /** Counters for tests and the benchmark. */
+  stats(): { written: number; deadLetters: number; committedBatches: number; buffered: number };
+}
+
+const tpKey = (tp: TopicPartition) => `${tp.topic}\u0000${tp.partition}`;
+
+/**
+ * One sink replica: consume -> map -> buffer -> write -> dead-letter refusals -> commit.
+ * At-least-once: offsets are committed only after InfluxDB accepted (or refused for good, and the
+ * refusal reached the dead-letter topic) every record up to them; a replay rewrites the same points.
+ * Memory is bounded: fetching pauses while the buffer holds `maxBufferedPoints`, nothing is dropped.
+ *
+ * @example
+ *   const sink = await startInfluxdbSink(settings, { kafka, writer, pointMaker, registry, log, setReady, onFatal });
+ *   process.on('SIGTERM', () => sink.stop());
+ */
+export async function startInfluxdbSink(settings: SinkSettings, deps: SinkDeps): Promise<RunningSink> {
+  const clock = deps.clock ?? Date.now;
+  const random = deps.random ?? Math.random;
+  const log = deps.log.child({ groupId: settings.groupId, replica: settings.replicaId });
+  const metrics = createSinkMetrics(deps.registry);
+  const buffer = new SinkBuffer(settings.buffer);
+  const policy = retryPolicy(settings.retry);
+  const wake = new WakeSignal();
+  const writeAbort = new AbortController();
+  const counts = { written: 0, deadLetters: 0, committedBatches: 0 };
+  let paused = false;
+  let stopping = false;
+  let fatal: IotpError | undefined;
+  metrics.bufferCapacity.set(settings.buffer.maxBufferedPoints);
+  metrics.fetchPaused.set(0);
+
+  const consumer = deps.kafka.consumer({
+    groupId: settings.groupId,
+    isolation: 'read_committed',
+    maxBatchSize: Math.min(1000, settings.buffer.maxBatchPoints),
+  });
+  const producer = deps.kafka.producer();
+  const admin = deps.kafka.admin();
+  await Promise.all([producer.connect(), admin.connect(), consumer.connect()]);
+
+  try {
+    await deps.writer.check();
+    metrics.influxUp.set(1);
+  } catch (error) {
+    if (error instanceof ConfigError || !isRetriable(error)) throw error;
+    metrics.influxUp.set(0);
+    log.warn({ err: error, target: deps.writer.target }, 'InfluxDB not reachable at start; points wait in the buffer');
+  }
+
+  const fail = (error: unknown) => {
+    if (fatal) return;
+    fatal = toIotpError(error, 'SINK_FAILED');
+    writeAbort.abort();
+    wake.notify();
+    deps.setReady(false);
+    log.error({ err: fatal }, 'sink cannot go on');
+    deps.onFatal(fatal);
+  };
+
+  const setPaused = (value: boolean) => {
+    const owned = consumer.assignment();
+    if (value) consumer.pause(owned);
+    else consumer.resume(owned);
+    paused = value;
+    metrics.fetchPaused.set(value ? 1 : 0);
+  };
+
+  const sendDeadLetters = async (records: ProducerRecord[]) => {
+    if (records.length === 0) return;
+    await producer.send(records);
+    counts.deadLetters += records.length;
+  };
+
+  const make = async (record: ConsumedRecord): Promise<MadePoints> => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await deps.pointMaker.make(record);
+      } catch (error) {
+        if (!isRetriable(error) || attempt >= settings.maxRetries) throw error;
+        log.warn({ err: error, attempt }, 'decoding failed (retriable), retrying');
+        await sleep(policy.delayMs(attempt, {}, random));
+      }
+    }
+  };
+
+  const onBatch = async (batch: Batch) => {
+    metrics.recordsIn.inc({ topic: batch.topic }, batch.records.length);
+    const entries: BufferedRecord[] = [];
+    const dead: ProducerRecord[] = [];
+    const now = clock();
+    for (const record of batch.records) {
+      const made = await make(record);
+      if (made.kind === 'dead') {
+        dead.push(
+          deadLetterRecord(record, made.rejection, {
+            topic: settings.dlqTopic,
+            source: settings.replicaId,
+            nowMs: now,
+          }),
+        );
+        metrics.deadLetters.inc({ reason: made.rejection.reason });
+      }
+      const points = made.kind === 'points' ? made : { points: [], lines: [] };
+      entries.push({ record, points: points.points, lines: points.lines, addedAt: now });
+    }
+    const last = entries[entries.length - 1];
+    if (last && batch.nextOffset !== undefined) last.commitOffset = batch.nextOffset;
+    // Durable in the dead-letter topic before their offsets can be committed.
+    await sendDeadLetters(dead);
+    buffer.add(entries);
+    metrics.bufferPoints.set(buffer.pointCount);
+    if (buffer.isFull() && !paused) setPaused(true);
+    wake.notify();
+  };
+
+  const writePoints = async (batch: TakenBatch) => {
+    const result = await deliverBatch(batch.points, batch.lines, {
+      writer: deps.writer,
+      policy,
+      now: clock,
+      random,
+      sleep: (ms, signal) => sleep(ms, undefined, signal ? { signal } : {}).catch(() => undefined),
+      signal: writeAbort.signal,
+      maxRetries: settings.maxRetries,
+      onRetry: (r) => {
+        metrics.retries.inc({ reason: retryReason(r.status) });
+        if (r.status === undefined) {
+          metrics.influxUp.set(0);
+          deps.setReady(false);
+        }
+        log.warn(
+          { attempt: r.attempt, delayMs: r.delayMs, status: r.status, message: r.message },
+          'write failed, retrying',
+        );
+      },
+      onRequest: (r) => {
+        metrics.writeSeconds.observe({ api: deps.writer.api }, r.ms / 1000);
+        if (r.status !== 'network') {
+          metrics.influxUp.set(1);
+          if (!fatal && !stopping) deps.setReady(true);
+        }
+      },
+    });
+    const owner: number[] = [];
+    batch.entries.forEach((e, i) => {
+      for (let k = 0; k < e.points.length; k++) owner.push(i);
+    });
+    const rejectedEntries = new Map<number, (typeof result.rejected)[number]>();
+    for (const r of result.rejected)
+      if (!rejectedEntries.has(owner[r.index] ?? -1)) rejectedEntries.set(owner[r.index] ?? -1, r);
+    const now = clock();
+    await sendDeadLetters(
+      [...rejectedEntries].map(([entryIndex, r]) => {
+        const entry = batch.entries[entryIndex] as BufferedRecord;
+        metrics.deadLetters.inc({ reason: 'INFLUX_REJECTED' });
+        log.warn(
+          {
+            topic: entry.record.topic,
+            partition: entry.record.partition,
+            offset: entry.record.offset,
+            message: r.message,
+          },
+          'InfluxDB refused a point: dead letter',
+        );
+        return deadLetterRecord(
+          entry.record,
+          {
+            reason: 'INFLUX_REJECTED',
+            code: `INFLUX_${r.status}`,
+            message: r.message,
+            influxStatus: r.status,
+            line: batch.lines[r.index],
+          },
+          { topic: settings.dlqTopic, source: settings.replicaId, nowMs: now },
+        );
+      }),
+    );
+    const refused = new Set(result.rejected.map((r) => r.index));
+    batch.points.forEach((p, i) => {
+      if (!refused.has(i)) metrics.pointsWritten.inc({ measurement: p.measurement });
+    });
+    counts.written += result.written;
+    metrics.batches.inc({ result: result.rejected.length > 0 ? 'partial' : 'ok' });
+  };
+
+  const flushOnce = async () => {
+    const batch = buffer.take();
+    metrics.bufferPoints.set(buffer.pointCount);
+    if (batch.points.length > 0) await writePoints(batch);
+    const owned = new Set(consumer.assignment().map(tpKey));
+    const offsets = commitOffsets(batch.entries).filter((o) => owned.has(tpKey(o)));
+    try {
+      await consumer.commit(offsets);
+      counts.committedBatches += 1;
+    } catch (error) {
+      // Not fatal: the records are written; a later commit covers them, or they are replayed (idempotent).
+      log.warn({ err: error }, 'offset commit failed');
+    }
+    const now = clock();
+    for (const e of batch.entries) {
+      metrics.recordsOut.inc({ topic: e.record.topic });
+      metrics.processingSeconds.observe((now - e.addedAt) / 1000);
+      const eventTime = e.points[0]?.timestampMs;
+      if (eventTime !== undefined) metrics.endToEndSeconds.observe(Math.max(0, now - eventTime) / 1000);
+    }
+    if (paused && !buffer.isFull() && !stopping) setPaused(false);
+  };
+
+  const flusher = (async () => {
+    while (!fatal) {
+      const now = clock();
+      if (buffer.recordCount > 0 && (stopping || buffer.due(now))) {
+        try {
+          await flushOnce();
+        } catch (error) {
+          if (stopping && writeAbort.signal.aborted)
+            log.warn('shutdown flush gave up; unwritten records stay uncommitted');
+          else fail(error);
+          return;
+        }
+        continue;
+      }
+      if (stopping) return;
+      const deadline = buffer.lingerDeadline();
+      await wake.wait(deadline === undefined ? undefined : Math.max(0, deadline - now));
+    }
+  })();
+
+  let lagBusy = false;
+  const lagTimer = setInterval(async () => {
+    if (lagBusy) return;
+    lagBusy = true;
+    try {
+      const owned = consumer.assignment();
+      const topics = [...new Set(owned.map((tp) => tp.topic))];
+      if (topics.length > 0) {
+        const ownedKeys = new Set(owned.map(tpKey));
+        for (const l of await groupLag(admin, settings.groupId, topics)) {
+          if (ownedKeys.has(tpKey(l))) {
+            metrics.consumerLag.set({ group: settings.groupId, topic: l.topic, partition: String(l.partition) }, l.lag);
+          }
+        }
+      }
+    } catch (error) {
+      log.debug({ err: error }, 'lag update failed');
+    } finally {
+      lagBusy = false;
+    }
+  }, settings.lagIntervalMs);
+  lagTimer.unref();
+
+  await consumer.subscribe(settings.topics);
+  await consumer.run({
+    eachBatch: onBatch,
+    onAssign: async (partitions) => {
+      log.info({ partitions: partitions.length }, 'partitions assigned');
+      if (paused) consumer.pause(partitions);
+    },
+    onRevoke: async (partitions) => {
+      const dropped = buffer.dropPartitions(partitions);
+      metrics.bufferPoints.set(buffer.pointCount);
+      for (const tp of partitions) {
+        metrics.consumerLag.remove({ group: settings.groupId, topic: tp.topic, partition: String(tp.partition) });
+      }
+      log.info(
+        { partitions: partitions.length, dropped },
+        'partitions revoked (unwritten records go to their new owner)',
+      );
+    },
+    onError: fail,
+  });
+  deps.setReady(true);
+  log.info({ topics: settings.topics, target: deps.writer.target }, 'sink running');
+
+  return {
+    stats: () => ({ ...counts, buffered: buffer.recordCount }),
+    async stop() {
+      stopping = true;
+      deps.setReady(false);
+      if (!fatal) setPaused(true);
+      const giveUp = setTimeout(() => writeAbort.abort(), fatal ? 0 : settings.shutdownFlushMs);
+      wake.notify();
+      await flusher;
+      clearTimeout(giveUp);
+      clearInterval(lagTimer);
+      const errors: unknown[] = [];
+      for (const close of [() => consumer.disconnect(), () => producer.disconnect(), () => admin.disconnect()]) {
+        await close().catch((e: unknown) => errors.push(e));
+      }
+      if (errors.length > 0) throw toIotpError(errors[0], 'SINK_STOP_FAILED');
+    },
+  };
+}

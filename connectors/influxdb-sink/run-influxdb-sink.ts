@@ -1,0 +1,72 @@
+import { loadPipelineConfig } from '../../lib/config/index.js';
+import { createKafkaClient, kafkaConfigFromEnv } from '../../lib/kafka/index.js';
+import { runWorker, type WorkerHandle } from '../../lib/runtime/worker.js';
+import { createAvroDecoder, createSchemaRegistryClient } from '../../lib/serde/index.js';
+import { startInfluxdbSink } from './influxdb-sink.js';
+import type { LineWriter } from './line-writer.js';
+import { createPointMaker } from './point-maker.js';
+import { ruleForTopic } from './route.js';
+import { type SinkSettings, sinkSettingsFrom } from './sink-settings.js';
+import { createV1Writer } from './writers/v1-writer.js';
+import { createV2Writer } from './writers/v2-writer.js';
+
+export interface RunInfluxdbSinkOptions {
+  /** Pipeline YAML; default IOTP_CONFIG, else config/pipeline.yaml. */
+  configFile?: string | undefined;
+  env: Record<string, string | undefined>;
+  /** Kafka through its SASL_SSL listener (KAFKA_SASL_*). */
+  sasl?: boolean;
+  /** Last-word overrides (CLI flags, tests). */
+  override?(settings: SinkSettings): SinkSettings;
+}
+
+export function createWriter(settings: SinkSettings): LineWriter {
+  return settings.writer.api === 'v1' ? createV1Writer(settings.writer.v1) : createV2Writer(settings.writer.v2);
+}
+
+/**
+ * `iotp sink influxdb` as a function: settings from the pipeline YAML + env, Kafka and the registry,
+ * the worker's /metrics /healthz /readyz and a clean SIGTERM shutdown (last flush, commit, leave).
+ *
+ * @example
+ *   const handle = await runInfluxdbSink({ env: loadStackEnv() });
+ *   await handle.stopped;
+ */
+export async function runInfluxdbSink(run: RunInfluxdbSinkOptions): Promise<WorkerHandle> {
+  const config = loadPipelineConfig({ env: run.env, ...(run.configFile ? { file: run.configFile } : {}) });
+  let settings = sinkSettingsFrom(config, run.env);
+  if (run.override) settings = run.override(settings);
+  const kafka = createKafkaClient(
+    kafkaConfigFromEnv(run.env, { clientId: settings.replicaId, sasl: run.sasl === true }),
+  );
+  const registry = createSchemaRegistryClient({ url: config.registry.url });
+  const writer = createWriter(settings);
+  const pointMaker = createPointMaker({
+    decoder: createAvroDecoder({ registry }),
+    schemaOf: (id) => registry.schemaById(id),
+    ruleFor: (topic) => ruleForTopic(topic, { prefix: settings.mapping.prefix, extraTags: settings.mapping.extraTags }),
+    staticTags: settings.mapping.staticTags,
+  });
+  let handle: WorkerHandle | undefined;
+  handle = await runWorker({
+    component: 'influxdb-sink',
+    port: settings.metricsPort,
+    shutdownTimeoutMs: settings.shutdownFlushMs + 20_000,
+    start: async (ctx) => {
+      const sink = await startInfluxdbSink(settings, {
+        kafka,
+        writer,
+        pointMaker,
+        registry: ctx.registry,
+        log: ctx.log,
+        setReady: ctx.setReady,
+        onFatal: () => {
+          process.exitCode = 1;
+          void handle?.shutdown('fatal');
+        },
+      });
+      return { stop: () => sink.stop() };
+    },
+  });
+  return handle;
+}

@@ -1,0 +1,190 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { Registry } from 'prom-client';
+import { loadPipelineConfig } from '../../../lib/config/index.js';
+import { IotpError } from '../../../lib/errors.js';
+import { createKafkaClient, kafkaConfigFromEnv } from '../../../lib/kafka/index.js';
+import type { Admin, KafkaClient } from '../../../lib/kafka/types.js';
+import { silentLogger } from '../../../lib/runtime/log.js';
+import { repoRoot } from '../../../lib/runtime/stack-env.js';
+import {
+  createAvroDecoder,
+  createAvroEncoder,
+  createSchemaRegistryClient,
+  type LocalSchema,
+  loadSchemaFile,
+  type SchemaRegistryClient,
+} from '../../../lib/serde/index.js';
+import { type RunningSink, startInfluxdbSink } from '../influxdb-sink.js';
+import { createPointMaker } from '../point-maker.js';
+import { ruleForTopic } from '../route.js';
+import { createWriter } from '../run-influxdb-sink.js';
+import { type SinkSettings, sinkSettingsFrom } from '../sink-settings.js';
+
+/** Test support for the sink's integration tests and benchmark (real Kafka, registry, InfluxDB). */
+
+export const schemaFile = (name: string): LocalSchema => loadSchemaFile(join(repoRoot, 'schemas', `${name}.avsc`));
+
+export interface Reading {
+  deviceId: string;
+  ts: number;
+  site: string;
+  temperature: number | null;
+  humidity: number | null;
+  pressure: number | null;
+}
+
+/** `count` readings of `devices` devices, one per device per second from `startMs`; values derived from the index. */
+export function makeReadings(count: number, devices: number, startMs: number): Reading[] {
+  return Array.from({ length: count }, (_, i) => ({
+    deviceId: `dev-${i % devices}`,
+    ts: startMs + Math.floor(i / devices) * 1000,
+    site: `site-${i % 3}`,
+    temperature: Math.round((20 + Math.sin(i) * 5) * 1000) / 1000,
+    humidity: i % 7 === 0 ? null : 40 + (i % 11),
+    pressure: null,
+  }));
+}
+
+export async function registryAndEncoder<T = Reading>(env: Record<string, string>, topic: string, schema: LocalSchema) {
+  const registry = createSchemaRegistryClient({ url: env.SCHEMA_REGISTRY_URL! });
+  const encoder = createAvroEncoder<T>({
+    registry,
+    subject: `${topic}-value`,
+    schema,
+    autoRegister: true,
+  });
+  await encoder.schemaId();
+  return { registry, encoder };
+}
+
+/** Polls until `check` is true; throws (naming `what`) after `timeoutMs`. Not a timed assertion: a deadline for a wait. */
+export async function waitUntil(
+  what: string,
+  check: () => Promise<boolean> | boolean,
+  timeoutMs = 60_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) throw new IotpError('TEST_WAIT_TIMEOUT', `still waiting after ${timeoutMs} ms: ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** True when the group committed every partition of `topics` up to its high watermark. */
+export async function allCommitted(admin: Admin, groupId: string, topics: string[]): Promise<boolean> {
+  const committed = new Map(
+    (await admin.committedOffsets(groupId, topics)).map((c) => [`${c.topic}/${c.partition}`, c.offset]),
+  );
+  for (const topic of topics) {
+    for (const p of await admin.topicOffsets(topic)) {
+      if (p.high === p.low) continue;
+      if (committed.get(`${topic}/${p.partition}`) !== p.high) return false;
+    }
+  }
+  return true;
+}
+
+export function kafkaFor(env: Record<string, string>, clientId: string): KafkaClient {
+  return createKafkaClient(kafkaConfigFromEnv(env, { clientId }));
+}
+
+/** Settings as `iotp sink influxdb` would build them from the pipeline config and `env`. */
+export function settingsFor(env: Record<string, string | undefined>): SinkSettings {
+  return sinkSettingsFrom(loadPipelineConfig({ env }), env);
+}
+
+/** The sink in this process (for tests that read its metrics registry), with the real clients. */
+export async function startSinkHere(
+  env: Record<string, string>,
+  settings: SinkSettings,
+  onFatal: (e: IotpError) => void = () => undefined,
+): Promise<{ sink: RunningSink; registry: Registry; kafka: KafkaClient; schemaRegistry: SchemaRegistryClient }> {
+  const kafka = kafkaFor(env, settings.replicaId);
+  const schemaRegistry = createSchemaRegistryClient({ url: env.SCHEMA_REGISTRY_URL! });
+  const registry = new Registry();
+  const sink = await startInfluxdbSink(settings, {
+    kafka,
+    writer: createWriter(settings),
+    pointMaker: createPointMaker({
+      decoder: createAvroDecoder({ registry: schemaRegistry }),
+      schemaOf: (id) => schemaRegistry.schemaById(id),
+      ruleFor: (topic) =>
+        ruleForTopic(topic, { prefix: settings.mapping.prefix, extraTags: settings.mapping.extraTags }),
+      staticTags: settings.mapping.staticTags,
+    }),
+    registry,
+    log: silentLogger(),
+    setReady: () => undefined,
+    onFatal,
+  });
+  return { sink, registry, kafka, schemaRegistry };
+}
+
+/** Sum of a metric's samples (optionally those whose labels include `labels`) in a registry. */
+export async function metricValue(
+  registry: Registry,
+  name: string,
+  labels: Record<string, string> = {},
+): Promise<number> {
+  const metric = registry.getSingleMetric(name);
+  if (!metric) return 0;
+  const { values } = await metric.get();
+  return values
+    .filter((v) =>
+      Object.entries(labels).every(([k, want]) => String((v.labels as Record<string, unknown>)[k]) === want),
+    )
+    .reduce((sum, v) => sum + v.value, 0);
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** `iotp sink influxdb` as a child process (the process is the worker: kill -9 reaches it). */
+export interface SinkProcess {
+  readonly child: ChildProcess;
+  readonly exited: Promise<number | null>;
+  output(): string;
+  kill9(): Promise<void>;
+  stop(): Promise<number | null>;
+}
+
+export function spawnSink(env: Record<string, string>): SinkProcess {
+  const child = spawn(join(repoRoot, 'bin', 'iotp'), ['sink', 'influxdb'], {
+    cwd: repoRoot,
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const keep = (chunk: Buffer) => {
+    out = (out + chunk.toString()).slice(-20_000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const alive = () => child.exitCode === null && child.signalCode === null;
+  return {
+    child,
+    exited,
+    output: () => out,
+    async kill9() {
+      if (alive()) child.kill('SIGKILL');
+      await exited;
+    },
+    async stop() {
+      if (alive()) child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}

@@ -1,0 +1,174 @@
+/**
+ * The sink worker on the real stack: Avro records in real Kafka -> real InfluxDB 1.8.10 (v1 and v2
+ * API). Exact points for a known input; undecodable, unmappable and InfluxDB-refused records in the
+ * dead-letter topic with their raw bytes and reason headers, the rest written; offsets committed.
+ */
+import { describe, expect, it } from 'vitest';
+import { influxQl, quoteIdent } from '../../connectors/influxdb-sink/influxql-client.js';
+import {
+  allCommitted,
+  kafkaFor,
+  makeReadings,
+  metricValue,
+  registryAndEncoder,
+  schemaFile,
+  settingsFor,
+  startSinkHere,
+  waitUntil,
+} from '../../connectors/influxdb-sink/test-support/sink-fixture.js';
+import { createV1Writer } from '../../connectors/influxdb-sink/writers/v1-writer.js';
+import type { ConsumedRecord, ProducerRecord } from '../../lib/kafka/types.js';
+import { stackEnv, uniqueName } from '../helpers/stack.js';
+
+const env = stackEnv();
+const q = influxQl({
+  url: env.INFLUX_URL!,
+  database: env.INFLUX_DB!,
+  username: env.INFLUX_USERNAME,
+  password: env.INFLUX_PASSWORD,
+});
+
+describe.each(['v1', 'v2'] as const)('sink worker, InfluxDB %s API', (api) => {
+  it('writes exactly the expected points; bad records go to the dead-letter topic with their bytes and reasons', async ({
+    onTestFinished,
+  }) => {
+    const name = uniqueName(`sinkw-${api}`);
+    const topic = `${name}.env`;
+    const dlq = `${name}.dlq`;
+    const measurement = topic.replace(/[.-]/g, '_');
+    const kafka = kafkaFor(env, `${name}-test`);
+    const admin = kafka.admin();
+    await admin.connect();
+    onTestFinished(async () => {
+      await admin.deleteTopics([topic, dlq]).catch(() => undefined);
+      await admin.disconnect();
+      await q.query(`DROP MEASUREMENT ${quoteIdent(measurement)}`);
+    });
+    await admin.createTopics([
+      { topic, partitions: 2 },
+      { topic: dlq, partitions: 1 },
+    ]);
+
+    // pressure already exists as an integer in the shard of the readings (1.x types fields per shard,
+    // i.e. per week): a float pressure is a field type conflict (400, partial write).
+    const start = 1_760_000_000_000;
+    const seeded = await createV1Writer({
+      url: env.INFLUX_URL!,
+      database: env.INFLUX_DB!,
+      username: env.INFLUX_USERNAME,
+      password: env.INFLUX_PASSWORD,
+    }).write(`${measurement},deviceId=seed pressure=1i ${start}`);
+    expect(seeded).toEqual({ ok: true });
+    const { encoder } = await registryAndEncoder(env, topic, schemaFile('environment'));
+    const readings = makeReadings(300, 10, start);
+    const conflicting = new Set([10, 20, 30, 40, 50]);
+    for (const i of conflicting) readings[i]!.pressure = 1013.5;
+    const records: ProducerRecord[] = readings.map((r) => ({
+      topic,
+      key: r.deviceId,
+      value: encoder.encodeSync(r),
+      timestamp: r.ts,
+    }));
+    const garbage = [
+      Buffer.from('not avro at all'),
+      Buffer.from([0, 0, 0, 0]),
+      Buffer.from([0, 0x7f, 0xff, 0xff, 0xff, 1]),
+    ];
+    for (const g of garbage) records.push({ topic, key: 'dev-0', value: g });
+    const badName = { deviceId: 'bad\nid', ts: start, site: '', temperature: 1, humidity: null, pressure: null };
+    records.push({ topic, key: 'dev-1', value: encoder.encodeSync(badName) });
+    records.push({ topic, key: 'dev-2', value: null });
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send(records);
+    await producer.disconnect();
+
+    const groupId = `${name}-sink`;
+    const settings = settingsFor({
+      ...env,
+      INFLUX_API: api,
+      IOTP_SINK__TOPICS: `[${topic}]`,
+      IOTP_SINK__TOPIC_PREFIX: '',
+      IOTP_SINK__GROUP_ID: groupId,
+      IOTP_SINK__BATCH_SIZE: '40',
+      IOTP_SINK__LINGER: '100ms',
+      IOTP_KAFKA__TOPICS__DLQ: dlq,
+      SINK_REPLICA_ID: `${name}-r1`,
+      SINK_LAG_INTERVAL_MS: '500',
+    });
+    const fatal: unknown[] = [];
+    const { sink, registry } = await startSinkHere(env, settings, (e) => fatal.push(e));
+    onTestFinished(() => sink.stop());
+    await waitUntil('the sink committed every record', () => allCommitted(admin, groupId, [topic]));
+    expect(fatal).toEqual([]);
+
+    const expected = readings
+      .filter((_, i) => !conflicting.has(i))
+      .map((r) => ({
+        time: r.ts,
+        deviceId: r.deviceId,
+        site: r.site,
+        temperature: r.temperature,
+        humidity: r.humidity,
+      }))
+      .sort((a, b) => a.time - b.time || a.deviceId.localeCompare(b.deviceId));
+    const rows = await q.rows(
+      `SELECT "temperature", "humidity", "site" FROM ${quoteIdent(measurement)} WHERE "deviceId" != 'seed' GROUP BY "deviceId"`,
+    );
+    const got = rows
+      .map((r) => ({
+        time: r.time,
+        deviceId: r.deviceId,
+        site: r.site,
+        temperature: r.temperature,
+        humidity: r.humidity,
+      }))
+      .sort((a, b) => (a.time as number) - (b.time as number) || String(a.deviceId).localeCompare(String(b.deviceId)));
+    expect(got).toHaveLength(295);
+    expect(got).toEqual(expected);
+
+    const dead: ConsumedRecord[] = [];
+    await kafka.replay({ topic: dlq, partitions: [0], onRecords: (rs) => void dead.push(...rs) });
+    const reasons = dead.map((d) => d.headers['error.reason']).sort();
+    expect(reasons).toEqual([...Array(3).fill('DECODE_FAILED'), ...Array(5).fill('INFLUX_REJECTED'), 'UNMAPPABLE']);
+    for (const d of dead) {
+      expect(d.headers).toMatchObject({
+        'error.stage': 'influxdb-sink',
+        'source.topic': topic,
+        'error.source': `${name}-r1`,
+      });
+      expect(d.headers['source.offset']).toMatch(/^\d+$/);
+      expect(Number.isNaN(Date.parse(d.headers['error.time'] ?? ''))).toBe(false);
+    }
+    const refused = dead.filter((d) => d.headers['error.reason'] === 'INFLUX_REJECTED');
+    for (const d of refused) {
+      expect(d.headers['influx.status']).toBe('400');
+      expect(d.headers['error.message']).toContain(
+        `field type conflict: input field "pressure" on measurement "${measurement}" is type float, already exists as type integer`,
+      );
+      const original = records.find((r) => r.value && d.value && Buffer.compare(r.value, d.value) === 0);
+      expect(original, 'the dead letter holds the original bytes').toBeDefined();
+      expect(readings.findIndex((r) => encoder.encodeSync(r).equals(d.value as Buffer))).toSatisfy((i: number) =>
+        conflicting.has(i),
+      );
+    }
+    const decodeFailures = dead
+      .filter((d) => d.headers['error.reason'] === 'DECODE_FAILED')
+      .map((d) => (d.value as Buffer).toString('hex'));
+    expect(decodeFailures.sort()).toEqual(garbage.map((g) => g.toString('hex')).sort());
+    expect(dead.find((d) => d.headers['error.reason'] === 'UNMAPPABLE')?.headers['error.code']).toBe(
+      'SINK_UNREPRESENTABLE_NAME',
+    );
+
+    expect(await metricValue(registry, 'iotp_sink_points_written_total')).toBe(295);
+    expect(await metricValue(registry, 'iotp_dead_letters_total', { reason: 'INFLUX_REJECTED' })).toBe(5);
+    expect(await metricValue(registry, 'iotp_dead_letters_total', { reason: 'DECODE_FAILED' })).toBe(3);
+    expect(await metricValue(registry, 'iotp_records_in_total')).toBe(305);
+    expect(await metricValue(registry, 'iotp_sink_batches_total', { result: 'partial' })).toBeGreaterThan(0);
+    await waitUntil('lag reads 0 once everything is committed', async () => {
+      const lag = await metricValue(registry, 'iotp_consumer_lag');
+      const series = (await registry.getSingleMetric('iotp_consumer_lag')?.get())?.values.length ?? 0;
+      return series === 2 && lag === 0;
+    });
+  });
+});
