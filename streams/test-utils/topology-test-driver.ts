@@ -119,7 +119,7 @@ export class TopologyTestDriver {
 
   private async commit(): Promise<void> {
     const out = await this.task.collect();
-    for (const r of out.records) this.topicLog(r.topic).records.push(r);
+    for (const r of [...out.records, ...out.changelog]) this.topicLog(r.topic).records.push(r);
   }
 
   private topicLog(topic: string): { records: OutputRecord[]; read: number } {

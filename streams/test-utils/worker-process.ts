@@ -20,11 +20,15 @@ export interface WorkerProcess {
  */
 export function startWorker(module: string, env: Record<string, string>): WorkerProcess {
   const loader = `file://${join(repoRoot, 'node_modules/tsx/dist/loader.mjs')}`;
-  const child = spawn(process.execPath, ['--import', loader, join(repoRoot, 'streams/runtime/kafka/run-topology.ts'), module], {
-    cwd: repoRoot,
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', loader, join(repoRoot, 'streams/runtime/kafka/run-topology.ts'), module],
+    {
+      cwd: repoRoot,
+      env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   const keep = (chunk: Buffer) => {
     out = (out + chunk.toString()).slice(-20_000);

@@ -45,6 +45,10 @@ export interface KafkaStreamsConfig {
   onError?(error: IotpError): void;
 }
 
+function isCommitFailure(error: unknown): boolean {
+  return error instanceof IotpError && error.code === 'STREAMS_COMMIT_FAILED';
+}
+
 export type StreamsState = 'CREATED' | 'STARTING' | 'RUNNING' | 'ERROR' | 'CLOSED';
 
 /**
@@ -75,6 +79,8 @@ export class KafkaStreams {
   private readonly dlqTopic: string;
   private readonly listener: TaskListener;
   private lastReady = false;
+  /** Partitions whose task lost a commit (fenced: probably moved away): partition -> when. */
+  private readonly migrated = new Map<number, number>();
 
   constructor(
     private readonly topology: Topology,
@@ -216,6 +222,9 @@ export class KafkaStreams {
   }
 
   private async onAssign(partitions: TopicPartition[]): Promise<void> {
+    const owned = this.ownedPartitions(partitions);
+    const back = owned.filter((p) => this.migrated.delete(p));
+    if (back.length > 0) this.consumer?.resume(this.sourcePartitions(back));
     try {
       await Promise.all(this.ownedPartitions(partitions).map((p) => this.taskFor(p)));
     } catch (error) {
@@ -225,6 +234,7 @@ export class KafkaStreams {
 
   private async onRevoke(partitions: TopicPartition[]): Promise<void> {
     for (const p of this.ownedPartitions(partitions)) {
+      this.migrated.delete(p);
       const runner = this.tasks.get(p);
       if (!runner) continue;
       this.tasks.delete(p);
@@ -239,22 +249,63 @@ export class KafkaStreams {
   }
 
   private async onBatch(batch: Batch): Promise<void> {
-    if (this.stateValue !== 'RUNNING' || batch.records.length === 0) return;
+    if (this.stateValue !== 'RUNNING' || batch.records.length === 0 || this.migrated.has(batch.partition)) return;
+    let runner: TaskRunner | undefined;
     try {
-      const runner = await this.taskFor(batch.partition);
+      runner = await this.taskFor(batch.partition);
       if (runner) await runner.processBatch(batch);
     } catch (error) {
-      this.fatal(error);
+      if (runner && isCommitFailure(error)) await this.migrate(runner, error);
+      else this.fatal(error);
     }
   }
 
   private async onTick(): Promise<void> {
     if (this.stateValue !== 'RUNNING') return;
-    try {
-      await Promise.all([...this.tasks.values()].map((t) => t.tick()));
-    } catch (error) {
-      this.fatal(error);
+    const limit = 2 * (this.config.sessionTimeoutMs ?? 30_000);
+    const now = this.clock();
+    const assigned = new Set(this.consumer?.assignment().map((tp) => tp.partition));
+    for (const [p, since] of this.migrated) {
+      if (!assigned.has(p)) this.migrated.delete(p);
+      else if (now - since > limit)
+        return this.fatal(
+          new IotpError('STREAMS_TASK_STUCK', `partition ${p} kept its assignment after its commit failed`),
+        );
     }
+    await Promise.all(
+      [...this.tasks.values()].map(async (t) => {
+        try {
+          await t.tick();
+        } catch (error) {
+          if (isCommitFailure(error)) await this.migrate(t, error);
+          else this.fatal(error);
+        }
+      }),
+    );
+  }
+
+  /**
+   * A task whose commit failed (fenced by a new owner during a rebalance, or the group moved on):
+   * its uncommitted work is discarded, its partitions paused until the rebalance tells us they are
+   * gone (onRevoke) or ours again (onAssign: reopened and restored from the changelog). The consumer
+   * cannot rewind here, so a partition that stays assigned too long is a fatal error (restart).
+   */
+  private async migrate(runner: TaskRunner, error: unknown): Promise<void> {
+    const p = runner.partition;
+    if (this.tasks.get(p) !== runner) return;
+    this.tasks.delete(p);
+    this.migrated.set(p, this.clock());
+    this.consumer?.pause(this.sourcePartitions([p]));
+    this.log.warn(
+      { partition: p, err: toIotpError(error, 'STREAMS_COMMIT_FAILED') },
+      'task commit failed: closing it as migrated',
+    );
+    await runner.close(false).catch(() => undefined);
+    this.metrics.tasks.set({ application: this.config.applicationId }, this.tasks.size);
+  }
+
+  private sourcePartitions(partitions: number[]): TopicPartition[] {
+    return this.topology.sourceTopics().flatMap((topic) => partitions.map((partition) => ({ topic, partition })));
   }
 
   private fatal(error: unknown): void {

@@ -157,9 +157,9 @@ export class TaskRunner {
       );
     if (!out.dirty) return;
     const t0 = d.now();
-    const records = out.records.map((r) => ({ ...r }));
     try {
       if (this.txProducer) {
+        const records = [...out.records, ...out.changelog];
         await this.txProducer.begin();
         try {
           if (records.length > 0) await this.txProducer.send(records);
@@ -170,7 +170,10 @@ export class TaskRunner {
           throw error;
         }
       } else {
-        if (records.length > 0) await d.producer?.send(records);
+        // Outputs before the changelog: a crash in between re-emits (at least once) rather than
+        // restoring a store that already forgot a window whose result was never written.
+        if (out.records.length > 0) await d.producer?.send(out.records);
+        if (out.changelog.length > 0) await d.producer?.send(out.changelog);
         if (out.offsets.length > 0) await d.consumer.commit(out.offsets);
       }
     } catch (error) {

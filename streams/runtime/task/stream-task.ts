@@ -33,7 +33,10 @@ export interface StreamTaskOptions {
 
 /** What a task produced since the last collect: records to send and input offsets to commit. */
 export interface TaskOutput {
+  /** Sink, late-record and dead-letter records. */
   readonly records: OutputRecord[];
+  /** Store changelog and stream-time records (at-least-once sends them after `records`). */
+  readonly changelog: OutputRecord[];
   /** Next offset to read per source topic of this task's partition. */
   readonly offsets: { topic: string; partition: number; offset: string }[];
   /** True if anything was read or produced since the previous collect. */
@@ -241,16 +244,17 @@ export class StreamTask {
     records.push(...this.direct);
     this.direct = [];
     const ts = Math.max(0, Number.isFinite(this.streamTime) ? this.streamTime : 0);
+    const changelog: OutputRecord[] = [];
     for (const store of this.storeMap.values()) {
       if (!store.logged) continue;
       const topic = changelogTopic(this.options.applicationId, store.name);
       for (const e of store.drainChangelog())
-        records.push({ topic, partition: this.partition, key: e.key, value: e.value, timestamp: ts, headers: {} });
+        changelog.push({ topic, partition: this.partition, key: e.key, value: e.value, timestamp: ts, headers: {} });
     }
     if (this.stateful && this.streamTime > this.persistedStreamTime) {
       const value = Buffer.allocUnsafe(8);
       value.writeBigInt64BE(BigInt(Math.trunc(this.streamTime)), 0);
-      records.push({
+      changelog.push({
         topic: changelogTopic(this.options.applicationId, TASK_META_STORE),
         partition: this.partition,
         key: STREAM_TIME_KEY,
@@ -260,14 +264,14 @@ export class StreamTask {
       });
       this.persistedStreamTime = this.streamTime;
     }
-    const dirty = this.readSinceCollect || records.length > 0;
+    const dirty = this.readSinceCollect || records.length > 0 || changelog.length > 0;
     this.readSinceCollect = false;
     const offsets = [...this.lastOffsets].map(([topic, offset]) => ({
       topic,
       partition: this.partition,
       offset: (BigInt(offset) + 1n).toString(),
     }));
-    return { records, offsets, dirty };
+    return { records, changelog, offsets, dirty };
   }
 
   close(): void {
