@@ -428,6 +428,15 @@ describe.each(BACKENDS)('Kafka seam contract (%s)', (backend) => {
     expect(failure).toBeInstanceOf(IotpError);
     expect((failure as IotpError).code).toBe(KafkaErrorCodes.PRODUCER_FENCED);
     expect((failure as IotpError).retriable).toBe(false);
+    // It stays fenced: a new transaction fails the same way.
+    const later = await older
+      .begin()
+      .then(() => older.send([{ topic: output, key: 'k', value: Buffer.from('zombie again') }]))
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect((later as IotpError).code).toBe(KafkaErrorCodes.PRODUCER_FENCED);
 
     await newer.begin();
     await newer.send([{ topic: output, key: 'k', value: Buffer.from('current') }]);

@@ -1,5 +1,5 @@
 import type { Kafka, Message, Producer as NativeProducer, Transaction } from 'kafkajs';
-import { IotpError } from '../../errors.js';
+import { type ErrorContext, IotpError } from '../../errors.js';
 import { KafkaErrorCodes } from '../kafka-error.js';
 import type {
   Consumer,
@@ -25,6 +25,8 @@ export class KafkajsTransactionalProducer implements TransactionalProducer {
   private readonly compression: 0 | 1;
   private readonly context: { transactionalId: string };
   private tx: { transaction: Transaction; sender: RecordSender } | undefined;
+  /** Once fenced, every later call fails the same way (kafkajs would report a state error). */
+  private fenced: IotpError | undefined;
 
   constructor(kafka: Kafka, options: TransactionalProducerOptions) {
     this.compression = kafkajsCompression(options.compression);
@@ -43,7 +45,7 @@ export class KafkajsTransactionalProducer implements TransactionalProducer {
   }
 
   connect(): Promise<void> {
-    return kafkajsCall(
+    return this.call(
       'transaction.init',
       async () => {
         await this.producer.connect();
@@ -55,7 +57,7 @@ export class KafkajsTransactionalProducer implements TransactionalProducer {
   }
 
   begin(): Promise<void> {
-    return kafkajsCall(
+    return this.call(
       'transaction.begin',
       async () => {
         if (this.tx) throw this.stateError('begin: a transaction is already open');
@@ -72,11 +74,11 @@ export class KafkajsTransactionalProducer implements TransactionalProducer {
   }
 
   send(records: ProducerRecord[]): Promise<RecordMetadata[]> {
-    return kafkajsCall('transaction.send', () => this.open('send').sender.send(records), this.context);
+    return this.call('transaction.send', () => this.open('send').sender.send(records), this.context);
   }
 
   sendOffsets(consumer: Consumer, offsets: TopicPartitionOffset[]): Promise<void> {
-    return kafkajsCall(
+    return this.call(
       'transaction.sendOffsets',
       () => {
         const topics = new Map<string, { partition: number; offset: string }[]>();
@@ -110,7 +112,17 @@ export class KafkajsTransactionalProducer implements TransactionalProducer {
   private async end(how: 'commit' | 'abort'): Promise<void> {
     const tx = this.open(how);
     this.tx = undefined;
-    await kafkajsCall(`transaction.${how}`, () => tx.transaction[how](), this.context);
+    await this.call(`transaction.${how}`, () => tx.transaction[how](), this.context);
+  }
+
+  private async call<T>(operation: string, fn: () => Promise<T>, context: ErrorContext): Promise<T> {
+    if (this.fenced) throw this.fenced;
+    try {
+      return await kafkajsCall(operation, fn, context);
+    } catch (e) {
+      if (e instanceof IotpError && e.code === KafkaErrorCodes.PRODUCER_FENCED) this.fenced = e;
+      throw e;
+    }
   }
 
   private open(what: string): { transaction: Transaction; sender: RecordSender } {
