@@ -74,6 +74,8 @@ export function createScenario(env: Record<string, string>, kafka: KafkaClient, 
         registry: { url: env.SCHEMA_REGISTRY_URL, schemasDir: join(repoRoot, 'schemas'), autoRegister: true },
         routes: [{ types: ['environment', 'power'], mqtt: routes[0]?.mqtt, topic: `${id}.{type}` }],
         mqtt: { url: env.MQTT_URL, shareGroup: group, clientId: id, maxInFlight: 1000, ...mqtt },
+        // The config validates every section; the connector does not use this one.
+        sink: { influx: { url: env.INFLUX_URL, api: 'v1', db: env.INFLUX_DB ?? 'telemetry' } },
       };
     },
     async createTopics() {
