@@ -485,6 +485,25 @@ describe.each(BACKENDS)('Kafka seam contract (%s)', (backend) => {
     const newGroups = (await admin.listGroups()).filter((g) => !groupsBefore.has(g) && g.includes('replay'));
     expect(newGroups).toEqual([]);
 
+    // Records written after the call started are not part of the replay.
+    const again: ConsumedRecord[] = [];
+    let wroteMore = false;
+    await client.replay({
+      topic,
+      partitions: [0, 1],
+      onRecords: async (records) => {
+        if (!wroteMore) {
+          wroteMore = true;
+          await producer.send(
+            [0, 1].map((partition) => ({ topic, partition, key: 'late', value: Buffer.from('late') })),
+          );
+        }
+        again.push(...records);
+      },
+    });
+    expect(wroteMore).toBe(true);
+    expect(again.map((r) => `${r.partition}/${r.offset}`).sort()).toEqual(expected);
+
     // Replaying an empty partition list or an empty topic resolves with nothing.
     const empty = await newTopic(admin, 'contract-replay-empty', 1);
     let calls = 0;
