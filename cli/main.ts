@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerConfigCommands } from './config.js';
 import { registerConnectCommands } from './connect.js';
 import { registerSchemasCommands } from './schemas.js';
+import { registerSimulateCommands } from './simulate.js';
 import { registerSinkCommands } from './sink.js';
 import { registerStackCommands } from './stack.js';
 
@@ -19,6 +20,7 @@ export function buildCli(): Command {
   registerSchemasCommands(program);
   registerConfigCommands(program);
   registerSinkCommands(program);
+  registerSimulateCommands(program);
   return program;
 }
 

@@ -102,11 +102,12 @@ export function createAnomalyInjector(options: AnomalyInjectorOptions): AnomalyI
     const field = pick(valueFields, SALT.anomalyField);
     const v = values[field.name] as number;
     const size = field.anomalyScale * between(1, 2, seed, i, seq, SALT.anomalySize);
+    const floor = field.anomalyFloor ?? field.min;
     if (kind === 'SPIKE' || kind === 'DIP') {
       // Keep it inside the physical range: a spike with no headroom becomes a dip, and back.
       let actual: 'SPIKE' | 'DIP' = kind;
       if (actual === 'SPIKE' && v + size > field.max) actual = 'DIP';
-      else if (actual === 'DIP' && v - size < field.min) actual = 'SPIKE';
+      else if (actual === 'DIP' && v - size < floor) actual = 'SPIKE';
       const value = clampRound(actual === 'SPIKE' ? v + size : v - size, field);
       values[field.name] = value;
       onTruth({ ...base, field: field.name, kind: actual, expected: v, value });
@@ -115,7 +116,7 @@ export function createAnomalyInjector(options: AnomalyInjectorOptions): AnomalyI
     if (kind === 'LEVEL_SHIFT') {
       const f = 10 ** field.decimals;
       let offset = (Math.round((size / 2) * f) / f) * (uniform(seed, i, seq, SALT.anomalySign) < 0.5 ? -1 : 1);
-      if (v + offset > field.max || v + offset < field.min) offset = -offset;
+      if (v + offset > field.max || v + offset < floor) offset = -offset;
       const a: Active = {
         kind,
         field,

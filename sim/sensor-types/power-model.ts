@@ -10,7 +10,15 @@ import {
 
 const voltage: FieldModel = { name: 'voltage', unit: 'V', min: 0, max: 500, decimals: 1, anomalyScale: 30 };
 const current: FieldModel = { name: 'current', unit: 'A', min: 0, max: 200, decimals: 2, anomalyScale: 12 };
-const power: FieldModel = { name: 'power', unit: 'W', min: -100_000, max: 100_000, decimals: 1, anomalyScale: 3_000 };
+const power: FieldModel = {
+  name: 'power',
+  unit: 'W',
+  min: -100_000,
+  max: 100_000,
+  decimals: 1,
+  anomalyScale: 3_000,
+  anomalyFloor: 0,
+};
 const energy: FieldModel = {
   name: 'energy',
   unit: 'kWh',

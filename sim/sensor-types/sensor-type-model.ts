@@ -14,6 +14,8 @@ export interface FieldModel {
   readonly decimals: number;
   /** Typical anomaly size in the field's unit: spikes/dips move 1-2x this, level shifts 0.5-1x. */
   readonly anomalyScale: number;
+  /** Lowest value an injected dip or level shift may reach (default `min`): a consuming meter's power stays >= 0. */
+  readonly anomalyFloor?: number;
   /** A cumulative counter (energy): never given value anomalies, only ever grows. */
   readonly counter?: boolean;
 }

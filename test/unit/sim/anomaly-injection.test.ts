@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { parseAnomalyKinds } from '../../../sim/anomaly-kinds.js';
 import { environmentModel } from '../../../sim/sensor-types/environment-model.js';
 import { powerModel } from '../../../sim/sensor-types/power-model.js';
+import type { FieldModel } from '../../../sim/sensor-types/sensor-type-model.js';
 import { buildRun, readingsByKey } from './sim-fixtures.js';
 
 const fieldModel = (name: string) =>
-  [...environmentModel.fields, ...powerModel.fields].find((f) => f.name === name) as { anomalyScale: number };
+  [...environmentModel.fields, ...powerModel.fields].find((f) => f.name === name) as FieldModel;
 
 describe('anomaly injection', () => {
   // 50 devices at 50 readings/s: every device reads once a second; 100 s = 5000 readings.
@@ -37,7 +38,10 @@ describe('anomaly injection', () => {
       expect(sent[t.field]).toBe(t.value);
       expect(normal[t.field]).toBe(t.expected);
       const delta = (t.value as number) - (t.expected as number);
-      expect(t.kind === 'SPIKE' ? delta : -delta).toBeGreaterThanOrEqual(fieldModel(t.field).anomalyScale * 0.99);
+      const model = fieldModel(t.field);
+      expect(t.kind === 'SPIKE' ? delta : -delta).toBeGreaterThanOrEqual(model.anomalyScale * 0.99);
+      expect(t.value).toBeGreaterThanOrEqual(model.anomalyFloor ?? model.min);
+      expect(t.value).toBeLessThanOrEqual(model.max);
       // Only that field of that reading differs from the clean run.
       for (const [name, v] of Object.entries(normal)) if (name !== t.field) expect(sent[name]).toBe(v);
     }

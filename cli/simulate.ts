@@ -1,0 +1,103 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Command } from 'commander';
+import { createLogger } from '../lib/runtime/log.js';
+import { loadStackEnv } from '../lib/runtime/stack-env.js';
+import { createProgressReporter } from '../sim/progress-reporter.js';
+import { runSimulation, type SimulationSummary } from '../sim/run-simulation.js';
+import { resolveSimulationOptions, type SimulationFlags } from '../sim/simulation-options.js';
+
+/** `iotp simulate`: a swarm of simulated devices publishing to MQTT (see sim/). */
+export function registerSimulateCommands(program: Command): void {
+  program
+    .command('simulate')
+    .description('simulate N devices publishing readings over MQTT, with injected anomalies and their ground truth')
+    .option('--devices <n>', 'number of devices', '1000')
+    .option('--sites <n>', 'number of sites the devices are spread over', '10')
+    .option('--types <list>', 'sensor types, comma-separated', 'environment,power')
+    .option('--rate <readings/s>', 'total readings per second over the fleet', '100')
+    .option('--duration <s>', 'seconds to run (0 = until SIGINT)', '60')
+    .option('--seed <seed>', 'seed for signals and anomalies (same seed, same readings)', '1')
+    .option('--qos <0|1>', 'MQTT QoS of readings', '1')
+    .option('--gateway-size <k>', 'leaf devices per gateway (one JSON array per gateway); 0 = none', '0')
+    .option('--clients <n>', 'MQTT connections of the shared simulator identity', '2')
+    .option(
+      '--per-device-credentials',
+      "one MQTT user and connection per device (or gateway), created in the stack's Mosquitto",
+    )
+    .option(
+      '--device-password <p>',
+      'password of the per-device users (default MQTT_DEVICE_PASSWORD or a fixed test one)',
+    )
+    .option('--remove-credentials', 'remove the per-device users again at the end')
+    .option('--url <url>', 'MQTT URL (default MQTT_URL; MQTT_AUTH_URL with --per-device-credentials)')
+    .option('--username <user>', 'shared identity (default MQTT_SIMULATOR_USERNAME)')
+    .option('--password <password>', 'shared identity password (default MQTT_SIMULATOR_PASSWORD)')
+    .option('--ca <file>', 'CA file for mqtts:// (default MQTT_CA)')
+    .option('--anomaly-rate <n>', 'anomalies started per device per hour of event time', '0')
+    .option('--anomaly-kinds <list>', 'spike,dip,level-shift,stuck,silent,malformed or all', 'all')
+    .option('--truth <file>', 'write the ground truth of injected anomalies here (JSON lines)')
+    .option('--device-prefix <prefix>', 'device ids are <prefix>-000042', 'sim')
+    .option('--site-prefix <prefix>', 'sites are <prefix>-01, <prefix>-02, ...', 'site')
+    .option('--start-ts <time>', 'event time of the first reading (epoch ms or ISO-8601; default now)')
+    .option('--max-in-flight <n>', 'unacked messages before the simulator waits', '1000')
+    .option('--protocol-version <4|5>', 'MQTT 3.1.1 (4) or 5', '4')
+    .option('--no-status', 'no retained ONLINE/OFFLINE status messages and no Last Will')
+    .option('--clear-retained', 'at the end, delete the retained status messages instead of leaving OFFLINE')
+    .option('--progress-interval <s>', 'seconds between JSON progress lines when stderr is not a terminal', '5')
+    .option('--json', 'print the summary as JSON')
+    .action(async (flags: SimulationFlags) => {
+      const options = resolveSimulationOptions(flags, loadStackEnv());
+      const log = createLogger('simulator', { level: process.env.LOG_LEVEL ?? 'warn' });
+      const controller = new AbortController();
+      let interrupts = 0;
+      const onSignal = () => {
+        interrupts += 1;
+        if (interrupts > 1) process.exit(130);
+        process.stderr.write('\nsimulate: stopping (waiting for acks; interrupt again to quit at once)\n');
+        controller.abort();
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      const totalReadings = options.durationS > 0 ? Math.round(options.rate * options.durationS) : undefined;
+      const progress = createProgressReporter({
+        stream: process.stderr,
+        everyS: options.progressEveryS,
+        ...(totalReadings === undefined ? {} : { totalReadings }),
+      });
+      let summary: SimulationSummary;
+      try {
+        summary = await runSimulation(options, {
+          now: Date.now,
+          sleep: (ms) => sleep(ms),
+          log,
+          signal: controller.signal,
+          onProgress: (s) => progress.update(s),
+        });
+      } finally {
+        progress.stop();
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
+      process.stdout.write(flags.json ? `${JSON.stringify(summary)}\n` : formatSummary(summary));
+    });
+}
+
+function formatSummary(s: SimulationSummary): string {
+  const kinds = Object.entries(s.anomalies.byKind)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
+  const lines = [
+    `devices      ${s.devices} (${s.gateways > 0 ? `${s.gateways} gateways, ` : ''}${s.sites} sites, ${s.types.join('+')})`,
+    `clients      ${s.clients} connected in ${s.connectMs} ms${s.reconnects ? `, ${s.reconnects} reconnects` : ''}`,
+    `rate         ${s.achievedRate} readings/s achieved of ${s.rate} asked, QoS ${s.qos}, ${(s.elapsedMs / 1000).toFixed(1)} s`,
+    `readings     due ${s.readings.due}, sent ${s.readings.sent}, acked ${s.readings.acked}, malformed ${s.readings.malformed}`,
+    `messages     sent ${s.messages.sent}, acked ${s.messages.acked}, errors ${s.errors}${s.firstError ? ` (first: ${s.firstError})` : ''}`,
+    `behind       at most ${s.maxBehind} messages behind schedule`,
+    `anomalies    ${s.anomalies.total}${kinds ? ` (${kinds})` : ''}${s.truthFile ? ` -> ${s.truthFile}` : ''}`,
+  ];
+  if (s.credentials)
+    lines.push(
+      `credentials  ${s.credentials.users} users in ${s.credentials.ms} ms, login ready after ${s.credentials.loginReadyMs} ms`,
+    );
+  return `${lines.join('\n')}\n`;
+}
