@@ -52,9 +52,15 @@ export interface MqttSource {
   readonly clientId: string;
   readonly filters: readonly string[];
   readonly metrics: MqttSourceMetrics;
-  /** Stop taking messages, flush to Kafka (up to drainTimeoutMs), PUBACK what Kafka acked, disconnect. */
+  /**
+   * Clean stop (SIGTERM): leave the share group (UNSUBSCRIBE), drain what the broker still sends,
+   * flush to Kafka and PUBACK (within drainTimeoutMs), then DISCONNECT keeping the session.
+   */
   stop(): Promise<void>;
 }
+
+/** A stopping replica drains until no message came for this long. */
+const QUIET_MS = 300;
 
 /** Kafka or registry refusals that retrying will not fix: the message is dead-lettered instead. */
 const PERMANENT_CODES = new Set<string>([
@@ -156,8 +162,10 @@ export async function startMqttSource(options: MqttSourceOptions, deps: MqttSour
     },
   });
 
+  let lastMessageAt = 0;
   const onMessage = (message: MqttMessage, done: () => void): void => {
     const started = performance.now();
+    lastMessageAt = started;
     metrics.messagesIn.inc({ qos: String(message.qos) });
     if (message.dup) metrics.redelivered.inc();
     metrics.inFlight.inc();
@@ -215,15 +223,29 @@ export async function startMqttSource(options: MqttSourceOptions, deps: MqttSour
     stop() {
       stopping ??= (async () => {
         deps.setReady(false);
+        const deadline = performance.now() + options.drainTimeoutMs;
+        // Leave the share group first: Mosquitto routes shared messages to a persistent session
+        // even while it is offline, so a stopped replica that stayed subscribed would hold back
+        // its share until it came back. What the broker already queued for us still arrives.
+        await Promise.race([
+          session?.unsubscribe(filters).catch((error: unknown) => log.warn({ err: error }, 'unsubscribe failed')),
+          sleep(options.drainTimeoutMs),
+        ]);
+        // Drain: take what is still coming, until it has been quiet for a moment.
+        while (performance.now() < deadline) {
+          await Promise.race([sender.idle(), sleep(Math.max(0, deadline - performance.now()))]);
+          if (sender.size === 0 && performance.now() - lastMessageAt >= QUIET_MS) break;
+          await sleep(QUIET_MS / 4);
+        }
         session?.pause();
         const drained = await Promise.race([
           sender.idle().then(() => true),
-          sleep(options.drainTimeoutMs).then(() => false),
+          sleep(Math.max(0, deadline - performance.now())).then(() => false),
         ]);
         if (!drained)
           log.warn(
             { pending: sender.size },
-            'drain timed out: those messages stay un-PUBACKed and will be redelivered',
+            'drain timed out: those messages stay un-PUBACKed in the session and are redelivered on restart',
           );
         sender.close();
         await session?.close();

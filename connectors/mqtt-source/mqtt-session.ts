@@ -40,6 +40,8 @@ export interface MqttSessionOptions {
  */
 export interface MqttSession {
   subscribe(filters: readonly string[]): Promise<void>;
+  /** Leaves the subscriptions (messages the broker already queued for the session still come). */
+  unsubscribe(filters: readonly string[]): Promise<void>;
   readonly connected: boolean;
   /** Messages received and not yet PUBACKed. */
   readonly inFlight: number;
@@ -183,6 +185,10 @@ export async function openMqttSession(options: MqttSessionOptions): Promise<Mqtt
           { retriable: false },
         );
       log.info({ filters, grants: grants.map((g) => g.qos) }, 'subscribed');
+    },
+    async unsubscribe(filters) {
+      await client.unsubscribeAsync([...filters]);
+      log.info({ filters }, 'unsubscribed');
     },
     get connected() {
       return client.connected;
