@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerConfigCommands } from './config.js';
 import { registerConnectCommands } from './connect.js';
+import { registerLagCommands } from './lag.js';
 import { registerSchemasCommands } from './schemas.js';
 import { registerSimulateCommands } from './simulate.js';
 import { registerSinkCommands } from './sink.js';
@@ -21,6 +22,7 @@ export function buildCli(): Command {
   registerConfigCommands(program);
   registerSinkCommands(program);
   registerSimulateCommands(program);
+  registerLagCommands(program);
   return program;
 }
 

@@ -83,6 +83,13 @@ export const METRIC = {
     ['group', 'topic', 'partition'],
     ALL,
   ),
+  consumerLagSeconds: spec(
+    'iotp_consumer_lag_seconds',
+    'gauge',
+    'Estimated seconds the oldest unconsumed record has waited (from the high-watermark history)',
+    ['group', 'topic', 'partition'],
+    ALL,
+  ),
   stateRestoreRemaining: spec(
     'iotp_state_restore_remaining_records',
     'gauge',
