@@ -195,21 +195,28 @@ export async function startMqttSource(options: MqttSourceOptions, deps: MqttSour
 
   let subscribed = false;
   let session: MqttSession | undefined;
-  session = await openMqttSession({
-    mqtt: options.mqtt,
-    clock,
-    log,
-    onMessage,
-    onConnectionChange: (connected) => {
-      metrics.connected.set(connected ? 1 : 0);
-      if (!connected) metrics.inFlight.set(sender.size);
-      deps.setReady(connected && subscribed && !fatal);
-    },
-  });
   const filters = minimalFilters([...routes.filters, statusTemplate.filter]).map(
     (f) => `$share/${options.mqtt.group}/${f}`,
   );
-  await session.subscribe(filters);
+  try {
+    session = await openMqttSession({
+      mqtt: options.mqtt,
+      clock,
+      log,
+      onMessage,
+      onConnectionChange: (connected) => {
+        metrics.connected.set(connected ? 1 : 0);
+        if (!connected) metrics.inFlight.set(sender.size);
+        deps.setReady(connected && subscribed && !fatal);
+      },
+    });
+    await session.subscribe(filters);
+  } catch (error) {
+    sender.close();
+    await session?.close().catch(() => {});
+    await producer.disconnect().catch(() => {});
+    throw error;
+  }
   subscribed = true;
   metrics.connected.set(1);
   deps.setReady(!fatal);

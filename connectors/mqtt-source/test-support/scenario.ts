@@ -31,24 +31,39 @@ export interface Scenario {
   deleteTopics(): Promise<void>;
 }
 
-export function createScenario(env: Record<string, string>, kafka: KafkaClient, label = 'mqtt'): Scenario {
+/**
+ * `sensorsSite`: put the test under the real `sensors/<site>/...` tree with a literal site of its
+ * own (the stack's ACL lets devices write only under `sensors/+/<their id>/#`).
+ */
+export function createScenario(
+  env: Record<string, string>,
+  kafka: KafkaClient,
+  label = 'mqtt',
+  placement: { sensorsSite?: boolean } = {},
+): Scenario {
   const id = uniqueName(label);
-  const mqttRoot = `it/${id}`;
+  const mqttRoot = placement.sensorsSite ? `sensors/${id}` : `it/${id}`;
+  const siteLevel = placement.sensorsSite ? '' : '/{site}';
   const topics = {
     environment: `${id}.environment`,
     power: `${id}.power`,
     status: `${id}.status`,
     dlq: `${id}.dlq`,
   };
-  const routes = [{ mqtt: `${mqttRoot}/{site}/{deviceId}/{type}`, topic: `${id}.{type}`, schema: '{type}' }];
-  const status = { template: `${mqttRoot}/{site}/{deviceId}/status`, topic: topics.status, schema: 'device-status' };
+  const routes = [{ mqtt: `${mqttRoot}${siteLevel}/{deviceId}/{type}`, topic: `${id}.{type}`, schema: '{type}' }];
+  const status = {
+    template: `${mqttRoot}${siteLevel}/{deviceId}/status`,
+    topic: topics.status,
+    schema: 'device-status',
+  };
+  const at = (site: string) => (placement.sensorsSite ? mqttRoot : `${mqttRoot}/${site}`);
   const group = `${id}-g`;
   return {
     mqttRoot,
     group,
     topics,
-    readingTopic: (deviceId, type = 'environment', site = 'lab') => `${mqttRoot}/${site}/${deviceId}/${type}`,
-    statusTopic: (deviceId, site = 'lab') => `${mqttRoot}/${site}/${deviceId}/status`,
+    readingTopic: (deviceId, type = 'environment', site = 'lab') => `${at(site)}/${deviceId}/${type}`,
+    statusTopic: (deviceId, site = 'lab') => `${at(site)}/${deviceId}/status`,
     options(overrides = {}) {
       return parseMqttSourceOptions({
         mqtt: {
