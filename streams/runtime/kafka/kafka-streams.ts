@@ -162,11 +162,15 @@ export class KafkaStreams {
     return [...new Set(partitions.filter((p) => sources.has(p.topic)).map((p) => p.partition))];
   }
 
-  private taskFor(partition: number): Promise<TaskRunner | undefined> {
+  /** The task of a partition: existing, being opened, or (`create`, from onAssign only) opened now. */
+  private taskFor(partition: number, create = false): Promise<TaskRunner | undefined> {
     const existing = this.tasks.get(partition);
     if (existing) return Promise.resolve(existing);
     const pending = this.opening.get(partition);
     if (pending) return pending;
+    // A batch of a partition with no task is stale (its task was revoked or migrated): opening one
+    // here would fence the partition's new owner, so tasks are only ever opened on assignment.
+    if (!create) return Promise.resolve(undefined);
     const open = this.openTask(partition).finally(() => this.opening.delete(partition));
     this.opening.set(partition, open);
     return open;
@@ -226,7 +230,7 @@ export class KafkaStreams {
     const back = owned.filter((p) => this.migrated.delete(p));
     if (back.length > 0) this.consumer?.resume(this.sourcePartitions(back));
     try {
-      await Promise.all(this.ownedPartitions(partitions).map((p) => this.taskFor(p)));
+      await Promise.all(owned.map((p) => this.taskFor(p, true)));
     } catch (error) {
       this.fatal(error);
     }
