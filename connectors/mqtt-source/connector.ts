@@ -59,6 +59,9 @@ export interface MqttSource {
   stop(): Promise<void>;
 }
 
+/** Readiness turns false when queued work has seen no successful Kafka send for this long. */
+const STALL_MS = 5000;
+
 /** A stopping replica drains until no message came for this long. */
 const QUIET_MS = 300;
 
@@ -134,6 +137,12 @@ export async function startMqttSource(options: MqttSourceOptions, deps: MqttSour
   });
 
   let fatal = false;
+  let kafkaOk = true;
+  let subscribed = false;
+  let mqttUp = false;
+  const updateReady = () => deps.setReady(mqttUp && subscribed && kafkaOk && !fatal);
+  // Kafka is "stalled" when work has waited longer than STALL_MS without a successful send.
+  let progressAt = performance.now();
   const sender = createBatchSender({
     send: async (records) => {
       await producer.send(records);
@@ -142,6 +151,12 @@ export async function startMqttSource(options: MqttSourceOptions, deps: MqttSour
     retry: { initialMs: options.batch.retryInitialMs, maxMs: options.batch.retryMaxMs },
     isPermanent: (error) => !error.retriable && PERMANENT_CODES.has(error.code),
     onSent: (records, _entries, seconds) => {
+      progressAt = performance.now();
+      if (!kafkaOk) {
+        kafkaOk = true;
+        log.info('kafka sends succeed again');
+        updateReady();
+      }
       if (records.length === 0) return;
       metrics.produceSeconds.observe(seconds);
       for (const r of records) metrics.recordsOut.inc({ topic: r.topic });
@@ -150,17 +165,26 @@ export async function startMqttSource(options: MqttSourceOptions, deps: MqttSour
       metrics.sendRetries.inc({ code: error.code });
       if (attempt === 1 || attempt % 10 === 0)
         log.warn({ err: error, attempt, delayMs }, 'kafka send failed; retrying');
-      if (attempt === 3) deps.setReady(false);
     },
     onFallback: (error) => log.error({ err: error }, 'kafka refused a message for good; dead-lettering it'),
     onFatal: (error) => {
       fatal = true;
-      deps.setReady(false);
+      updateReady();
       log.fatal({ err: error }, 'a dead letter was refused by kafka: stopping intake');
       session?.pause();
       deps.onFatal?.(error);
     },
   });
+
+  const stallCheck = setInterval(() => {
+    const stalled = sender.size > 0 && performance.now() - progressAt > STALL_MS;
+    if (stalled === kafkaOk) {
+      kafkaOk = !stalled;
+      if (stalled) log.warn({ pending: sender.size, stallMs: STALL_MS }, 'kafka sends stalled: not ready');
+      updateReady();
+    }
+  }, 1000);
+  stallCheck.unref();
 
   let lastMessageAt = 0;
   const onMessage = (message: MqttMessage, done: () => void): void => {
@@ -169,6 +193,7 @@ export async function startMqttSource(options: MqttSourceOptions, deps: MqttSour
     metrics.messagesIn.inc({ qos: String(message.qos) });
     if (message.dup) metrics.redelivered.inc();
     metrics.inFlight.inc();
+    if (sender.size === 0) progressAt = started;
     const plan = processMessage(message, processOptions);
     for (const r of plan.records) if (r.kind === 'dead-letter') metrics.deadLetters.inc({ reason: r.reason });
     sender.enqueue({
@@ -193,7 +218,6 @@ export async function startMqttSource(options: MqttSourceOptions, deps: MqttSour
     });
   };
 
-  let subscribed = false;
   let session: MqttSession | undefined;
   const filters = minimalFilters([...routes.filters, statusTemplate.filter]).map(
     (f) => `$share/${options.mqtt.group}/${f}`,
@@ -205,21 +229,24 @@ export async function startMqttSource(options: MqttSourceOptions, deps: MqttSour
       log,
       onMessage,
       onConnectionChange: (connected) => {
+        mqttUp = connected;
         metrics.connected.set(connected ? 1 : 0);
         if (!connected) metrics.inFlight.set(sender.size);
-        deps.setReady(connected && subscribed && !fatal);
+        updateReady();
       },
     });
     await session.subscribe(filters);
   } catch (error) {
     sender.close();
+    clearInterval(stallCheck);
     await session?.close().catch(() => {});
     await producer.disconnect().catch(() => {});
     throw error;
   }
   subscribed = true;
+  mqttUp = true;
   metrics.connected.set(1);
-  deps.setReady(!fatal);
+  updateReady();
   log.info({ clientId: options.mqtt.clientId, filters }, 'mqtt source running');
 
   let stopping: Promise<void> | undefined;
@@ -255,6 +282,7 @@ export async function startMqttSource(options: MqttSourceOptions, deps: MqttSour
             'drain timed out: those messages stay un-PUBACKed in the session and are redelivered on restart',
           );
         sender.close();
+        clearInterval(stallCheck);
         await session?.close();
         await producer.disconnect();
         log.info('mqtt source stopped');

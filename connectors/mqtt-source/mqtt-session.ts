@@ -137,7 +137,7 @@ export async function openMqttSession(options: MqttSessionOptions): Promise<Mqtt
       gate.done(ticket);
       releaseWaiting();
     });
-    if (gate.pending <= limit) callback();
+    if (gate.pending < limit) callback();
     else waiting.push(() => callback());
   };
 
