@@ -43,6 +43,11 @@ export function registerSimulateCommands(program: Command): void {
     .option('--protocol-version <4|5>', 'MQTT 3.1.1 (4) or 5', '4')
     .option('--no-status', 'no retained ONLINE/OFFLINE status messages and no Last Will')
     .option('--clear-retained', 'at the end, delete the retained status messages instead of leaving OFFLINE')
+    .option(
+      '--topic-root <level>',
+      'first topic level (another root keeps a load test away from the pipeline)',
+      'sensors',
+    )
     .option('--progress-interval <s>', 'seconds between JSON progress lines when stderr is not a terminal', '5')
     .option('--json', 'print the summary as JSON')
     .action(async (flags: SimulationFlags) => {

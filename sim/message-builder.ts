@@ -28,6 +28,8 @@ export interface MessageBuilderOptions {
   originTs: number;
   injector: AnomalyInjector;
   onTruth(record: TruthRecord): void;
+  /** First topic level (default `sensors`; benchmarks use another so no pipeline consumes their load). */
+  topicRoot?: string;
 }
 
 /**
@@ -47,6 +49,7 @@ export interface MessageBuilder {
 
 export function createMessageBuilder(options: MessageBuilderOptions): MessageBuilder {
   const { fleet, schedule, seed, originTs, injector, onTruth } = options;
+  const root = options.topicRoot ?? 'sensors';
   return {
     build(slot) {
       const unit = fleet.units[schedule.unitOf(slot)] as PublishUnit;
@@ -94,7 +97,7 @@ export function createMessageBuilder(options: MessageBuilderOptions): MessageBui
       return {
         slot,
         unit,
-        topic: `sensors/${unit.site}/${unit.clientId}/${unit.type}`,
+        topic: `${root}/${unit.site}/${unit.clientId}/${unit.type}`,
         payload,
         readings: readings.length,
         malformed,

@@ -32,8 +32,8 @@ export function cutJson(text: string): string {
 }
 
 /** The retained `sensors/<site>/<id>/status` topic and its payloads (ONLINE on connect, OFFLINE as Last Will). */
-export function statusTopic(site: string, id: string): string {
-  return `sensors/${site}/${id}/status`;
+export function statusTopic(site: string, id: string, root = 'sensors'): string {
+  return `${root}/${site}/${id}/status`;
 }
 
 export function statusPayload(id: string, site: string, status: 'ONLINE' | 'OFFLINE', ts: number): string {

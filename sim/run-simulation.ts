@@ -95,6 +95,7 @@ export async function runSimulation(options: SimulationOptions, deps: Simulation
     originTs: startTs,
     injector,
     onTruth: (r) => truth.write(r),
+    topicRoot: options.topicRoot,
   });
 
   let credentials: SimulationSummary['credentials'];
@@ -115,7 +116,7 @@ export async function runSimulation(options: SimulationOptions, deps: Simulation
         clientId: u.clientId,
         username: u.clientId,
         password: options.devicePassword,
-        ...(options.status ? { will: will(u.site, u.clientId, deps.now()) } : {}),
+        ...(options.status ? { will: will(options.topicRoot, u.site, u.clientId, deps.now()) } : {}),
       }))
     : Array.from({ length: Math.min(options.clients, fleet.units.length) }, (_, c) => {
         const clientId = `${options.devicePrefix}-simulator-${runId}-${c}`;
@@ -123,7 +124,7 @@ export async function runSimulation(options: SimulationOptions, deps: Simulation
           clientId,
           ...(options.username ? { username: options.username } : {}),
           ...(options.password ? { password: options.password } : {}),
-          ...(options.status ? { will: will(firstSite, clientId, deps.now()) } : {}),
+          ...(options.status ? { will: will(options.topicRoot, firstSite, clientId, deps.now()) } : {}),
         };
       });
   const clientOf = (u: PublishUnit) => (perDevice ? u.index : u.index % specs.length);
@@ -151,7 +152,7 @@ export async function runSimulation(options: SimulationOptions, deps: Simulation
   let statusMessages = 0;
   try {
     if (options.status) {
-      statusMessages += await publishAll(pool, options.maxInFlight, deps, statusTargets, (t) =>
+      statusMessages += await publishAll(pool, options, deps, statusTargets, (t) =>
         statusPayload(t.id, t.site, 'ONLINE', deps.now()),
       );
     }
@@ -169,7 +170,7 @@ export async function runSimulation(options: SimulationOptions, deps: Simulation
     });
     injector.flush();
     if (options.status) {
-      statusMessages += await publishAll(pool, options.maxInFlight, deps, statusTargets, (t) =>
+      statusMessages += await publishAll(pool, options, deps, statusTargets, (t) =>
         options.clearRetained ? '' : statusPayload(t.id, t.site, 'OFFLINE', deps.now()),
       );
     }
@@ -220,8 +221,8 @@ export async function runSimulation(options: SimulationOptions, deps: Simulation
   return summary;
 }
 
-function will(site: string, id: string, ts: number): { topic: string; payload: string } {
-  return { topic: statusTopic(site, id), payload: statusPayload(id, site, 'OFFLINE', ts) };
+function will(root: string, site: string, id: string, ts: number): { topic: string; payload: string } {
+  return { topic: statusTopic(site, id, root), payload: statusPayload(id, site, 'OFFLINE', ts) };
 }
 
 /** Readings the schedule had due in its first `due` slots (gateways carry several). */
@@ -236,7 +237,7 @@ function readingsIn(units: readonly PublishUnit[], unitOf: (k: number) => number
 /** Publishes one retained QoS 1 message per target with at most `maxInFlight` unacked. */
 async function publishAll<T extends { client: number; site: string; id: string }>(
   pool: MqttClientPool,
-  maxInFlight: number,
+  { maxInFlight, topicRoot }: Pick<SimulationOptions, 'maxInFlight' | 'topicRoot'>,
   deps: Pick<SimulationDeps, 'sleep'>,
   targets: readonly T[],
   payload: (t: T) => string,
@@ -246,7 +247,7 @@ async function publishAll<T extends { client: number; site: string; id: string }
   for (const t of targets) {
     while (inFlight >= maxInFlight) await deps.sleep(1);
     inFlight += 1;
-    pool.publish(t.client, statusTopic(t.site, t.id), payload(t), 1, true, (error) => {
+    pool.publish(t.client, statusTopic(t.site, t.id, topicRoot), payload(t), 1, true, (error) => {
       inFlight -= 1;
       if (!error) acked += 1;
     });

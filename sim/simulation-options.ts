@@ -47,6 +47,8 @@ export interface SimulationOptions {
   maxInFlight: number;
   protocolVersion: 4 | 5;
   progressEveryS: number;
+  /** First level of every topic: `sensors` for the pipeline; another root keeps a load test away from it. */
+  topicRoot: string;
 }
 
 /** The flags as commander hands them over (strings, booleans). */
@@ -116,7 +118,13 @@ export function resolveSimulationOptions(flags: SimulationFlags, env: Record<str
     maxInFlight: int('--max-in-flight', f('maxInFlight') ?? '1000', 1),
     protocolVersion: protocol === '5' ? 5 : 4,
     progressEveryS: num('--progress-interval', f('progressInterval') ?? '5', 0.1),
+    topicRoot: f('topicRoot') ?? 'sensors',
   };
+  if (!/^[A-Za-z0-9._-]+$/.test(options.topicRoot))
+    throw new ConfigError(
+      '--topic-root',
+      `expected one topic level (letters, digits, . _ -), got '${options.topicRoot}'`,
+    );
   const username = f('username') ?? env.MQTT_SIMULATOR_USERNAME;
   const password = f('password') ?? env.MQTT_SIMULATOR_PASSWORD;
   if (username) options.username = username;
