@@ -62,6 +62,9 @@ export interface MqttSource {
 /** Readiness turns false when queued work has seen no successful Kafka send for this long. */
 const STALL_MS = 5000;
 
+/** Timers of a race must not keep the process alive after the stop. */
+const UNREF = { ref: false } as const;
+
 /** A stopping replica drains until no message came for this long. */
 const QUIET_MS = 300;
 
@@ -263,18 +266,18 @@ export async function startMqttSource(options: MqttSourceOptions, deps: MqttSour
         // its share until it came back. What the broker already queued for us still arrives.
         await Promise.race([
           session?.unsubscribe(filters).catch((error: unknown) => log.warn({ err: error }, 'unsubscribe failed')),
-          sleep(options.drainTimeoutMs),
+          sleep(options.drainTimeoutMs, undefined, UNREF),
         ]);
         // Drain: take what is still coming, until it has been quiet for a moment.
         while (performance.now() < deadline) {
-          await Promise.race([sender.idle(), sleep(Math.max(0, deadline - performance.now()))]);
+          await Promise.race([sender.idle(), sleep(Math.max(0, deadline - performance.now()), undefined, UNREF)]);
           if (sender.size === 0 && performance.now() - lastMessageAt >= QUIET_MS) break;
           await sleep(QUIET_MS / 4);
         }
         session?.pause();
         const drained = await Promise.race([
           sender.idle().then(() => true),
-          sleep(Math.max(0, deadline - performance.now())).then(() => false),
+          sleep(Math.max(0, deadline - performance.now()), undefined, UNREF).then(() => false),
         ]);
         if (!drained)
           log.warn(
