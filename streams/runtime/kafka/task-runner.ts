@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { IotpError, toIotpError } from '../../../lib/errors.js';
 import type { Admin, Batch, Consumer, KafkaClient, Producer, TransactionalProducer } from '../../../lib/kafka/types.js';
 import { changelogTopic, TASK_META_STORE } from '../names.js';
-import type { StreamTask } from '../task/stream-task.js';
+import type { StreamTask, TaskOutput } from '../task/stream-task.js';
 import type { StreamsMetrics } from './streams-metrics.js';
 
 export type Guarantee = 'exactly_once' | 'at_least_once';
@@ -42,6 +42,8 @@ export class TaskRunner {
   private lastCommit = 0;
   private readonly startOffsets = new Map<string, bigint>();
   private closed = false;
+  /** At-least-once: an offset commit failed (e.g. during a rebalance); retried at the next commit. */
+  private offsetsPending = false;
 
   constructor(
     readonly task: StreamTask,
@@ -155,40 +157,69 @@ export class TaskRunner {
         { application: d.applicationId, partition: String(this.partition) },
         this.task.currentStreamTime(),
       );
-    if (!out.dirty) return;
+    if (!out.dirty && !this.offsetsPending) return;
     const t0 = d.now();
+    if (this.txProducer) await this.commitTransaction(out);
+    else await this.commitAtLeastOnce(out);
+    d.metrics.commits.inc({ application: d.applicationId, guarantee: d.guarantee });
+    d.metrics.commitLatency.observe({ application: d.applicationId }, d.now() - t0);
+  }
+
+  private async commitTransaction(out: TaskOutput): Promise<void> {
+    const producer = this.txProducer as TransactionalProducer;
+    const records = [...out.records, ...out.changelog];
     try {
-      if (this.txProducer) {
-        const records = [...out.records, ...out.changelog];
-        await this.txProducer.begin();
-        try {
-          if (records.length > 0) await this.txProducer.send(records);
-          if (out.offsets.length > 0) await this.txProducer.sendOffsets(d.consumer, out.offsets);
-          await this.txProducer.commit();
-        } catch (error) {
-          await this.txProducer.abort().catch(() => undefined);
-          throw error;
-        }
-      } else {
-        // Outputs before the changelog: a crash in between re-emits (at least once) rather than
-        // restoring a store that already forgot a window whose result was never written.
-        if (out.records.length > 0) await d.producer?.send(out.records);
-        if (out.changelog.length > 0) await d.producer?.send(out.changelog);
-        if (out.offsets.length > 0) await d.consumer.commit(out.offsets);
+      await producer.begin();
+      try {
+        if (records.length > 0) await producer.send(records);
+        if (out.offsets.length > 0) await producer.sendOffsets(this.deps.consumer, out.offsets);
+        await producer.commit();
+      } catch (error) {
+        await producer.abort().catch(() => undefined);
+        throw error;
       }
     } catch (error) {
       throw new IotpError(
         'STREAMS_COMMIT_FAILED',
-        `task ${this.partition}: commit failed: ${toIotpError(error, 'KAFKA').message}`,
+        `task ${this.partition}: transaction failed: ${toIotpError(error, 'KAFKA').message}`,
         {
           cause: error,
-          retriable: false,
-          context: { partition: this.partition, guarantee: d.guarantee },
+          context: { partition: this.partition, guarantee: 'exactly_once' },
         },
       );
     }
-    d.metrics.commits.inc({ application: d.applicationId, guarantee: d.guarantee });
-    d.metrics.commitLatency.observe({ application: d.applicationId }, d.now() - t0);
+  }
+
+  /**
+   * Outputs, then changelog (a crash in between re-emits rather than restoring a store that already
+   * forgot a window whose result was never written), then offsets. A failed send is fatal (records
+   * would be lost); a failed offset commit (a rebalance) only means more duplicates after a crash.
+   */
+  private async commitAtLeastOnce(out: TaskOutput): Promise<void> {
+    const d = this.deps;
+    try {
+      if (out.records.length > 0) await d.producer?.send(out.records);
+      if (out.changelog.length > 0) await d.producer?.send(out.changelog);
+    } catch (error) {
+      throw new IotpError(
+        'STREAMS_PRODUCE_FAILED',
+        `task ${this.partition}: send failed: ${toIotpError(error, 'KAFKA').message}`,
+        {
+          cause: error,
+          context: { partition: this.partition, guarantee: 'at_least_once' },
+        },
+      );
+    }
+    try {
+      if (out.offsets.length > 0) await d.consumer.commit(out.offsets);
+      this.offsetsPending = false;
+    } catch (error) {
+      this.offsetsPending = true;
+      d.log.warn(
+        { partition: this.partition, err: toIotpError(error, 'KAFKA') },
+        'offset commit failed; retried at the next commit',
+      );
+    }
   }
 
   /** Commits what was processed (if `commit`), then closes the task and its producer. */
