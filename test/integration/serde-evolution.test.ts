@@ -65,7 +65,7 @@ const written = [
       site: 's',
       temperature: -40,
       humidity: 100,
-      pressure: 1.7976931348623157e308,
+      pressure: Number.MAX_VALUE,
     },
   },
   {
