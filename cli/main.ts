@@ -3,6 +3,7 @@ import { registerConfigCommands } from './config.js';
 import { registerConnectCommands } from './connect.js';
 import { registerLagCommands } from './lag.js';
 import { registerSchemasCommands } from './schemas.js';
+import { registerSetupCommands } from './setup.js';
 import { registerSimulateCommands } from './simulate.js';
 import { registerSinkCommands } from './sink.js';
 import { registerStackCommands } from './stack.js';
@@ -23,6 +24,7 @@ export function buildCli(): Command {
   registerSinkCommands(program);
   registerSimulateCommands(program);
   registerLagCommands(program);
+  registerSetupCommands(program);
   return program;
 }
 

@@ -1,0 +1,25 @@
+import type { LoadedPipelineConfig } from '../lib/config/index.js';
+import { windowTopic } from '../lib/config/index.js';
+import type { TopicSpec } from '../lib/kafka/types.js';
+
+/**
+ * Every topic the pipeline's stages read or write, from the config: raw readings per route, window
+ * results per route and window size, anomalies, device status (compacted: the latest status per
+ * device), late records and dead letters. The stream runtime creates its own changelog topics.
+ */
+export function pipelineTopics(config: LoadedPipelineConfig): TopicSpec[] {
+  const partitions = config.kafka.topics.partitions;
+  const specs = new Map<string, TopicSpec>();
+  const add = (topic: string, extra: Partial<TopicSpec> = {}) => {
+    if (!specs.has(topic)) specs.set(topic, { topic, partitions, ...extra });
+  };
+  for (const route of config.readingRoutes) {
+    add(route.topic);
+    for (const window of config.streams.windows) add(windowTopic(route.topic, window));
+  }
+  add(config.kafka.topics.anomalies);
+  add(config.kafka.topics.deviceStatus, { config: { 'cleanup.policy': 'compact' } });
+  add(config.streams.lateTopic);
+  add(config.kafka.topics.dlq);
+  return [...specs.values()].sort((a, b) => a.topic.localeCompare(b.topic));
+}
