@@ -40,7 +40,7 @@ const written = [
       deviceId: 'dev-α-1',
       ts: 1_700_000_000_001,
       site: 'plant-ü',
-      temperature: 21.123456789012345,
+      temperature: 0.1 + 0.2, // 0.30000000000000004: every bit must survive
       humidity: null,
       pressure: 1013.25,
     },
