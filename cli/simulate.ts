@@ -19,7 +19,7 @@ export function registerSimulateCommands(program: Command): void {
     .option('--seed <seed>', 'seed for signals and anomalies (same seed, same readings)', '1')
     .option('--qos <0|1>', 'MQTT QoS of readings', '1')
     .option('--gateway-size <k>', 'leaf devices per gateway (one JSON array per gateway); 0 = none', '0')
-    .option('--clients <n>', 'MQTT connections of the shared simulator identity', '2')
+    .option('--clients <n>', 'MQTT connections of the shared simulator identity', '4')
     .option(
       '--per-device-credentials',
       "one MQTT user and connection per device (or gateway), created in the stack's Mosquitto",
@@ -39,7 +39,7 @@ export function registerSimulateCommands(program: Command): void {
     .option('--device-prefix <prefix>', 'device ids are <prefix>-000042', 'sim')
     .option('--site-prefix <prefix>', 'sites are <prefix>-01, <prefix>-02, ...', 'site')
     .option('--start-ts <time>', 'event time of the first reading (epoch ms or ISO-8601; default now)')
-    .option('--max-in-flight <n>', 'unacked messages before the simulator waits', '1000')
+    .option('--max-in-flight <n>', 'unacked messages before the simulator waits', '5000')
     .option('--protocol-version <4|5>', 'MQTT 3.1.1 (4) or 5', '4')
     .option('--no-status', 'no retained ONLINE/OFFLINE status messages and no Last Will')
     .option('--clear-retained', 'at the end, delete the retained status messages instead of leaving OFFLINE')
