@@ -102,7 +102,8 @@ export function createConformer(schema: AvroSchema, options: ConformOptions = {}
       if (!present) {
         if (field.default === undefined)
           return fail(fieldPath, 'required', `${fieldPath} is required by the schema and has no default`);
-        out[field.name] = structuredClone(field.default);
+        const fallback = field.default;
+        out[field.name] = typeof fallback === 'object' && fallback !== null ? structuredClone(fallback) : fallback;
         continue;
       }
       const conformed = conform(field.type, value[field.name], fieldPath);
@@ -121,6 +122,11 @@ export function createConformer(schema: AvroSchema, options: ConformOptions = {}
   };
 
   const conformUnion = (branches: AvroSchema[], value: unknown, path: string): ConformResult => {
+    // Fast path: the first primitive branch whose JS type fits (no failure messages built).
+    for (const branch of branches) {
+      const target = resolve(branch);
+      if (typeof target === 'string' && plainFits(target, value)) return conform(target, value, path);
+    }
     let firstFailure: ConformResult | undefined;
     for (const branch of branches) {
       const result = conform(branch, value, path);
@@ -137,6 +143,26 @@ export function createConformer(schema: AvroSchema, options: ConformOptions = {}
   };
 
   return (value: unknown) => conform(schema, value, '');
+}
+
+/** Whether a JS value has the shape of a primitive Avro type (range checks are left to conform). */
+function plainFits(type: string, value: unknown): boolean {
+  switch (type) {
+    case 'null':
+      return value === null;
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'string':
+      return typeof value === 'string';
+    case 'float':
+    case 'double':
+      return typeof value === 'number';
+    case 'int':
+    case 'long':
+      return typeof value === 'number' && Number.isInteger(value);
+    default:
+      return false;
+  }
 }
 
 const INT32_MIN = -(2 ** 31);

@@ -84,31 +84,44 @@ export function createRouteTable(specs: readonly MqttRouteSpec[], keyPrefix = 'r
   );
   const filters = minimalFilters(bySpecificity.map((r) => r.template.filter));
 
+  // Topics repeat (one per device and type): remember resolutions, bounded.
+  const cache = new Map<string, RouteResolution>();
+  const resolveUncached = (mqttTopic: string): RouteResolution => {
+    for (const route of bySpecificity) {
+      const segments = route.template.match(mqttTopic);
+      if (!segments) continue;
+      const kafkaTopic = fillPlaceholders(route.spec.topic, segments) as string;
+      const schemaName = fillPlaceholders(route.spec.schema, segments) as string;
+      const subject =
+        route.spec.subject === undefined
+          ? `${kafkaTopic}-value`
+          : (fillPlaceholders(route.spec.subject, segments) as string);
+      return {
+        ok: true,
+        route: { spec: route.spec, segments, deviceId: segments.deviceId as string, kafkaTopic, schemaName, subject },
+      };
+    }
+    return {
+      ok: false,
+      rejection: {
+        reason: 'UNKNOWN_ROUTE',
+        rule: 'route',
+        message: `no route matches MQTT topic '${mqttTopic}' (templates: ${compiled.map((r) => r.spec.mqtt).join(', ')})`,
+      },
+    };
+  };
+
   return {
     filters,
     resolve(mqttTopic) {
-      for (const route of bySpecificity) {
-        const segments = route.template.match(mqttTopic);
-        if (!segments) continue;
-        const kafkaTopic = fillPlaceholders(route.spec.topic, segments) as string;
-        const schemaName = fillPlaceholders(route.spec.schema, segments) as string;
-        const subject =
-          route.spec.subject === undefined
-            ? `${kafkaTopic}-value`
-            : (fillPlaceholders(route.spec.subject, segments) as string);
-        return {
-          ok: true,
-          route: { spec: route.spec, segments, deviceId: segments.deviceId as string, kafkaTopic, schemaName, subject },
-        };
-      }
-      return {
-        ok: false,
-        rejection: {
-          reason: 'UNKNOWN_ROUTE',
-          rule: 'route',
-          message: `no route matches MQTT topic '${mqttTopic}' (templates: ${compiled.map((r) => r.spec.mqtt).join(', ')})`,
-        },
-      };
+      const known = cache.get(mqttTopic);
+      if (known) return known;
+      const resolved = resolveUncached(mqttTopic);
+      if (cache.size >= ROUTE_CACHE_SIZE) cache.clear();
+      cache.set(mqttTopic, resolved);
+      return resolved;
     },
   };
 }
+
+const ROUTE_CACHE_SIZE = 100_000;
