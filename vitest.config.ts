@@ -17,6 +17,8 @@ export default defineConfig({
             'bench/**/*.test.ts',
             'grafana/**/*.test.ts',
             'schemas/**/*.test.ts',
+            'sim/**/*.test.ts',
+            'demo/**/*.test.ts',
             'test/unit/**/*.test.ts',
           ],
         },

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { histogramQuantile, parseHistogram } from './prom-quantile.js';
+
+const text = [
+  '# TYPE lat histogram',
+  'lat_bucket{le="0.1",component="a"} 10',
+  'lat_bucket{le="0.5",component="a"} 60',
+  'lat_bucket{le="1",component="a"} 90',
+  'lat_bucket{le="+Inf",component="a"} 100',
+  'lat_bucket{component="b",le="0.1"} 0',
+  'lat_bucket{component="b",le="0.5"} 0',
+  'lat_bucket{component="b",le="1"} 0',
+  'lat_bucket{component="b",le="+Inf"} 0',
+  'lat_sum{component="a"} 40',
+  'other_bucket{le="0.1"} 999',
+].join('\n');
+
+describe('histogram quantiles', () => {
+  it('sums label sets and sorts the buckets', () => {
+    expect(parseHistogram(text, 'lat')).toEqual([
+      { le: 0.1, count: 10 },
+      { le: 0.5, count: 60 },
+      { le: 1, count: 90 },
+      { le: Number.POSITIVE_INFINITY, count: 100 },
+    ]);
+  });
+
+  it('interpolates linearly inside the bucket holding the rank, like histogram_quantile', () => {
+    const b = parseHistogram(text, 'lat');
+    expect(histogramQuantile(b, 0.5)).toBeCloseTo(0.1 + 0.4 * (40 / 50), 9); // rank 50 in (0.1, 0.5]
+    expect(histogramQuantile(b, 0.05)).toBeCloseTo(0.05, 9); // rank 5 in (0, 0.1]
+    expect(histogramQuantile(b, 0.9)).toBeCloseTo(1, 9);
+    expect(histogramQuantile(b, 0.99)).toBe(1); // in +Inf: the last finite bound
+  });
+
+  it('is undefined when nothing was observed', () => {
+    expect(histogramQuantile(parseHistogram('', 'lat'), 0.5)).toBeUndefined();
+  });
+});

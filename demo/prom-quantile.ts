@@ -1,0 +1,45 @@
+/**
+ * Quantiles from a Prometheus histogram's text exposition (what `histogram_quantile` does: linear
+ * interpolation inside the bucket that holds the rank). Pure.
+ *
+ * @example
+ *   histogramQuantile(parseHistogram(metricsText, 'iotp_end_to_end_latency_seconds'), 0.99)
+ */
+export interface Bucket {
+  le: number;
+  count: number;
+}
+
+/** Sums a histogram's cumulative buckets over all label sets. */
+export function parseHistogram(text: string, name: string): Bucket[] {
+  const sums = new Map<number, number>();
+  const pattern = new RegExp(`^${name}_bucket\\{(.*)\\} (\\S+)$`);
+  for (const line of text.split('\n')) {
+    const m = pattern.exec(line);
+    if (!m) continue;
+    const le = /(?:^|,)le="([^"]+)"/.exec(m[1]!)?.[1];
+    if (le === undefined) continue;
+    const bound = le === '+Inf' ? Number.POSITIVE_INFINITY : Number(le);
+    sums.set(bound, (sums.get(bound) ?? 0) + Number(m[2]));
+  }
+  return [...sums].map(([le, count]) => ({ le, count })).sort((a, b) => a.le - b.le);
+}
+
+/** The q-quantile (0..1), or undefined for an empty histogram. */
+export function histogramQuantile(buckets: Bucket[], q: number): number | undefined {
+  const total = buckets[buckets.length - 1]?.count ?? 0;
+  if (total === 0) return undefined;
+  const rank = q * total;
+  let prevLe = 0;
+  let prevCount = 0;
+  for (const b of buckets) {
+    if (b.count >= rank) {
+      if (b.le === Number.POSITIVE_INFINITY) return prevLe; // beyond the last finite bound
+      const inBucket = b.count - prevCount;
+      return inBucket === 0 ? b.le : prevLe + ((b.le - prevLe) * (rank - prevCount)) / inBucket;
+    }
+    prevLe = b.le;
+    prevCount = b.count;
+  }
+  return prevLe;
+}
