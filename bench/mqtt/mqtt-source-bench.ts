@@ -3,8 +3,9 @@
  * `iotp connect mqtt-source`, one $share group), on the local stack.
  *
  *   node_modules/.bin/tsx bench/mqtt/mqtt-source-bench.ts [--replicas 1] [--messages 20000]
- *     [--devices 100] [--rate 500] [--latency-seconds 10] [--backend kafkajs|rdkafka]
+ *     [--devices 100] [--rate 500] [--latency-seconds 10] [--backend kafkajs|rdkafka] [--in-flight 1000]
  *
+ * Each replica runs with mqtt.maxInFlight = --in-flight (MQTT 5 Receive Maximum).
  * Throughput: --messages readings published as fast as a QoS 1 publisher with 1000 un-acked allows;
  * the rate is messages / (last record seen in Kafka - first publish). Latency: a separate run at
  * --rate messages/s for --latency-seconds; each reading's ts is its publish time, and a Kafka
@@ -12,7 +13,7 @@
  * publish-to-Kafka; it includes the consumer's fetch). Topics are random and deleted after.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
@@ -32,6 +33,7 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '500' },
     'latency-seconds': { type: 'string', default: '10' },
     backend: { type: 'string', default: 'kafkajs' },
+    'in-flight': { type: 'string', default: '1000' },
   },
 });
 const replicas = Number(values.replicas);
@@ -39,6 +41,7 @@ const total = Number(values.messages);
 const devices = Number(values.devices);
 const rate = Number(values.rate);
 const latencySeconds = Number(values['latency-seconds']);
+const inFlight = Number(values['in-flight']);
 const env = loadStackEnv();
 const kafka = testKafka(env.KAFKA_BROKERS as string, 'bench-mqtt');
 const scenario = createScenario(env, kafka, 'bench-mqtt');
@@ -55,7 +58,7 @@ async function main(): Promise<void> {
   const consumer = kafka.consumer({ groupId: `${scenario.group}-bench`, autoOffsetReset: 'earliest' });
   try {
     const config = join(dir, 'pipeline.yaml');
-    const yaml = scenario.pipelineYaml() as { kafka: Record<string, unknown> };
+    const yaml = scenario.pipelineYaml({ maxInFlight: inFlight }) as { kafka: Record<string, unknown> };
     yaml.kafka.backend = values.backend;
     writeFileSync(config, stringify(yaml));
     for (let r = 0; r < replicas; r++) children.push(await spawnConnector(config, `bench-${r}`));
@@ -136,6 +139,8 @@ async function main(): Promise<void> {
     const result = {
       date: new Date().toISOString(),
       backend: values.backend,
+      inFlight,
+      loadAverage: loadavg()[0],
       replicas,
       messages: total,
       devices,
