@@ -1,6 +1,8 @@
 import { Command } from 'commander';
+import { registerBenchCommands } from './bench.js';
 import { registerConfigCommands } from './config.js';
 import { registerConnectCommands } from './connect.js';
+import { registerDemoCommands } from './demo.js';
 import { registerLagCommands } from './lag.js';
 import { registerSchemasCommands } from './schemas.js';
 import { registerSetupCommands } from './setup.js';
@@ -25,6 +27,8 @@ export function buildCli(): Command {
   registerSimulateCommands(program);
   registerLagCommands(program);
   registerSetupCommands(program);
+  registerDemoCommands(program);
+  registerBenchCommands(program);
   return program;
 }
 

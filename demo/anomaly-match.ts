@@ -35,7 +35,8 @@ export function matchAnomalies(injected: InjectedAnomaly[], found: FoundAnomaly[
   const byKind: MatchResult['byKind'] = {};
   let hits = 0;
   for (const a of scored) {
-    const k = (byKind[a.kind] ??= { injected: 0, found: 0 });
+    const k = byKind[a.kind] ?? { injected: 0, found: 0 };
+    byKind[a.kind] = k;
     k.injected += 1;
     const lo = a.startTs - slackMs;
     const hi = a.endTs + slackMs;

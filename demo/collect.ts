@@ -1,0 +1,83 @@
+import type { LoadedPipelineConfig } from '../lib/config/index.js';
+import { windowName, windowTopic } from '../lib/config/index.js';
+import type { Admin, ConsumedRecord, KafkaClient } from '../lib/kafka/types.js';
+
+/** Sum of the partitions' end offsets per topic (a "before" and "after" give what a run added). */
+export async function endOffsets(admin: Admin, topics: string[]): Promise<Record<string, bigint>> {
+  const out: Record<string, bigint> = {};
+  for (const topic of topics) {
+    const parts = await admin.topicOffsets(topic);
+    out[topic] = parts.reduce((sum, p) => sum + BigInt(p.high), 0n);
+  }
+  return out;
+}
+
+/** Records of a topic whose timestamp is at or after `sinceMs` (reads every partition to its end). */
+export async function recordsSince(
+  client: KafkaClient,
+  admin: Admin,
+  topic: string,
+  sinceMs: number,
+): Promise<ConsumedRecord[]> {
+  const partitions = (await admin.topicOffsets(topic)).map((p) => p.partition);
+  const out: ConsumedRecord[] = [];
+  await client.replay({
+    topic,
+    partitions,
+    onRecords: (records) => {
+      for (const r of records) if (r.timestamp >= sinceMs) out.push(r);
+    },
+  });
+  return out;
+}
+
+export interface InfluxAccess {
+  url: string;
+  db: string;
+  username?: string;
+  password?: string;
+}
+
+/** Runs an InfluxQL query through the v1 /query API and returns the first series' rows. */
+export async function influxql(access: InfluxAccess, q: string): Promise<{ columns: string[]; values: unknown[][] }[]> {
+  const headers: Record<string, string> = {};
+  if (access.username)
+    headers.authorization = `Basic ${Buffer.from(`${access.username}:${access.password ?? ''}`).toString('base64')}`;
+  const res = await fetch(
+    `${access.url}/query?db=${encodeURIComponent(access.db)}&epoch=ms&q=${encodeURIComponent(q)}`,
+    { headers },
+  );
+  const body = (await res.json()) as {
+    results?: { series?: { columns: string[]; values: unknown[][] }[]; error?: string }[];
+    error?: string;
+  };
+  const error = body.error ?? body.results?.[0]?.error;
+  if (!res.ok || error) throw new Error(`InfluxDB query failed (${res.status}): ${error ?? ''} for ${q}`);
+  return body.results?.[0]?.series ?? [];
+}
+
+/** Points in a measurement since a time: the largest per-field count (every point has some field). */
+export async function pointsSince(access: InfluxAccess, measurement: string, sinceMs: number): Promise<number> {
+  const series = await influxql(access, `SELECT count(*) FROM "${measurement}" WHERE time >= ${sinceMs}ms`);
+  const row = series[0]?.values[0] ?? [];
+  return row.slice(1).reduce<number>((max, v) => Math.max(max, typeof v === 'number' ? v : 0), 0);
+}
+
+/** The measurements the sink writes for this config, keyed by what they hold. */
+export function pipelineMeasurements(config: LoadedPipelineConfig): {
+  raw: string[];
+  windows: string[];
+  anomalies: string;
+} {
+  const raw = config.readingRoutes.map((r) => r.type);
+  const windows = config.readingRoutes.flatMap((r) => config.streams.windows.map((w) => `${r.type}_${windowName(w)}`));
+  return { raw, windows, anomalies: 'anomalies' };
+}
+
+/** Raw reading topics and window-result topics of the config. */
+export function pipelineDataTopics(config: LoadedPipelineConfig): { raw: string[]; windows: string[] } {
+  return {
+    raw: config.readingRoutes.map((r) => r.topic),
+    windows: config.readingRoutes.flatMap((r) => config.streams.windows.map((w) => windowTopic(r.topic, w))),
+  };
+}

@@ -1,0 +1,262 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createPipelineTopics, registerPipelineSchemas } from '../cli/setup.js';
+import { type LoadedPipelineConfig, loadPipelineConfig } from '../lib/config/index.js';
+import { GroupLagSnapshots } from '../lib/kafka/group-lag-snapshot.js';
+import { createKafkaClient, kafkaConfigFromEnv } from '../lib/kafka/index.js';
+import type { Admin } from '../lib/kafka/types.js';
+import type { Logger } from '../lib/runtime/log.js';
+import { loadStackEnv, repoRoot } from '../lib/runtime/stack-env.js';
+import { createAvroDecoder } from '../lib/serde/decoder.js';
+import { createSchemaRegistryClient } from '../lib/serde/registry-client.js';
+import { parseTruthLines } from '../sim/ground-truth.js';
+import type { SimulationSummary } from '../sim/run-simulation.js';
+import { type FoundAnomaly, matchAnomalies } from './anomaly-match.js';
+import {
+  endOffsets,
+  type InfluxAccess,
+  pipelineDataTopics,
+  pipelineMeasurements,
+  pointsSince,
+  recordsSince,
+} from './collect.js';
+import { histogramQuantile, parseHistogram } from './prom-quantile.js';
+import type { DemoSummary } from './summary.js';
+import { WorkerProcess } from './worker-process.js';
+
+export interface DemoOptions {
+  seconds: number;
+  devices: number;
+  rate: number;
+  anomalyRate: number;
+  seed: number;
+  log: Logger;
+  /** Wall-clock idle timeout that lets the last windows close after the swarm stops. */
+  idleTimeout: string;
+  drainTimeoutMs: number;
+}
+
+const say = (text: string) => process.stderr.write(`[demo] ${text}\n`);
+
+/**
+ * The main job: the pipeline's workers as separate processes over the local stack, a simulated
+ * device swarm with injected anomalies, then a summary of what reached Kafka and InfluxDB.
+ */
+export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
+  const startedAt = Date.now();
+  const runDir = join(repoRoot, '.stack', 'demo', new Date(startedAt).toISOString().replaceAll(':', '-'));
+  mkdirSync(runDir, { recursive: true });
+  const env: Record<string, string> = { ...loadStackEnv(), IOTP_STREAMS__IDLE_TIMEOUT: options.idleTimeout };
+  const config: LoadedPipelineConfig = loadPipelineConfig({ env });
+
+  say('creating topics and registering schemas (iotp setup)');
+  await createPipelineTopics(config, env);
+  await registerPipelineSchemas(config);
+
+  const client = createKafkaClient(kafkaConfigFromEnv(env, { clientId: 'iotp-demo' }));
+  const admin = client.admin();
+  await admin.connect();
+  const topics = pipelineDataTopics(config);
+  const before = await endOffsets(admin, [...topics.raw, ...topics.windows, config.kafka.topics.dlq]);
+
+  const workerEnv = { ...env, LOG_LEVEL: env.LOG_LEVEL ?? 'info', MQTT_CLIENT_ID: 'iotp-demo-source' };
+  const workers = {
+    source: new WorkerProcess({
+      name: 'mqtt-source',
+      args: ['connect', 'mqtt-source', '--replica', 'demo'],
+      logDir: runDir,
+      env: workerEnv,
+    }),
+    aggregate: new WorkerProcess({
+      name: 'streams-aggregate',
+      args: ['streams', 'run', 'aggregate'],
+      logDir: runDir,
+      env: workerEnv,
+    }),
+    detect: new WorkerProcess({
+      name: 'streams-detect',
+      args: ['streams', 'run', 'detect'],
+      logDir: runDir,
+      env: workerEnv,
+    }),
+    sink: new WorkerProcess({ name: 'influxdb-sink', args: ['sink', 'influxdb'], logDir: runDir, env: workerEnv }),
+  };
+  const all = Object.values(workers);
+  try {
+    say(`starting ${all.length} workers as separate processes (logs in ${runDir})`);
+    for (const w of all) await w.start();
+    await Promise.all(all.map((w) => w.waitReady(180_000)));
+    say(`workers ready: ${all.map((w) => `${w.logFile.split('/').pop()?.replace('.log', '')} :${w.port}`).join(', ')}`);
+
+    const truthFile = join(runDir, 'truth.jsonl');
+    const simulation = await simulate(options, truthFile, env, runDir);
+    say(
+      `simulator: ${simulation.readings.acked} readings acked by Mosquitto, ${simulation.readings.malformed} malformed on purpose, ${simulation.anomalies.total} anomalies injected`,
+    );
+
+    const expectedRaw = simulation.readings.acked - simulation.readings.malformed;
+    const influx: InfluxAccess = {
+      url: env.INFLUX_URL!,
+      db: env.INFLUX_DB ?? 'telemetry',
+      username: env.INFLUX_USERNAME,
+      password: env.INFLUX_PASSWORD,
+    };
+    const measurements = pipelineMeasurements(config);
+    const sinceMs = simulation.startTs;
+    // The last 1-minute windows close once stream time passes their end + grace: with no more
+    // input that takes the idle timeout plus a window plus its grace of wall-clock quiet.
+    const quietMs = parseSeconds(options.idleTimeout) * 1000 + maxWindowMs(config) + 5000;
+    say(`waiting for the pipeline to drain and the last windows to close (~${Math.round(quietMs / 1000)} s of quiet)`);
+    await drain(admin, config, influx, measurements.raw, sinceMs, expectedRaw, options.drainTimeoutMs, quietMs);
+
+    const after = await endOffsets(admin, Object.keys(before));
+    const added = (t: string) => Number(after[t]! - before[t]!);
+    const inKafka = topics.raw.reduce((s, t) => s + added(t), 0);
+    const aggregated = topics.windows.reduce((s, t) => s + added(t), 0);
+    const inInflux: Record<string, number> = {};
+    for (const m of [...measurements.raw, ...measurements.windows, measurements.anomalies])
+      inInflux[m] = await pointsSince(influx, m, m.includes('_') ? sinceMs - 3_600_000 : sinceMs);
+
+    const dlq = await recordsSince(client, admin, config.kafka.topics.dlq, startedAt);
+    const deadLetters: Record<string, number> = {};
+    for (const r of dlq) {
+      const reason = r.headers['error.reason'] ?? 'unknown';
+      deadLetters[reason] = (deadLetters[reason] ?? 0) + 1;
+    }
+
+    const registry = createSchemaRegistryClient({ url: config.registry.url });
+    const decoder = createAvroDecoder<FoundAnomaly & { ts: number }>({ registry });
+    const found: FoundAnomaly[] = [];
+    for (const r of await recordsSince(client, admin, config.kafka.topics.anomalies, startedAt)) {
+      if (!r.value) continue;
+      const { value } = await decoder.decode(r.value);
+      if (value.ts >= sinceMs)
+        found.push({ deviceId: value.deviceId, field: value.field, kind: value.kind, ts: Number(value.ts) });
+    }
+    const truth = parseTruthLines(readFileSync(truthFile, 'utf8'));
+    const match = matchAnomalies(truth, found, 5 * 60_000);
+
+    const sinkMetrics = await workers.sink.metrics();
+    const e2e = parseHistogram(sinkMetrics, 'iotp_end_to_end_latency_seconds');
+    const rawPoints = measurements.raw.reduce((s, m) => s + (inInflux[m] ?? 0), 0);
+    return {
+      runDir,
+      simulation,
+      expectedRaw,
+      inKafka,
+      aggregated,
+      inInflux,
+      rawPoints,
+      lost: Math.max(0, expectedRaw - rawPoints),
+      duplicatesInKafka: Math.max(0, inKafka - expectedRaw),
+      deadLetters,
+      anomalies: {
+        injected: truth.filter((t) => t.kind !== 'MALFORMED').length,
+        found: match.found,
+        missed: match.missed.length,
+        extra: match.extra.length,
+        byKind: match.byKind,
+      },
+      e2eLatency: { p50: histogramQuantile(e2e, 0.5), p99: histogramQuantile(e2e, 0.99) },
+      influxUrl: env.INFLUX_URL!,
+      influxDb: influx.db,
+    };
+  } finally {
+    say('stopping workers (SIGTERM: flush, commit, leave the group)');
+    const codes = await Promise.all(all.map((w) => w.stop()));
+    codes.forEach((code, i) => {
+      if (code !== 0) say(`warning: ${all[i]!.logFile} exited with ${code}; last lines:\n${all[i]!.tail(10)}`);
+    });
+    await admin.disconnect();
+  }
+}
+
+async function simulate(
+  options: DemoOptions,
+  truthFile: string,
+  env: Record<string, string>,
+  runDir: string,
+): Promise<SimulationSummary> {
+  const args = [
+    'simulate',
+    '--devices',
+    String(options.devices),
+    '--rate',
+    String(options.rate),
+    '--duration',
+    String(options.seconds),
+    '--anomaly-rate',
+    String(options.anomalyRate),
+    '--seed',
+    String(options.seed),
+    '--qos',
+    '1',
+    '--truth',
+    truthFile,
+    '--json',
+    '--url',
+    env.MQTT_AUTH_URL ?? env.MQTT_URL!,
+  ];
+  say(`simulating ${options.devices} devices at ${options.rate} readings/s for ${options.seconds} s`);
+  const child = spawn(join(repoRoot, 'bin', 'iotp'), args, {
+    cwd: repoRoot,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+  });
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`iotp simulate exited with ${code} (run dir ${runDir})`);
+  return JSON.parse(out.trim().split('\n').pop()!) as SimulationSummary;
+}
+
+function parseSeconds(text: string): number {
+  const m = /^(\d+)(ms|s|m)$/.exec(text);
+  if (!m) throw new Error(`idle timeout: expected e.g. 10s, got "${text}"`);
+  const n = Number(m[1]);
+  return m[2] === 'ms' ? n / 1000 : m[2] === 'm' ? n * 60 : n;
+}
+
+/** The longest window (size + grace) that can close during a demo: windows under 10 minutes. */
+function maxWindowMs(config: LoadedPipelineConfig): number {
+  const short = config.streams.windows.filter((w) => w.size <= 600_000);
+  return Math.max(0, ...short.map((w) => w.size + w.grace));
+}
+
+/** Waits until every consumer group on the pipeline's topics has no lag and InfluxDB holds the readings. */
+async function drain(
+  admin: Admin,
+  config: LoadedPipelineConfig,
+  influx: InfluxAccess,
+  raw: string[],
+  sinceMs: number,
+  expectedRaw: number,
+  timeoutMs: number,
+  minWaitMs: number,
+): Promise<void> {
+  const earliestEnd = Date.now() + minWaitMs;
+  const snapshots = new GroupLagSnapshots(admin);
+  const deadline = Date.now() + timeoutMs;
+  let stableSince = 0;
+  let last = -1;
+  while (Date.now() < deadline) {
+    const rows = (await snapshots.snapshotAll()).filter((r) =>
+      r.topic.startsWith(config.kafka.topics.dlq.split('.')[0]!),
+    );
+    const lag = rows.reduce((s, r) => s + r.lag, 0);
+    let points = 0;
+    for (const m of raw) points += await pointsSince(influx, m, sinceMs);
+    say(`draining: consumer lag ${lag} records, ${points}/${expectedRaw} readings in InfluxDB`);
+    if (lag === 0 && points >= expectedRaw && points === last && Date.now() >= earliestEnd) {
+      stableSince ||= Date.now();
+      if (Date.now() - stableSince >= 3000) return;
+    } else stableSince = 0;
+    last = points;
+    await sleep(2000);
+  }
+  say(`drain timed out after ${timeoutMs} ms: the summary shows what arrived`);
+}

@@ -1,0 +1,92 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { IotpError } from '../lib/errors.js';
+import { repoRoot } from '../lib/runtime/stack-env.js';
+
+/** A free TCP port on 127.0.0.1 (for a worker's /metrics). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+export interface WorkerProcessOptions {
+  name: string;
+  args: string[];
+  logDir: string;
+  env: Record<string, string>;
+}
+
+/** One `iotp` worker as a separate process: its log in a file, its /metrics on a port of its own. */
+export class WorkerProcess {
+  readonly logFile: string;
+  private child: ChildProcess | undefined;
+  private exited: Promise<number | null> | undefined;
+  port = 0;
+
+  constructor(private readonly options: WorkerProcessOptions) {
+    this.logFile = join(options.logDir, `${options.name}.log`);
+  }
+
+  async start(): Promise<void> {
+    this.port = await freePort();
+    const log = createWriteStream(this.logFile, { flags: 'a' });
+    const child = spawn(join(repoRoot, 'bin', 'iotp'), this.options.args, {
+      cwd: repoRoot,
+      env: { ...process.env, ...this.options.env, METRICS_PORT: String(this.port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.pipe(log);
+    child.stderr?.pipe(log);
+    this.child = child;
+    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+  }
+
+  /** Waits for /readyz to answer 200; fails naming the worker and the end of its log. */
+  async waitReady(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (this.child?.exitCode !== null && this.child?.exitCode !== undefined) break;
+      try {
+        const res = await fetch(`http://127.0.0.1:${this.port}/readyz`);
+        if (res.status === 200) return;
+      } catch {
+        // not listening yet
+      }
+      await sleep(250);
+    }
+    throw new IotpError(
+      'DEMO_WORKER_NOT_READY',
+      `${this.options.name} was not ready within ${timeoutMs} ms; log ${this.logFile}:\n${this.tail(20)}`,
+    );
+  }
+
+  async metrics(): Promise<string> {
+    const res = await fetch(`http://127.0.0.1:${this.port}/metrics`);
+    return res.text();
+  }
+
+  /** SIGTERM, then the worker's own clean shutdown; SIGKILL after `timeoutMs`. */
+  async stop(timeoutMs = 30_000): Promise<number | null> {
+    if (!this.child || this.child.exitCode !== null) return this.child?.exitCode ?? null;
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child?.kill('SIGKILL'), timeoutMs);
+    const code = await this.exited!;
+    clearTimeout(timer);
+    return code;
+  }
+
+  tail(lines: number): string {
+    try {
+      return readFileSync(this.logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+    } catch {
+      return '(no log)';
+    }
+  }
+}
