@@ -1,0 +1,115 @@
+import { z } from 'zod';
+import { ConfigError } from '../../lib/errors.js';
+
+const k = () => z.number().positive().describe('Distance that scores 0.5, in median distances of the series.');
+
+const shapeChannel = z
+  .object({
+    step: z.number().int().min(1).describe('Records averaged into one point.'),
+    length: z.number().int().min(2).max(64).describe('Points per shape.'),
+    memory: z.number().int().min(16).max(100_000).default(1000).describe('Shapes remembered per series.'),
+    k: k().default(4),
+  })
+  .strict();
+
+/**
+ * The combined detector's settings (the one configuration NAB scores). Defaults are the tuned
+ * values; every channel can be switched off with `null` (or an empty list for `shapes`).
+ *
+ * @example compositeConfigSchema.parse({ alert: { threshold: 0.6 } })
+ */
+export const compositeConfigSchema = z
+  .object({
+    shapes: z
+      .array(shapeChannel)
+      .default([
+        { step: 1, length: 4, memory: 1000, k: 4 },
+        { step: 8, length: 4, memory: 1000, k: 4 },
+      ])
+      .describe('Shape-novelty channels (nearest-neighbour distance of the recent shape), each at its own time scale.'),
+    regime: z
+      .object({
+        scales: z.array(z.number().int().min(2)).min(1).default([16, 64]).describe('Trailing windows summarised.'),
+        step: z.number().int().min(1).default(4).describe('Records between summaries.'),
+        memory: z.number().int().min(16).max(100_000).default(1000).describe('Summaries remembered.'),
+        k: k().default(4),
+      })
+      .strict()
+      .nullable()
+      .prefault({})
+      .describe('Regime novelty: mean and spread over several windows.'),
+    profile: z
+      .object({
+        bins: z.number().int().min(1).max(1440).default(48).describe('Time-of-day bins (UTC).'),
+        alpha: z.number().gt(0).max(1).default(0.1).describe('Weight of a new value in its bin mean.'),
+        k: k().default(4),
+      })
+      .strict()
+      .nullable()
+      .prefault({})
+      .describe('Daily profile: distance from the usual value at this time of day.'),
+    likelihood: z
+      .object({
+        averageWindow: z.number().int().min(1).default(10),
+        learnRecords: z.number().int().min(0).default(150),
+        estimateRecords: z.number().int().min(1).default(150),
+        reestimateEvery: z.number().int().min(1).default(100),
+        historyRecords: z.number().int().min(10).default(3000),
+        minMean: z.number().min(0).default(0.03),
+        minVariance: z.number().gt(0).default(0.0003),
+        red: z.number().gt(0.5).lt(1).default(0.99999),
+        yellow: z.number().gt(0.5).lt(1).default(0.999),
+      })
+      .strict()
+      .prefault({})
+      .describe('Anomaly likelihood applied to every novelty channel (Numenta-style).'),
+    stuck: z
+      .object({
+        probability: z.number().gt(0).lt(1).default(1e-5),
+        decay: z.number().gt(0).lt(1).default(0.999),
+        learnRecords: z.number().int().min(0).default(300),
+        tolerance: z.number().min(0).default(0),
+        repeats: z.number().int().min(1).default(1),
+      })
+      .strict()
+      .nullable()
+      .prefault({})
+      .describe('Stuck channel: a run of unchanged values longer than any before and improbable.'),
+    range: z
+      .object({
+        tolerance: z.number().min(0).default(0.02).describe('Excess beyond the learned range, in ranges.'),
+        base: z.number().min(0).max(1).default(0.5).describe('Score of a value just beyond the tolerance.'),
+        learnRecords: z.number().int().min(0).default(300),
+      })
+      .strict()
+      .nullable()
+      .prefault({})
+      .describe('Range novelty: a value beyond everything seen so far.'),
+    alert: z
+      .object({
+        threshold: z.number().min(0).max(1).default(0.5).describe('Score from which a record is an anomaly.'),
+        refractoryRecords: z
+          .number()
+          .int()
+          .min(0)
+          .default(50)
+          .describe('After an anomaly, records during which a score no higher than its own is damped.'),
+        damping: z.number().min(0).max(1).default(0.5).describe('Factor applied to damped scores.'),
+      })
+      .strict()
+      .prefault({})
+      .describe('Alerting and the refractory period.'),
+  })
+  .strict();
+
+export type CompositeConfig = z.output<typeof compositeConfigSchema>;
+export type CompositeConfigInput = z.input<typeof compositeConfigSchema>;
+
+/** Validates a composite config, naming the first bad key (`detectors.combined.<key>`) on error. */
+export function parseCompositeConfig(input: unknown = {}, key = 'detectors.combined'): CompositeConfig {
+  const result = compositeConfigSchema.safeParse(input);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const path = issue?.path.map(String).join('.') ?? '';
+  throw new ConfigError(path ? `${key}.${path}` : key, issue?.message ?? 'invalid configuration');
+}
