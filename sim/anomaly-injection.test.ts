@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { parseAnomalyKinds } from '../../../sim/anomaly-kinds.js';
-import { environmentModel } from '../../../sim/sensor-types/environment-model.js';
-import { powerModel } from '../../../sim/sensor-types/power-model.js';
-import type { FieldModel } from '../../../sim/sensor-types/sensor-type-model.js';
-import { buildRun, readingsByKey } from './sim-fixtures.js';
+import { parseAnomalyKinds } from './anomaly-kinds.js';
+import { environmentModel } from './sensor-types/environment-model.js';
+import { powerModel } from './sensor-types/power-model.js';
+import type { FieldModel } from './sensor-types/sensor-type-model.js';
+import { buildRun, readingsByKey } from './test-fixtures.js';
 
 const fieldModel = (name: string) =>
   [...environmentModel.fields, ...powerModel.fields].find((f) => f.name === name) as FieldModel;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../lib/errors.js';
-import { resolveSimulationOptions } from '../../../sim/simulation-options.js';
+import { ConfigError } from '../lib/errors.js';
+import { resolveSimulationOptions } from './simulation-options.js';
 
 const env = {
   MQTT_URL: 'mqtt://127.0.0.1:18830',

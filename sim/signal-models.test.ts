@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { environmentModel } from '../../../sim/sensor-types/environment-model.js';
-import { powerModel } from '../../../sim/sensor-types/power-model.js';
-import { DAY_MS, HOUR_MS, type SensorTypeModel } from '../../../sim/sensor-types/sensor-type-model.js';
-import { T0 } from './sim-fixtures.js';
+import { environmentModel } from './sensor-types/environment-model.js';
+import { powerModel } from './sensor-types/power-model.js';
+import { DAY_MS, HOUR_MS, type SensorTypeModel } from './sensor-types/sensor-type-model.js';
+import { T0 } from './test-fixtures.js';
 
 function sampler(model: SensorTypeModel, seed: number, deviceIndex: number, utcOffsetHours = 0) {
   const params = model.deviceParams(seed, deviceIndex);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../lib/errors.js';
-import { createFleet } from '../../../sim/fleet.js';
+import { ConfigError } from '../lib/errors.js';
+import { createFleet } from './fleet.js';
 
 const base = {
   devices: 1000,

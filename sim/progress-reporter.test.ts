@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createProgressReporter } from '../../../sim/progress-reporter.js';
-import type { PublishStats } from '../../../sim/publish-loop.js';
+import { createProgressReporter } from './progress-reporter.js';
+import type { PublishStats } from './publish-loop.js';
 
 const stats = (elapsedMs: number, sent: number): PublishStats => ({
   due: sent + 3,

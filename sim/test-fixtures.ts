@@ -1,9 +1,9 @@
-import { createAnomalyInjector } from '../../../sim/anomaly-injector.js';
-import type { AnomalyKind } from '../../../sim/anomaly-kinds.js';
-import { createFleet, type FleetOptions } from '../../../sim/fleet.js';
-import type { TruthRecord } from '../../../sim/ground-truth.js';
-import { createMessageBuilder, type SimMessage } from '../../../sim/message-builder.js';
-import { createSchedule } from '../../../sim/schedule.js';
+import { createAnomalyInjector } from './anomaly-injector.js';
+import type { AnomalyKind } from './anomaly-kinds.js';
+import { createFleet, type FleetOptions } from './fleet.js';
+import type { TruthRecord } from './ground-truth.js';
+import { createMessageBuilder, type SimMessage } from './message-builder.js';
+import { createSchedule } from './schedule.js';
 
 export const T0 = Date.UTC(2025, 0, 15, 0, 0, 0);
 

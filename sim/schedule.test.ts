@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSchedule } from '../../../sim/schedule.js';
+import { createSchedule } from './schedule.js';
 
 describe('createSchedule', () => {
   it('spreads N devices evenly over the interval at the total rate', () => {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createAnomalyInjector } from '../../../sim/anomaly-injector.js';
-import { createFleet } from '../../../sim/fleet.js';
-import { createMessageBuilder, type SimMessage } from '../../../sim/message-builder.js';
-import { type PublishFn, type PublishStats, runPublishLoop } from '../../../sim/publish-loop.js';
-import { createSchedule } from '../../../sim/schedule.js';
-import { T0 } from './sim-fixtures.js';
+import { createAnomalyInjector } from './anomaly-injector.js';
+import { createFleet } from './fleet.js';
+import { createMessageBuilder, type SimMessage } from './message-builder.js';
+import { type PublishFn, type PublishStats, runPublishLoop } from './publish-loop.js';
+import { createSchedule } from './schedule.js';
+import { T0 } from './test-fixtures.js';
 
 /** A simulated clock: `sleep` moves time forward instead of waiting. */
 function simulatedClock(start = 0) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gaussian, hash32, seedFrom, uniform } from '../../../sim/hash-random.js';
+import { gaussian, hash32, seedFrom, uniform } from './hash-random.js';
 
 describe('hash-random', () => {
   it('is a pure function of its inputs', () => {
