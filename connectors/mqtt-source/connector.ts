@@ -25,6 +25,7 @@ import { createRecordEncoder, type RecordEncoder } from './record-encoder.js';
 import { createRouteTable } from './route-table.js';
 import { createSchemaCatalog } from './schema-catalog.js';
 import { statusTemplateFor } from './status-template.js';
+import { createTopicGuard, type TopicGuard } from './topic-guard.js';
 import { compileTopicTemplate, placeholdersIn } from './topic-template.js';
 
 export interface MqttSourceDeps {
@@ -131,6 +132,7 @@ export async function startMqttSource(options: MqttSourceOptions, deps: MqttSour
   };
 
   await checkTopics(deps.kafka, options, log);
+  const topics = createTopicGuard(deps.kafka);
   const producer = deps.kafka.producer({ idempotent: true, lingerMs: 5 });
   await producer.connect();
   const encoder = createRecordEncoder({
@@ -200,7 +202,23 @@ export async function startMqttSource(options: MqttSourceOptions, deps: MqttSour
     const plan = processMessage(message, processOptions);
     for (const r of plan.records) if (r.kind === 'dead-letter') metrics.deadLetters.inc({ reason: r.reason });
     sender.enqueue({
-      prepare: () => encodePlan(plan, encoder),
+      prepare: () =>
+        encodePlan(plan, {
+          encoder,
+          topics,
+          missingTopic: (topic) => {
+            metrics.deadLetters.inc({ reason: 'UNKNOWN_ROUTE' });
+            return deadLetterRecord(
+              message,
+              {
+                reason: 'UNKNOWN_ROUTE',
+                rule: 'kafka-topic',
+                message: `the route's Kafka topic '${topic}' does not exist; create it (auto-creation is off)`,
+              },
+              { topic: options.deadLetterTopic, source: options.mqtt.clientId },
+            );
+          },
+        }),
       fallback: (error) => {
         const reason = error.code === SerdeErrorCode.Validation ? 'SCHEMA_VIOLATION' : 'KAFKA_REJECTED';
         metrics.deadLetters.inc({ reason });
@@ -295,17 +313,31 @@ export async function startMqttSource(options: MqttSourceOptions, deps: MqttSour
   };
 }
 
-async function encodePlan(plan: MessagePlan, encoder: RecordEncoder): Promise<ProducerRecord[]> {
+interface EncodeContext {
+  encoder: RecordEncoder;
+  topics: TopicGuard;
+  /** The dead letter for a record whose Kafka topic does not exist. */
+  missingTopic(topic: string): ProducerRecord;
+}
+
+async function encodePlan(plan: MessagePlan, ctx: EncodeContext): Promise<ProducerRecord[]> {
   const out: ProducerRecord[] = [];
+  const missing = new Set<string>();
   for (const r of plan.records) {
     if (r.kind === 'dead-letter') {
       out.push(r.record);
       continue;
     }
+    if (missing.has(r.topic)) continue;
+    if (!(await ctx.topics.exists(r.topic))) {
+      missing.add(r.topic); // one dead letter per message: it carries the whole raw payload
+      out.push(ctx.missingTopic(r.topic));
+      continue;
+    }
     out.push({
       topic: r.topic,
       key: r.key,
-      value: await encoder.encode(r.subject, r.schemaName, r.value),
+      value: await ctx.encoder.encode(r.subject, r.schemaName, r.value),
       timestamp: r.timestamp,
       headers: r.headers,
     });

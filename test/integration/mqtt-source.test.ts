@@ -175,6 +175,13 @@ describe('mqtt-source on the real stack', () => {
         headers: { 'error.field': 'temperature', 'error.rule': 'finite' },
       },
       {
+        // A schema exists for the type but its Kafka topic was never created: dead-lettered at once.
+        reason: 'UNKNOWN_ROUTE',
+        topic: () => scenario.readingTopic('dl-1', 'device-status'),
+        payload: () => Buffer.from('{"status":"ONLINE"}'),
+        headers: { 'error.rule': 'kafka-topic' },
+      },
+      {
         reason: 'DEVICE_SPOOFED',
         topic: () => scenario.readingTopic('dl-1'),
         payload: () => Buffer.from('{"deviceId":"someone-else","temperature":1}'),
@@ -182,10 +189,15 @@ describe('mqtt-source on the real stack', () => {
       },
     ];
 
-    it.each(cases.map((c) => [c.reason, c] as const))('%s', async (reason, c) => {
+    it.each(
+      cases.map(
+        (c) => [`${c.reason}${c.headers['error.rule'] === 'kafka-topic' ? ' (missing Kafka topic)' : ''}`, c] as const,
+      ),
+    )('%s', async (_name, c) => {
+      const reason = c.reason;
       const pub = await connectPublisher(env.MQTT_URL as string);
       const payload = c.payload();
-      const marker = `ok-${reason}`;
+      const marker = `ok-${reason}-${c.headers['error.rule'] ?? ''}`;
       const dlqBefore = (await readTopic(kafka, scenario.topics.dlq)).length;
       try {
         await pub.publishAsync(c.topic(), payload, { qos: 1 });
