@@ -95,6 +95,12 @@ export const compositeConfigSchema = z
           .default(50)
           .describe('After an anomaly, records during which a score no higher than its own is damped.'),
         damping: z.number().min(0).max(1).default(0.5).describe('Factor applied to damped scores.'),
+        warmupRecords: z
+          .number()
+          .int()
+          .min(0)
+          .default(600)
+          .describe('Records of a series before it may emit anomalies (scores are reported from the start).'),
       })
       .strict()
       .prefault({})

@@ -108,8 +108,7 @@ export function compositeUpdate(s: CompositeState, ts: number, x: number, c: Com
     }
   }
   if (c.stuck && s.stuck) {
-    const likelihood = stuckLikelihood(s.stuck, x, c.stuck);
-    const v = s.stuck.run >= c.stuck.repeats ? logLikelihoodScore(likelihood) : 0;
+    const v = logLikelihoodScore(stuckLikelihood(s.stuck, x, c.stuck));
     if (v > score) {
       score = v;
       channel = 'stuck';
@@ -139,7 +138,7 @@ export function compositeUpdate(s: CompositeState, ts: number, x: number, c: Com
   if (score >= threshold) {
     s.lastAlert = s.n;
     s.lastAlertScore = score;
-    result = { score, anomaly: describe(s, x, channel, rangeMin, rangeMax) };
+    result = s.n > c.alert.warmupRecords ? { score, anomaly: describe(s, x, channel, rangeMin, rangeMax) } : { score };
   } else {
     result = { score };
   }

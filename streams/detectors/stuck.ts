@@ -1,3 +1,4 @@
+import { assertFiniteValue } from './finite-value.js';
 import { logLikelihoodScore } from './stats/anomaly-likelihood.js';
 import type { Detector, DetectorResult } from './types.js';
 
@@ -16,9 +17,20 @@ export interface StuckConfig {
   learnRecords: number;
   /** Two values closer than this are "unchanged". */
   tolerance: number;
+  /** Repeats needed at least, whatever the probability. */
+  repeats: number;
+  /** Also require the run to be longer than any run seen before (quiet for sensors that often repeat). */
+  record: boolean;
 }
 
-export const DEFAULT_STUCK: StuckConfig = { probability: 1e-5, decay: 0.999, learnRecords: 300, tolerance: 0 };
+export const DEFAULT_STUCK: StuckConfig = {
+  probability: 1e-5,
+  decay: 0.999,
+  learnRecords: 300,
+  tolerance: 0,
+  repeats: 1,
+  record: true,
+};
 
 export interface StuckState {
   n: number;
@@ -41,7 +53,11 @@ export function stuckState(): StuckState {
  * Returns the likelihood in [0, 1] that the current run is a stuck sensor (1 - p0^run); only the
  * first record of a red run stays above `1 - probability`, later ones drop to 0.999.
  */
-export function stuckLikelihood(s: StuckState, x: number, c: StuckConfig): number {
+export function stuckLikelihood(
+  s: StuckState,
+  x: number,
+  c: Pick<StuckConfig, 'probability' | 'decay' | 'learnRecords' | 'tolerance'> & Partial<StuckConfig>,
+): number {
   s.n++;
   const unchanged = s.prev !== null && Math.abs(x - s.prev) <= c.tolerance;
   s.prev = x;
@@ -50,7 +66,7 @@ export function stuckLikelihood(s: StuckState, x: number, c: StuckConfig): numbe
   s.run = unchanged ? s.run + 1 : 0;
   s.same = s.same * c.decay + (unchanged ? 1 : 0);
   s.total = s.total * c.decay + 1;
-  const p = s.run <= s.longestRun ? 1 : p0 ** s.run;
+  const p = s.run < (c.repeats ?? 1) || ((c.record ?? true) && s.run <= s.longestRun) ? 1 : p0 ** s.run;
   const red = p <= c.probability;
   const likelihood = red && s.prevRed ? 0.999 : 1 - p;
   s.fired = red && !s.prevRed && s.n > c.learnRecords;
@@ -72,6 +88,7 @@ export function stuckDetector(config: Partial<StuckConfig> = {}): Detector<Stuck
     name: 'stuck',
     init: stuckState,
     update(s, _ts, x): DetectorResult {
+      assertFiniteValue(x, 'stuck');
       const score = logLikelihoodScore(stuckLikelihood(s, x, c));
       if (!s.fired) return { score };
       return { score, anomaly: { kind: 'STUCK', expected: x, lower: x, upper: x, detector: 'stuck' } };

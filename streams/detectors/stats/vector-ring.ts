@@ -53,7 +53,8 @@ export function vectorPush(ring: VectorRing, v: ArrayLike<number>): void {
   const base = slot * dim;
   let sum = 0;
   for (let k = 0; k < dim; k++) {
-    const x = v[k] as number;
+    // Stored at float32 precision, so the state packs into 4 bytes a number and restores exactly.
+    const x = Math.fround(v[k] as number);
     ring.data[base + k] = x;
     sum += x;
   }
