@@ -9,6 +9,7 @@ import { registerSetupCommands } from './setup.js';
 import { registerSimulateCommands } from './simulate.js';
 import { registerSinkCommands } from './sink.js';
 import { registerStackCommands } from './stack.js';
+import { registerStreamsCommands } from './streams.js';
 
 /**
  * `iotp`: one CLI for every process of the pipeline. Each component registers its subcommands
@@ -27,6 +28,7 @@ export function buildCli(): Command {
   registerSimulateCommands(program);
   registerLagCommands(program);
   registerSetupCommands(program);
+  registerStreamsCommands(program);
   registerDemoCommands(program);
   registerBenchCommands(program);
   return program;

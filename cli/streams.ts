@@ -1,0 +1,43 @@
+import type { Command } from 'commander';
+import { loadStackEnv } from '../lib/runtime/stack-env.js';
+
+/**
+ * `iotp streams run <aggregate|detect>`: one replica of a stream topology, until SIGTERM. Settings:
+ * the `streams:` and `detectors:` sections of the pipeline YAML (docs/CONFIG.md) and IOTP_* overrides;
+ * the flags win. Replicas with the same application id share the partitions.
+ */
+export function registerStreamsCommands(program: Command): void {
+  const streams = program.command('streams').description('run a stream topology (Kafka Streams-style worker)');
+  streams
+    .command('run')
+    .description(
+      'aggregate: windowed statistics per device -> <topic>.agg.<window>; detect: anomalies -> telemetry.anomalies',
+    )
+    .argument('<topology>', 'aggregate | detect')
+    .option('--config <file>', 'pipeline YAML; default $IOTP_CONFIG, else config/pipeline.yaml')
+    .option('--guarantee <guarantee>', 'exactly_once | at_least_once (default: streams.processingGuarantee)')
+    .option(
+      '--application-id <id>',
+      'consumer group, changelog and transactional id prefix (default <streams.applicationId>-<topology>)',
+    )
+    .option('--metrics-port <port>', 'port of /metrics /healthz /readyz (default $METRICS_PORT or 9400; 0 = any)')
+    .option('--sasl', 'reach Kafka through its SASL_SSL listener (KAFKA_SASL_* settings)')
+    .action(
+      async (
+        topology: string,
+        flags: { config?: string; guarantee?: string; applicationId?: string; metricsPort?: string; sasl?: boolean },
+      ) => {
+        // Loaded on use, so that other subcommands never load the stream runtime or the Kafka backends.
+        const { parseTopologyName } = await import('../streams/topologies/shared/streams-settings.js');
+        const { runStreams } = await import('../streams/topologies/run-streams.js');
+        const handle = await runStreams({
+          topology: parseTopologyName(topology),
+          configFile: flags.config,
+          env: loadStackEnv(),
+          overrides: { applicationId: flags.applicationId, guarantee: flags.guarantee, metricsPort: flags.metricsPort },
+          sasl: flags.sasl === true,
+        });
+        await handle.stopped;
+      },
+    );
+}
