@@ -3,6 +3,7 @@ import { IotpError, toIotpError } from '../../../lib/errors.js';
 import type { Admin, Batch, Consumer, KafkaClient, Producer, TransactionalProducer } from '../../../lib/kafka/types.js';
 import { changelogTopic, TASK_META_STORE } from '../names.js';
 import type { StreamTask, TaskOutput } from '../task/stream-task.js';
+import { chunkRecords } from './chunk-records.js';
 import type { StreamsMetrics } from './streams-metrics.js';
 
 export type Guarantee = 'exactly_once' | 'at_least_once';
@@ -171,7 +172,7 @@ export class TaskRunner {
     try {
       await producer.begin();
       try {
-        if (records.length > 0) await producer.send(records);
+        for (const chunk of chunkRecords(records)) await producer.send(chunk);
         if (out.offsets.length > 0) await producer.sendOffsets(this.deps.consumer, out.offsets);
         await producer.commit();
       } catch (error) {
@@ -198,8 +199,8 @@ export class TaskRunner {
   private async commitAtLeastOnce(out: TaskOutput): Promise<void> {
     const d = this.deps;
     try {
-      if (out.records.length > 0) await d.producer?.send(out.records);
-      if (out.changelog.length > 0) await d.producer?.send(out.changelog);
+      for (const chunk of chunkRecords(out.records)) await d.producer?.send(chunk);
+      for (const chunk of chunkRecords(out.changelog)) await d.producer?.send(chunk);
     } catch (error) {
       throw new IotpError(
         'STREAMS_PRODUCE_FAILED',
