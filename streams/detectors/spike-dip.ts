@@ -15,7 +15,8 @@ import type { Detector, DetectorResult } from './types.js';
 export interface SpikeDipConfig {
   confidence: number;
   history: number;
-  mode: 'both' | 'spike' | 'dip';
+  /** `spikes` and `dips` are accepted for `spike` and `dip` (ASA's spelling). */
+  mode: 'both' | 'spike' | 'dip' | 'spikes' | 'dips';
   /** Values needed in the history before anything is flagged (at least 2). */
   warmup: number;
 }
@@ -40,6 +41,11 @@ export function spikeDip(config: Partial<SpikeDipConfig> = {}, key = 'detectors.
   if (!Number.isInteger(c.history) || c.history < 2) {
     throw new ConfigError(`${key}.history`, `expected an integer >= 2, got ${c.history}`);
   }
+  if (!['both', 'spike', 'dip', 'spikes', 'dips'].includes(c.mode)) {
+    throw new ConfigError(`${key}.mode`, `expected both, spike(s) or dip(s), got ${String(c.mode)}`);
+  }
+  const spikesOnly = c.mode === 'spike' || c.mode === 'spikes';
+  const dipsOnly = c.mode === 'dip' || c.mode === 'dips';
   const zLimit = normalQuantile(1 - (1 - c.confidence / 100) / 2);
   const warmup = Math.max(2, Math.min(c.warmup, c.history));
   return {
@@ -53,7 +59,7 @@ export function spikeDip(config: Partial<SpikeDipConfig> = {}, key = 'detectors.
         const mean = rollingMean(h);
         const sd = Math.max(rollingStd(h), 1e-12 * Math.max(1, Math.abs(mean)));
         const z = (x - mean) / sd;
-        const directed = c.mode === 'spike' ? Math.max(z, 0) : c.mode === 'dip' ? Math.max(-z, 0) : Math.abs(z);
+        const directed = spikesOnly ? Math.max(z, 0) : dipsOnly ? Math.max(-z, 0) : Math.abs(z);
         const score = 1 - 2 * normalTail(directed);
         result = { score };
         if (directed >= zLimit) {
