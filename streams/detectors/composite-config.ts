@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError } from '../../lib/errors.js';
+import { configErrorOf, describeIssues } from '../../lib/config/config-errors.js';
 
 const k = () => z.number().positive().describe('Distance that scores 0.5, in median distances of the series.');
 
@@ -111,11 +111,16 @@ export const compositeConfigSchema = z
 export type CompositeConfig = z.output<typeof compositeConfigSchema>;
 export type CompositeConfigInput = z.input<typeof compositeConfigSchema>;
 
-/** Validates a composite config, naming the first bad key (`detectors.combined.<key>`) on error. */
+/**
+ * Validates a composite config; on error a ConfigError naming the first bad key
+ * (`detectors.combined.<key>`), the expected value and what was found, listing every problem.
+ */
 export function parseCompositeConfig(input: unknown = {}, key = 'detectors.combined'): CompositeConfig {
   const result = compositeConfigSchema.safeParse(input);
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const path = issue?.path.map(String).join('.') ?? '';
-  throw new ConfigError(path ? `${key}.${path}` : key, issue?.message ?? 'invalid configuration');
+  const problems = describeIssues(result.error.issues, input, compositeConfigSchema).map((p) => ({
+    key: p.key.startsWith('[') ? `${key}${p.key}` : p.key ? `${key}.${p.key}` : key,
+    message: p.message,
+  }));
+  throw configErrorOf(problems);
 }
