@@ -28,7 +28,17 @@ export const detectorsSection = z
         cooldown: duration()
           .prefault('5m')
           .describe('Event time after an anomaly during which the same detector stays quiet for that series.'),
-        minScore: z.number().min(0).max(1).default(0.5).describe('Anomalies scoring lower are not emitted.'),
+        minScore: z
+          .number()
+          .min(0)
+          .max(1)
+          .default(0.5)
+          .describe(
+            "Anomalies scoring lower are not emitted. A record's combined score is the highest score of its fields' detectors.",
+          ),
+        stateRetention: duration()
+          .prefault('7d')
+          .describe("Event time after a device's last reading when its detector state is dropped (bounds the store)."),
       })
       .strict()
       .prefault({})
@@ -83,17 +93,54 @@ export const detectorsSection = z
     missing: z
       .object({
         enabled: z.boolean().default(true).describe('Run the missing-heartbeat detector.'),
-        expectedInterval: duration().prefault('1m').describe('How often devices are expected to report.'),
+        expectedInterval: duration()
+          .prefault('1m')
+          .describe(
+            "How often devices are expected to report, until a device's own interval (median gap of its readings) is learned.",
+          ),
         tolerance: z
           .number()
           .min(1)
           .default(3)
-          .describe('A device is OFFLINE after tolerance x expectedInterval of wall-clock silence.'),
+          .describe(
+            'A device is MISSING after tolerance x its interval of wall-clock silence (one anomaly per silence).',
+          ),
         checkInterval: duration().prefault('10s').describe('How often (wall clock) silence is checked.'),
       })
       .strict()
       .prefault({})
       .describe('MISSING / device OFFLINE: readings stopped.'),
+    combined: z
+      .object({
+        enabled: z
+          .boolean()
+          .default(false)
+          .describe(
+            'Run the combined detector (the one the NAB benchmark scores: shape, regime and daily-profile novelty with anomaly likelihood) on every field. Its state is about 12 x memory float32 per series (48 KB at memory 1000), logged on every update: enable it for few series or with a smaller memory.',
+          ),
+        threshold: z
+          .number()
+          .min(0)
+          .max(1)
+          .default(0.5)
+          .describe('Combined score from which a record is an anomaly (its alert.threshold).'),
+        memory: z
+          .number()
+          .int()
+          .min(16)
+          .max(100_000)
+          .default(1000)
+          .describe('Shapes and regime summaries remembered per series (its shapes[].memory and regime.memory).'),
+        warmup: z
+          .number()
+          .int()
+          .min(0)
+          .default(600)
+          .describe('Records of a series before it may emit anomalies (its alert.warmupRecords).'),
+      })
+      .strict()
+      .prefault({})
+      .describe('SPIKE / DIP / LEVEL_SHIFT / STUCK from the combined novelty score (detector combined/<channel>).'),
     overrides: z
       .array(
         z
@@ -101,7 +148,7 @@ export const detectorsSection = z
             type: z.string().min(1).describe('Reading type the override applies to.'),
             field: z.string().min(1).optional().describe('Field it applies to; omit for every field of the type.'),
             detector: z
-              .enum(['spikeDip', 'levelShift', 'stuck', 'outOfRange', 'missing'])
+              .enum(['spikeDip', 'levelShift', 'stuck', 'outOfRange', 'missing', 'combined'])
               .describe('Detector to tune.'),
             settings: z
               .record(z.string(), z.union([z.number(), z.boolean(), z.string()]))

@@ -1,16 +1,82 @@
 import type { Logger } from 'pino';
 import type { LoadedPipelineConfig } from '../../../lib/config/index.js';
-import { IotpError } from '../../../lib/errors.js';
 import type { SchemaRegistryClient } from '../../../lib/serde/index.js';
+import { heartbeatConfig } from '../../detectors/index.js';
 import type { Topology } from '../../runtime/topology/topology.js';
+import { avroOutputSerde, avroReadingSerde } from '../shared/avro-serdes.js';
 import type { TopologyMetrics } from '../shared/topology-metrics.js';
+import { type TopologyRoute, topologyRoute } from '../shared/topology-route.js';
+import type { AnomalyRecord } from './anomaly-record.js';
+import { detectTopology } from './detect-topology.js';
+import { type AnyDetector, detectorsForField } from './field-detectors.js';
 
-/** The detect topology of a pipeline config (being written). */
+/** Every route with its fields' detectors, as the `detectors:` section asks. */
+export function detectRoutes(
+  config: LoadedPipelineConfig,
+): { route: TopologyRoute; detectors: ReadonlyMap<string, readonly AnyDetector[]> }[] {
+  return config.readingRoutes.map((r) => {
+    const route = topologyRoute(r);
+    return {
+      route,
+      detectors: new Map(route.fields.map((f) => [f, detectorsForField(config.detectors, route, f)] as const)),
+    };
+  });
+}
+
+/**
+ * The detect topology of a pipeline config, with Avro serdes on the registry: every reading route
+ * plus `kafka.topics.deviceStatus` -> `kafka.topics.anomalies` (anomaly schema).
+ *
+ * @example
+ *   const topology = await buildDetect(config, registryFromConfig(config), metrics, log);
+ */
 export async function buildDetect(
-  _config: LoadedPipelineConfig,
-  _registry: SchemaRegistryClient,
-  _metrics: TopologyMetrics,
-  _log: Logger,
+  config: LoadedPipelineConfig,
+  registry: SchemaRegistryClient,
+  metrics: Pick<TopologyMetrics, 'anomalies' | 'endToEndSeconds'> | undefined,
+  log: Logger | undefined,
 ): Promise<Topology> {
-  throw new IotpError('STREAMS_TOPOLOGY_MISSING', 'the detect topology is not implemented yet');
+  const routes = detectRoutes(config);
+  const readers = new Map(config.readingRoutes.map((r) => [r.type, avroReadingSerde(registry, r.schema)]));
+  const anomaliesTopic = config.kafka.topics.anomalies;
+  const anomalySerde = await avroOutputSerde<AnomalyRecord>(
+    registry,
+    anomaliesTopic,
+    config.outputSchemas.anomaly,
+    config.registry.autoRegister,
+  );
+  const missing = config.detectors.missing;
+  log?.info(
+    {
+      detectors: Object.fromEntries(
+        routes.map((r) => [
+          r.route.type,
+          Object.fromEntries([...r.detectors].map(([f, ds]) => [f, ds.map((d) => d.name)])),
+        ]),
+      ),
+      missing: missing.enabled,
+    },
+    'detectors per field',
+  );
+  return detectTopology({
+    routes,
+    readingSerde: (route) => readers.get(route.type) as NonNullable<ReturnType<typeof readers.get>>,
+    status: {
+      topic: config.kafka.topics.deviceStatus,
+      serde: avroReadingSerde(registry, config.outputSchemas.deviceStatus),
+    },
+    anomaliesTopic,
+    anomalySerde,
+    heartbeat: missing.enabled ? heartbeatConfig(config.detectors) : undefined,
+    checkIntervalMs: missing.checkInterval,
+    stateRetentionMs: config.detectors.defaults.stateRetention,
+    ...(metrics
+      ? {
+          onAnomaly: (a: AnomalyRecord, now: number) => {
+            metrics.anomalies.inc({ kind: a.kind, detector: a.detector });
+            if (a.kind !== 'MISSING') metrics.endToEndSeconds.observe(Math.max(0, now - a.ts) / 1000);
+          },
+        }
+      : {}),
+  });
 }

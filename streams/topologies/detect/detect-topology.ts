@@ -1,0 +1,109 @@
+import { StreamsBuilder } from '../../runtime/dsl/streams-builder.js';
+import { type Serde, Serdes } from '../../runtime/serde.js';
+import { Stores } from '../../runtime/state/stores.js';
+import type { Topology } from '../../runtime/topology/topology.js';
+import { readingTime } from '../aggregate/aggregate-topology.js';
+import { readingValues } from '../shared/reading-values.js';
+import type { TopologyRoute } from '../shared/topology-route.js';
+import type { AnomalyRecord } from './anomaly-record.js';
+import { type DetectInput, DetectProcessor, type DetectRoute, type DetectStepSpec } from './detect-processor.js';
+import { deviceStateSerde } from './device-state.js';
+import type { AnyDetector } from './field-detectors.js';
+
+export interface DetectTopologyOptions {
+  routes: readonly { route: TopologyRoute; detectors: ReadonlyMap<string, readonly AnyDetector[]> }[];
+  readingSerde(route: TopologyRoute): Serde<unknown>;
+  /** The device-status topic (OFFLINE -> MISSING); omit to ignore statuses. */
+  status?: { topic: string; serde: Serde<unknown> };
+  anomaliesTopic: string;
+  anomalySerde: Serde<AnomalyRecord>;
+  heartbeat: DetectStepSpec['heartbeat'];
+  checkIntervalMs: number;
+  /** Per-device state is dropped after this much event time without a reading. */
+  stateRetentionMs: number;
+  onAnomaly?(anomaly: AnomalyRecord, wallClockMs: number): void;
+}
+
+/** Store of a reading type's device states: `<type>-detectors` (changelog `<app>-<type>-detectors-changelog`). */
+export function detectStoreName(type: string): string {
+  return `${type}-detectors`;
+}
+
+/**
+ * The detect topology: every reading route's records parsed once (`<type>-values`; bad values are
+ * dead-lettered), the device-status topic (`status-values`), and one `detect` step keeping a
+ * state per device and type in `<type>-detectors` (see {@link DetectProcessor}), writing anomaly
+ * records keyed by deviceId to `anomaliesTopic` with the anomaly's event time as timestamp.
+ *
+ * @example
+ *   const t = detectTopology({ routes, readingSerde, anomaliesTopic: 'telemetry.anomalies', anomalySerde,
+ *     heartbeat: heartbeatConfig(config.detectors), checkIntervalMs: 10_000, stateRetentionMs: 7 * 86_400_000 });
+ */
+export function detectTopology(options: DetectTopologyOptions): Topology {
+  const builder = new StreamsBuilder();
+  const parents: string[] = [];
+  const detectRoutes: DetectRoute[] = [];
+  for (const { route, detectors } of options.routes) {
+    const step = `${route.type}-values`;
+    builder
+      .stream<string, unknown>(
+        route.topic,
+        {
+          keySerde: Serdes.string(),
+          valueSerde: options.readingSerde(route),
+          timestampExtractor: (_raw, v) => readingTime(v, route.timeField),
+        },
+        `${route.type}-readings`,
+      )
+      .mapValues<DetectInput>(
+        (v) => ({ kind: 'reading', type: route.type, reading: readingValues(v, route.fields, route.timeField) }),
+        step,
+      );
+    parents.push(step);
+    detectRoutes.push({ route, store: detectStoreName(route.type), detectors });
+  }
+  if (options.status) {
+    builder
+      .stream<string, unknown>(
+        options.status.topic,
+        {
+          keySerde: Serdes.string(),
+          valueSerde: options.status.serde,
+          timestampExtractor: (_raw, v) => readingTime(v, 'ts'),
+        },
+        'status-readings',
+      )
+      .mapValues<DetectInput>((v) => statusInput(v), 'status-values');
+    parents.push('status-values');
+  }
+  const topology = builder.build();
+  const spec: DetectStepSpec = {
+    routes: detectRoutes,
+    heartbeat: options.heartbeat,
+    checkIntervalMs: options.checkIntervalMs,
+    ...(options.onAnomaly ? { onAnomaly: options.onAnomaly } : {}),
+  };
+  topology.addProcessor('detect', () => new DetectProcessor(spec), ...parents);
+  for (const r of detectRoutes)
+    topology.addStateStore(
+      Stores.keyValue(r.store, Serdes.string(), deviceStateSerde, { retentionMs: options.stateRetentionMs }),
+      'detect',
+    );
+  topology.addSink(
+    'anomalies-out',
+    options.anomaliesTopic,
+    { keySerde: Serdes.string(), valueSerde: options.anomalySerde },
+    'detect',
+  );
+  return topology;
+}
+
+function statusInput(v: unknown): DetectInput {
+  const s = (v ?? {}) as Record<string, unknown>;
+  return {
+    kind: 'status',
+    status: s.status === 'OFFLINE' ? 'OFFLINE' : 'ONLINE',
+    ts: typeof s.ts === 'number' ? s.ts : 0,
+    site: typeof s.site === 'string' ? s.site : '',
+  };
+}
