@@ -5,11 +5,12 @@
  *
  *   node --import ./node_modules/tsx/dist/loader.mjs bench/streams/restore.ts --keys 1000000 --backend kafkajs
  */
+
+import { loadStackEnv } from '../../lib/runtime/stack-env.js';
 import { kafkaClientFromEnv } from '../../streams/runtime/kafka/kafka-client-from-env.js';
 import { KafkaStreams } from '../../streams/runtime/kafka/kafka-streams.js';
 import { changelogTopic } from '../../streams/runtime/names.js';
 import { statsSerde, statsTopology } from '../../streams/test-utils/stats-topology.js';
-import { loadStackEnv } from '../../lib/runtime/stack-env.js';
 import { arg, deleteTopicsWithPrefix } from './avro-stats.js';
 
 const keys = Number(arg('keys', '1000000'));
@@ -28,7 +29,11 @@ async function main(): Promise<void> {
     await admin.createTopics([
       { topic: input, partitions: 1 },
       { topic: output, partitions: 1 },
-      { topic: changelog, partitions: 1, config: { 'cleanup.policy': 'compact,delete', 'retention.ms': String(7 * 86_400_000) } },
+      {
+        topic: changelog,
+        partitions: 1,
+        config: { 'cleanup.policy': 'compact,delete', 'retention.ms': String(7 * 86_400_000) },
+      },
     ]);
     const producer = client.producer({ lingerMs: 20, compression: 'lz4' });
     await producer.connect();

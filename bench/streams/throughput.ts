@@ -93,7 +93,14 @@ async function main(): Promise<void> {
     }
     const end = performance.now();
     const processedS = (end - (first ?? end)) / 1000;
-    const outCount = (await admin.topicOffsets(output)).reduce((a, o) => a + Number(BigInt(o.high) - BigInt(o.low)), 0);
+    const count = async (t: string) =>
+      (await admin.topicOffsets(t)).reduce((a, o) => a + Number(BigInt(o.high) - BigInt(o.low)), 0);
+    const metric = async (name: string) =>
+      ((await registry.getSingleMetric(name)?.get())?.values ?? []).reduce((a, v) => a + v.value, 0);
+    const outCount = await count(output);
+    const emitted = await metric('iotp_streams_records_out_total');
+    const late = await metric('iotp_streams_late_records_total');
+    const dlq = await metric('iotp_streams_dlq_records_total');
     await streams.close();
     const rss = process.memoryUsage().rss / 2 ** 20;
     console.log(
@@ -106,7 +113,10 @@ async function main(): Promise<void> {
         produceRecordsPerS: Math.round(records / produceS),
         processSeconds: Number(processedS.toFixed(2)),
         recordsPerS: Math.round(records / processedS),
-        outputRecords: outCount,
+        outputOffsets: outCount,
+        resultsEmitted: emitted,
+        late,
+        dlq,
         rssMiB: Math.round(rss),
       }),
     );

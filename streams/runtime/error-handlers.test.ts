@@ -92,4 +92,22 @@ describe('error handlers (test driver)', () => {
     expect(await d.readOutput('out')).toEqual([]);
     d.close();
   });
+
+  it('a retriable error (e.g. registry unavailable) is never dead-lettered: the task fails to be retried', async () => {
+    const b = new StreamsBuilder();
+    const flaky: Serde<number> = {
+      serialize: () => Buffer.from('x'),
+      deserialize: async () => {
+        throw new IotpError('SERDE_REGISTRY_UNAVAILABLE', 'registry down', { retriable: true });
+      },
+    };
+    b.stream('in', { keySerde: str, valueSerde: flaky }).to('out', { keySerde: str, valueSerde: flaky });
+    const d = new TopologyTestDriver(b.build());
+    await expect(d.pipeInput('in', 'k', 1, 1)).rejects.toMatchObject({
+      code: 'STREAMS_RETRIABLE_ERROR',
+      retriable: true,
+    });
+    expect(d.readRawOutput('telemetry.dlq')).toEqual([]);
+    d.close();
+  });
 });

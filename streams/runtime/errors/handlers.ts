@@ -20,7 +20,9 @@ export type ErrorHandler = (context: HandlerContext) => HandlerResponse;
 /**
  * Pluggable error policy (Kafka Streams' deserialization / processing / production handlers).
  * Defaults: deserialization and processing errors CONTINUE (dead-letter, nothing lost); production
- * (serializing an output) FAILs, since it means a bug in the topology rather than bad input.
+ * (serializing an output) FAILs, since it means a bug in the topology rather than bad input. A
+ * retriable error (schema registry or broker unavailable) never reaches a handler: it is not bad
+ * input, so the task fails with STREAMS_RETRIABLE_ERROR and is retried from the last commit.
  *
  * @example
  *   new KafkaStreams(topology, { ..., handlers: { processing: ErrorHandlers.fail } });

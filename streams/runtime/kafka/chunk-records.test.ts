@@ -2,14 +2,21 @@ import { describe, expect, it } from 'vitest';
 import type { OutputRecord } from '../record.js';
 import { chunkRecords } from './chunk-records.js';
 
-const rec = (n: number): OutputRecord => ({ topic: 't', key: Buffer.alloc(6), value: Buffer.alloc(n), timestamp: 0, headers: {} });
+const rec = (n: number): OutputRecord => ({
+  topic: 't',
+  key: Buffer.alloc(6),
+  value: Buffer.alloc(n),
+  timestamp: 0,
+  headers: {},
+});
 
 describe('chunkRecords', () => {
   it('keeps order and bounds the bytes of each send', () => {
     const records = Array.from({ length: 100 }, (_, i) => rec(i === 50 ? 5_000 : 70));
     const chunks = chunkRecords(records, 1_000);
     expect(chunks.flat()).toEqual(records);
-    for (const c of chunks) if (c.length > 1) expect(c.reduce((a, r) => a + 30 + (r.value?.length ?? 0), 0)).toBeLessThanOrEqual(1_000);
+    for (const c of chunks)
+      if (c.length > 1) expect(c.reduce((a, r) => a + 30 + (r.value?.length ?? 0), 0)).toBeLessThanOrEqual(1_000);
     expect(chunks.find((c) => c.includes(records[50] as OutputRecord))).toHaveLength(1);
     expect(chunkRecords([])).toEqual([]);
   });

@@ -339,6 +339,13 @@ export class StreamTask {
     const source: SourceMetadata | undefined = raw
       ? { topic: raw.topic, partition: raw.partition, offset: raw.offset }
       : undefined;
+    // A retriable error (registry or broker unavailable) is not bad input: never dead-letter it.
+    if (err.retriable)
+      throw new IotpError('STREAMS_RETRIABLE_ERROR', `${stage} at step ${step}: ${err.message}`, {
+        cause: err,
+        retriable: true,
+        context: { ...context, code: err.code },
+      });
     if (handler({ stage, error: err, step, source }) === 'FAIL')
       throw new IotpError(`STREAMS_${stage.toUpperCase()}_FAILED`, `${stage} failed at step ${step}: ${err.message}`, {
         cause: err,
