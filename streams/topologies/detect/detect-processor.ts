@@ -106,6 +106,7 @@ export class DetectProcessor implements Processor<string, DetectInput, string, A
       known = true;
       if (state.reported === 'MISSING') continue;
       state.reported = 'MISSING';
+      state.offlineTs = ts;
       store.put(deviceId, state, state.lastTs);
       this.emit(this.missing(deviceId, type, site || state.site, ts, 'device-status', state));
     }

@@ -199,6 +199,16 @@ describe('detect topology (test driver, synthetic series with a known anomaly)',
     ]);
     for (let i = 0; i < 60; i++) await d.advanceWallClockTime(10_000);
     expect(await anomalies(d)).toEqual([]);
+    // A reading taken before the OFFLINE status (read later: the topics are read side by side) does not end that silence...
+    await feed(d, 10, [20]);
+    for (let i = 0; i < 60; i++) await d.advanceWallClockTime(10_000);
+    expect(await anomalies(d)).toEqual([]);
+    // ...one taken after it does, and the next silence is reported by the heartbeat.
+    await feed(d, 11, [20]);
+    for (let i = 0; i < 60; i++) await d.advanceWallClockTime(10_000);
+    expect((await anomalies(d)).map((a) => [a.deviceId, a.kind, a.detector])).toEqual([
+      ['dev-1', 'MISSING', 'heartbeat'],
+    ]);
     d.close();
   });
 

@@ -20,6 +20,8 @@ export interface DeviceState {
   heartbeat: HeartbeatState;
   /** MISSING once the current silence was reported (by the heartbeat or an OFFLINE status). */
   reported: 'OK' | 'MISSING';
+  /** Event time of an OFFLINE status: only a reading taken after it ends that silence. */
+  offlineTs: number | null;
   fields: Record<string, Record<string, unknown>>;
 }
 
@@ -30,6 +32,7 @@ export function newDeviceState(): DeviceState {
     arrival: Number.NEGATIVE_INFINITY,
     heartbeat: heartbeatState(),
     reported: 'OK',
+    offlineTs: null,
     fields: {},
   };
 }
@@ -44,6 +47,7 @@ export const deviceStateSerde: SyncSerde<DeviceState> = {
       throw new IotpError('DETECT_STATE_INVALID', `device state on ${topic} is not a device state`);
     s.lastTs = s.lastTs ?? Number.NEGATIVE_INFINITY;
     s.arrival = s.arrival ?? Number.NEGATIVE_INFINITY;
+    s.offlineTs = s.offlineTs ?? null;
     return s;
   },
 };

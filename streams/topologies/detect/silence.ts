@@ -1,12 +1,19 @@
 import { type HeartbeatConfig, heartbeatInterval, heartbeatObserve } from '../../detectors/index.js';
 import type { DeviceState } from './device-state.js';
 
-/** Folds a reading in: its event time teaches the usual interval; `wallNow` restarts the silence. */
+/**
+ * Folds a reading in: its event time teaches the usual interval; `wallNow` restarts the silence.
+ * It ends a reported silence, unless the device was reported OFFLINE after the reading was taken
+ * (a status processed before older readings of the same device: the topics are read side by side).
+ */
 export function observeReading(s: DeviceState, ts: number, wallNow: number): void {
   heartbeatObserve(s.heartbeat, ts);
   if (ts > s.lastTs) s.lastTs = ts;
   s.arrival = wallNow;
-  s.reported = 'OK';
+  if (s.offlineTs === null || ts > s.offlineTs) {
+    s.reported = 'OK';
+    s.offlineTs = null;
+  }
 }
 
 /** A silence to report: how long, the interval it was judged against, when the next reading was due (event time). */
