@@ -243,7 +243,9 @@ export class StreamTask {
     }
     records.push(...this.direct);
     this.direct = [];
-    const ts = Math.max(0, Number.isFinite(this.streamTime) ? this.streamTime : 0);
+    // Changelog records carry the wall-clock time of the commit: `delete` retention on window
+    // changelogs then counts from when a change was written, not from (possibly old) event time.
+    const ts = this.options.clock();
     const changelog: OutputRecord[] = [];
     for (const store of this.storeMap.values()) {
       if (!store.logged) continue;
