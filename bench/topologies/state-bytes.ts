@@ -12,7 +12,11 @@ import { loadPipelineConfig } from '../../lib/config/index.js';
 import { detectorsSection } from '../../lib/config/sections/detectors.js';
 import { loadStackEnv } from '../../lib/runtime/stack-env.js';
 import { gaussian, seededRandom } from '../../streams/detectors/testing/synthetic-series.js';
-import { addReading, newWindowAccumulator, windowAccumulatorSerde } from '../../streams/topologies/aggregate/window-accumulator.js';
+import {
+  addReading,
+  newWindowAccumulator,
+  windowAccumulatorSerde,
+} from '../../streams/topologies/aggregate/window-accumulator.js';
 import { deviceStateSerde, newDeviceState } from '../../streams/topologies/detect/device-state.js';
 import { detectorsForField, runFieldDetectors } from '../../streams/topologies/detect/field-detectors.js';
 import { topologyRoute } from '../../streams/topologies/shared/topology-route.js';
@@ -47,13 +51,29 @@ for (const r of config.readingRoutes) {
     for (const sketch of [true, false]) {
       const acc = newWindowAccumulator();
       for (let i = 0; i < n; i++)
-        addReading(acc, route.fields, { ts: T0 + i * 10_000, site: 'site-1', values: route.fields.map((f) => value(f, i)) }, sketch);
+        addReading(
+          acc,
+          route.fields,
+          { ts: T0 + i * 10_000, site: 'site-1', values: route.fields.map((f) => value(f, i)) },
+          sketch,
+        );
       const bytes = windowAccumulatorSerde.serialize(acc, 't')?.length ?? 0;
-      rows.push({ topology: 'aggregate', type: r.type, fields: route.fields.length, window, readings: n, percentiles: sketch, valueBytes: bytes });
+      rows.push({
+        topology: 'aggregate',
+        type: r.type,
+        fields: route.fields.length,
+        window,
+        readings: n,
+        percentiles: sketch,
+        valueBytes: bytes,
+      });
     }
   }
   for (const combined of [false, true]) {
-    const section = detectorsSection.parse({ ...config.detectors, combined: { ...config.detectors.combined, enabled: combined } });
+    const section = detectorsSection.parse({
+      ...config.detectors,
+      combined: { ...config.detectors.combined, enabled: combined },
+    });
     const detectors = new Map(route.fields.map((f) => [f, detectorsForField(section, route, f)] as const));
     const state = newDeviceState();
     for (let i = 0; i < 1000; i++)
@@ -62,7 +82,14 @@ for (const r of config.readingRoutes) {
         runFieldDetectors(detectors.get(f) ?? [], state.fields[f], T0 + i * 10_000, value(f, i));
       }
     const bytes = deviceStateSerde.serialize(state, 't')?.length ?? 0;
-    rows.push({ topology: 'detect', type: r.type, fields: route.fields.length, combined, readings: 1000, valueBytes: bytes });
+    rows.push({
+      topology: 'detect',
+      type: r.type,
+      fields: route.fields.length,
+      combined,
+      readings: 1000,
+      valueBytes: bytes,
+    });
   }
 }
 for (const row of rows) console.log(JSON.stringify(row));

@@ -136,15 +136,35 @@ describe('detect topology on the real broker (iotp streams run detect)', () => {
     const normalPower = Array.from({ length: 10 }, (_, d) => `pw-${d}`);
     const envDevices: [string, ((i: number, r: Reading) => void) | undefined][] = [
       ...normalEnv.map((d) => [d, undefined] as [string, undefined]),
-      ['env-spike', (i, r) => i === AT && (r.temperature = 31)],
-      ['env-shift', (i, r) => i >= AT && (r.pressure = (r.pressure as number) + 3)],
-      ['env-stuck', (i, r) => i >= AT && (r.humidity = 47.5)],
+      [
+        'env-spike',
+        (i, r) => {
+          if (i === AT) r.temperature = 31;
+        },
+      ],
+      [
+        'env-shift',
+        (i, r) => {
+          if (i >= AT) r.pressure = (r.pressure as number) + 3;
+        },
+      ],
+      [
+        'env-stuck',
+        (i, r) => {
+          if (i >= AT) r.humidity = 47.5;
+        },
+      ],
       ['env-silent', undefined],
       ['env-offline', undefined],
     ];
     const powerDevices: [string, ((i: number, r: Reading) => void) | undefined][] = [
       ...normalPower.map((d) => [d, undefined] as [string, undefined]),
-      ['pw-range', (i, r) => i === AT && (r.voltage = 600)],
+      [
+        'pw-range',
+        (i, r) => {
+          if (i === AT) r.voltage = 600;
+        },
+      ],
     ];
     const seedOf = (d: string) => [...d].reduce((a, c) => a * 31 + c.charCodeAt(0), 7) >>> 0;
     const history = (from: number, n: number) => ({
