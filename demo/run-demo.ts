@@ -132,7 +132,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     for (const r of await recordsSince(client, admin, config.kafka.topics.anomalies, startedAt)) {
       if (!r.value) continue;
       const { value } = await decoder.decode(r.value);
-      if (value.ts >= sinceMs)
+      // only alarms during the run: at its end every device goes OFFLINE, which is not scored
+      if (value.ts >= sinceMs && value.ts <= simulation.endTs)
         found.push({ deviceId: value.deviceId, field: value.field, kind: value.kind, ts: Number(value.ts) });
     }
     const truth = parseTruthLines(readFileSync(truthFile, 'utf8'));
@@ -240,13 +241,19 @@ async function drain(
 ): Promise<void> {
   const earliestEnd = Date.now() + minWaitMs;
   const snapshots = new GroupLagSnapshots(admin);
+  const { raw: rawTopics, windows } = pipelineDataTopics(config);
+  const pipelineTopics = [...rawTopics, ...windows, config.kafka.topics.anomalies, config.kafka.topics.deviceStatus];
   const deadline = Date.now() + timeoutMs;
   let stableSince = 0;
   let last = -1;
   while (Date.now() < deadline) {
-    const rows = (await snapshots.snapshotAll()).filter((r) =>
-      r.topic.startsWith(config.kafka.topics.dlq.split('.')[0]!),
-    );
+    const rows = [];
+    for (const group of await admin.listGroups()) {
+      // only the pipeline topics this group consumes (others' test topics come and go)
+      const committed = await admin.committedOffsets(group, pipelineTopics);
+      const topics = [...new Set(committed.map((c) => c.topic))];
+      if (topics.length > 0) rows.push(...(await snapshots.snapshot(group, topics)));
+    }
     const lag = rows.reduce((s, r) => s + r.lag, 0);
     let points = 0;
     for (const m of raw) points += await pointsSince(influx, m, sinceMs);

@@ -1,0 +1,61 @@
+/**
+ * `make demo` in short mode on the real stack: every stage runs as its own process, the swarm's
+ * readings all reach InfluxDB (zero losses), windows are aggregated and written, and the malformed
+ * payloads the simulator injected are exactly the dead letters. (The demo uses the pipeline's own
+ * topics and groups: it is the one test that runs the configuration a user runs.)
+ */
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import type { DemoSummary } from '../../demo/summary.js';
+import { repoRoot } from '../../lib/runtime/stack-env.js';
+import { EXPECTED_DEAD_LETTER_REASON, type MalformedVariant } from '../../sim/anomaly-kinds.js';
+import { parseTruthLines } from '../../sim/ground-truth.js';
+import { stackEnv } from '../helpers/stack.js';
+
+const run = promisify(execFile);
+
+describe('make demo (short mode)', () => {
+  it('runs to the end with zero losses', { timeout: 600_000 }, async () => {
+    stackEnv();
+    const { stdout } = await run(
+      join(repoRoot, 'bin', 'iotp'),
+      [
+        'demo',
+        '--seconds',
+        '15',
+        '--devices',
+        '100',
+        '--rate',
+        '200',
+        '--anomaly-rate',
+        '40',
+        '--seed',
+        '11',
+        '--json',
+      ],
+      { cwd: repoRoot, maxBuffer: 16 * 1024 * 1024, timeout: 580_000 },
+    );
+    const s = JSON.parse(stdout.trim().split('\n').pop()!) as DemoSummary;
+
+    expect(s.simulation.readings.acked).toBe(s.simulation.readings.sent);
+    expect(s.expectedRaw).toBeGreaterThan(2000);
+    expect(s.lost).toBe(0);
+    expect(s.rawPoints).toBe(s.expectedRaw); // InfluxDB holds each reading once
+    expect(s.inKafka).toBeGreaterThanOrEqual(s.expectedRaw);
+    expect(s.aggregated).toBeGreaterThan(0);
+    expect((s.inInflux.environment_1m ?? 0) + (s.inInflux.power_1m ?? 0)).toBeGreaterThan(0);
+
+    const truth = parseTruthLines(readFileSync(join(s.runDir, 'truth.jsonl'), 'utf8'));
+    const malformed = truth.filter((t) => t.kind === 'MALFORMED');
+    expect(malformed.length).toBe(s.simulation.readings.malformed);
+    const expectedReasons: Record<string, number> = {};
+    for (const m of malformed) {
+      const reason = EXPECTED_DEAD_LETTER_REASON[m.variant as MalformedVariant];
+      expectedReasons[reason] = (expectedReasons[reason] ?? 0) + 1;
+    }
+    expect(s.deadLetters).toEqual(expectedReasons);
+  });
+});
