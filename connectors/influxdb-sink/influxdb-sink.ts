@@ -2,8 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { ConfigError, type IotpError, isRetriable, toIotpError } from '../../lib/errors.js';
-import { groupLag } from '../../lib/kafka/lag.js';
 import type { Batch, ConsumedRecord, KafkaClient, ProducerRecord, TopicPartition } from '../../lib/kafka/types.js';
+import { startLagReporter } from '../../lib/runtime/lag-reporter.js';
 import { deadLetterRecord } from './dead-letter.js';
 import { deliverBatch } from './deliver-batch.js';
 import type { LineWriter } from './line-writer.js';
@@ -65,6 +65,7 @@ export async function startInfluxdbSink(settings: SinkSettings, deps: SinkDeps):
   const consumer = deps.kafka.consumer({
     groupId: settings.groupId,
     isolation: 'read_committed',
+    sessionTimeoutMs: settings.sessionTimeoutMs,
     maxBatchSize: Math.min(1000, settings.buffer.maxBatchPoints),
   });
   const producer = deps.kafka.producer();
@@ -259,28 +260,14 @@ export async function startInfluxdbSink(settings: SinkSettings, deps: SinkDeps):
     }
   })();
 
-  let lagBusy = false;
-  const lagTimer = setInterval(async () => {
-    if (lagBusy) return;
-    lagBusy = true;
-    try {
-      const owned = consumer.assignment();
-      const topics = [...new Set(owned.map((tp) => tp.topic))];
-      if (topics.length > 0) {
-        const ownedKeys = new Set(owned.map(tpKey));
-        for (const l of await groupLag(admin, settings.groupId, topics)) {
-          if (ownedKeys.has(tpKey(l))) {
-            metrics.consumerLag.set({ group: settings.groupId, topic: l.topic, partition: String(l.partition) }, l.lag);
-          }
-        }
-      }
-    } catch (error) {
-      log.debug({ err: error }, 'lag update failed');
-    } finally {
-      lagBusy = false;
-    }
-  }, settings.lagIntervalMs);
-  lagTimer.unref();
+  const lag = startLagReporter({
+    admin,
+    groupId: settings.groupId,
+    topics: settings.topics,
+    registry: deps.registry,
+    log,
+    intervalMs: settings.lagIntervalMs,
+  });
 
   await consumer.subscribe(settings.topics);
   await consumer.run({
@@ -292,9 +279,6 @@ export async function startInfluxdbSink(settings: SinkSettings, deps: SinkDeps):
     onRevoke: async (partitions) => {
       const dropped = buffer.dropPartitions(partitions);
       metrics.bufferPoints.set(buffer.pointCount);
-      for (const tp of partitions) {
-        metrics.consumerLag.remove({ group: settings.groupId, topic: tp.topic, partition: String(tp.partition) });
-      }
       log.info(
         { partitions: partitions.length, dropped },
         'partitions revoked (unwritten records go to their new owner)',
@@ -315,7 +299,7 @@ export async function startInfluxdbSink(settings: SinkSettings, deps: SinkDeps):
       wake.notify();
       await flusher;
       clearTimeout(giveUp);
-      clearInterval(lagTimer);
+      lag.stop();
       const errors: unknown[] = [];
       for (const close of [() => consumer.disconnect(), () => producer.disconnect(), () => admin.disconnect()]) {
         await close().catch((e: unknown) => errors.push(e));

@@ -65,6 +65,12 @@ export async function runInfluxdbSink(run: RunInfluxdbSinkOptions): Promise<Work
           void handle?.shutdown('fatal');
         },
       });
+      // A SIGTERM that came while starting (joining the group can take a session timeout) found
+      // nothing to stop yet: stop now, or the process would go on running.
+      if (ctx.signal.aborted) {
+        await sink.stop();
+        return { stop: async () => undefined };
+      }
       return { stop: () => sink.stop() };
     },
   });

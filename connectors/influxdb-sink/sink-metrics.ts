@@ -1,10 +1,11 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import { METRIC } from '../../grafana/src/metric-names.js';
+import { METRIC } from '../../lib/runtime/metric-names.js';
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900, 3600, 7200];
 
 /**
- * The sink's metrics, named by grafana/src/metric-names.ts (the dashboards read the same names).
+ * The sink's metrics, named by lib/runtime/metric-names.ts (the dashboards read the same names).
+ * Consumer lag comes from the shared lag reporter (lib/runtime/lag-reporter.ts).
  *
  * @example
  *   const metrics = createSinkMetrics(ctx.registry);
@@ -42,12 +43,6 @@ export function createSinkMetrics(registry: Registry) {
       name: m.endToEndSeconds.name,
       help: m.endToEndSeconds.help,
       buckets: LATENCY_BUCKETS,
-      registers,
-    }),
-    consumerLag: new Gauge({
-      name: m.consumerLag.name,
-      help: m.consumerLag.help,
-      labelNames: m.consumerLag.labels,
       registers,
     }),
     pointsWritten: new Counter({

@@ -9,7 +9,8 @@ import type { V2WriterOptions } from './writers/v2-writer.js';
 /**
  * Everything one sink replica needs, resolved from the pipeline config (`sink:` and `kafka:`
  * sections, routes and windows) and the environment (METRICS_PORT, SINK_REPLICA_ID,
- * SINK_MAX_BUFFERED_POINTS). Pure: tested without servers.
+ * SINK_MAX_BUFFERED_POINTS, SINK_LAG_INTERVAL_MS, SINK_SHUTDOWN_FLUSH_MS, SINK_SESSION_TIMEOUT_MS).
+ * Pure: tested without servers.
  *
  * @example
  *   const settings = sinkSettingsFrom(loadPipelineConfig({ env }), env);
@@ -32,6 +33,8 @@ export interface SinkSettings {
   lagIntervalMs: number;
   /** On SIGTERM, how long the last flush may retry before giving up (uncommitted records are read again). */
   shutdownFlushMs: number;
+  /** Consumer group session timeout: how long a crashed replica keeps its partitions (ms). */
+  sessionTimeoutMs: number;
 }
 
 function intFromEnv(env: Record<string, string | undefined>, key: string, fallback: number, min: number): number {
@@ -99,5 +102,6 @@ export function sinkSettingsFrom(config: LoadedPipelineConfig, env: Record<strin
     metricsPort: intFromEnv(env, 'METRICS_PORT', 9400, 0),
     lagIntervalMs: intFromEnv(env, 'SINK_LAG_INTERVAL_MS', 5000, 100),
     shutdownFlushMs: intFromEnv(env, 'SINK_SHUTDOWN_FLUSH_MS', 10_000, 0),
+    sessionTimeoutMs: intFromEnv(env, 'SINK_SESSION_TIMEOUT_MS', 30_000, 6000),
   };
 }

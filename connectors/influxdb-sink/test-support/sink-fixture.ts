@@ -61,14 +61,17 @@ export async function registryAndEncoder<T = Reading>(env: Record<string, string
 
 /** Polls until `check` is true; throws (naming `what`) after `timeoutMs`. Not a timed assertion: a deadline for a wait. */
 export async function waitUntil(
-  what: string,
+  what: string | (() => string),
   check: () => Promise<boolean> | boolean,
   timeoutMs = 60_000,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check()) return;
-    if (Date.now() > deadline) throw new IotpError('TEST_WAIT_TIMEOUT', `still waiting after ${timeoutMs} ms: ${what}`);
+    if (Date.now() > deadline) {
+      const text = typeof what === 'string' ? what : what();
+      throw new IotpError('TEST_WAIT_TIMEOUT', `still waiting after ${timeoutMs} ms: ${text}`);
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
 }

@@ -1,6 +1,7 @@
 import { ConfigError, IotpError } from '../../../lib/errors.js';
 import type { LineWriter, WriteOutcome } from '../line-writer.js';
 import { influxErrorText } from './influx-error-text.js';
+import { linkedSignal } from './linked-signal.js';
 
 /**
  * Settings of the v1 API writer (`/write?db=&rp=&precision=ms`, HTTP basic auth), for InfluxDB 1.x
@@ -35,14 +36,9 @@ export function createV1Writer(options: V1WriterOptions): LineWriter {
   const target = `${options.url} db=${options.database}${options.retentionPolicy ? ` rp=${options.retentionPolicy}` : ''}`;
 
   const write = async (body: string, signal?: AbortSignal): Promise<WriteOutcome> => {
-    const timeout = AbortSignal.timeout(timeoutMs);
+    const link = linkedSignal(signal, timeoutMs);
     try {
-      const res = await fetch(url, {
-        method: 'POST',
-        headers,
-        body,
-        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-      });
+      const res = await fetch(url, { method: 'POST', headers, body, signal: link.signal });
       if (res.ok) {
         await res.arrayBuffer();
         return { ok: true };
@@ -57,6 +53,8 @@ export function createV1Writer(options: V1WriterOptions): LineWriter {
     } catch (error) {
       if (signal?.aborted) throw new IotpError('SINK_WRITE_ABORTED', 'write aborted by shutdown', { retriable: true });
       return { ok: false, status: undefined, message: networkMessage(error) };
+    } finally {
+      link.release();
     }
   };
 
@@ -82,7 +80,7 @@ export function networkMessage(error: unknown): string {
   if (error instanceof Error) {
     const cause = (error as { cause?: unknown }).cause;
     if (cause instanceof Error) return `${error.message}: ${(cause as { code?: string }).code ?? cause.message}`;
-    return error.name === 'TimeoutError' ? `timeout: ${error.message}` : error.message;
+    return error.name === 'TimeoutError' || error.name === 'AbortError' ? `timeout: ${error.message}` : error.message;
   }
   return String(error);
 }

@@ -2,6 +2,7 @@ import { HttpError, InfluxDB, type Transport } from '@influxdata/influxdb-client
 import { IotpError } from '../../../lib/errors.js';
 import type { LineWriter, WriteOutcome } from '../line-writer.js';
 import { influxErrorText } from './influx-error-text.js';
+import { linkedSignal } from './linked-signal.js';
 import { checkError, networkMessage } from './v1-writer.js';
 
 /**
@@ -35,11 +36,13 @@ export function createV2Writer(options: V2WriterOptions): LineWriter {
   const target = `${options.url} org=${options.org} bucket=${options.bucket}`;
 
   const write = async (body: string, signal?: AbortSignal): Promise<WriteOutcome> => {
+    // The library has its own timeout; the link only carries shutdown without leaking listeners.
+    const link = linkedSignal(signal, timeoutMs * 2);
     try {
       await transport.request(path, body, {
         method: 'POST',
         headers: { 'content-type': 'text/plain; charset=utf-8' },
-        ...(signal ? { signal } : {}),
+        signal: link.signal,
       });
       return { ok: true };
     } catch (error) {
@@ -54,6 +57,8 @@ export function createV2Writer(options: V2WriterOptions): LineWriter {
         };
       }
       return { ok: false, status: undefined, message: networkMessage(error) };
+    } finally {
+      link.release();
     }
   };
 

@@ -70,6 +70,16 @@ export function pipelineHealth(): Dashboard {
             unit: 'none',
           },
         ),
+        promTimeseries(
+          'Consumer lag in time (estimated)',
+          [
+            {
+              expr: `max by (group, topic, partition) (${m.consumerLagSeconds.name})`,
+              legend: '{{group}} {{topic}}[{{partition}}]',
+            },
+          ],
+          { unit: 's' },
+        ),
       ],
       [
         promTimeseries(
