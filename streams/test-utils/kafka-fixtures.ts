@@ -2,6 +2,15 @@ import type { ConsumedRecord, KafkaClient, Producer } from '../../lib/kafka/type
 import type { ReferenceInput } from './stats-reference.js';
 
 /**
+ * An event-time origin an hour before now, on a minute boundary. Test data must be recent: the
+ * broker rolls a segment on each append whose timestamps are older than segment.ms and deletes
+ * segments older than retention.ms (7 days), so old event times vanish from a topic mid-test.
+ */
+export function recentStart(): number {
+  return Math.floor((Date.now() - 3_600_000) / 60_000) * 60_000;
+}
+
+/**
  * Deterministic readings: `devices` keys, each on partition `hash % partitions`, timestamps rising
  * by `stepMs` per record with jitter of up to `jitterMs` back (out of order but in grace if
  * jitter <= grace), integer values.

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { kafkaConfigFromEnv } from '../../lib/kafka/config-from-env.js';
 import { createKafkajsClient } from '../../lib/kafka/kafkajs/client.js';
 import { KafkaStreams } from '../../streams/runtime/kafka/kafka-streams.js';
-import { makeReadings, produceReadings, readCommitted, waitUntil } from '../../streams/test-utils/kafka-fixtures.js';
+import {
+  makeReadings,
+  produceReadings,
+  readCommitted,
+  recentStart,
+  waitUntil,
+} from '../../streams/test-utils/kafka-fixtures.js';
 import { statsReference } from '../../streams/test-utils/stats-reference.js';
 import { type StatsResult, statsTopology } from '../../streams/test-utils/stats-topology.js';
 import { stackEnv, uniqueName } from '../helpers/stack.js';
@@ -35,7 +41,7 @@ describe('idle partition (real broker)', () => {
       count: 400,
       devices: 10,
       partitions: PARTITIONS,
-      startMs: 1_700_000_000_000,
+      startMs: recentStart(),
       stepMs: 10,
     });
     // Without the idle rule only windows closed by later records are emitted...

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { kafkaConfigFromEnv } from '../../lib/kafka/config-from-env.js';
 import { createKafkajsClient } from '../../lib/kafka/kafkajs/client.js';
-import { makeReadings, produceReadings, readCommitted, waitUntil } from '../../streams/test-utils/kafka-fixtures.js';
+import {
+  makeReadings,
+  produceReadings,
+  readCommitted,
+  recentStart,
+  waitUntil,
+} from '../../streams/test-utils/kafka-fixtures.js';
 import { statsReference } from '../../streams/test-utils/stats-reference.js';
 import type { StatsResult } from '../../streams/test-utils/stats-topology.js';
 import { startWorker, type WorkerProcess } from '../../streams/test-utils/worker-process.js';
@@ -40,7 +46,7 @@ describe('rebalance (real broker, workers as child processes)', () => {
         count: RECORDS,
         devices: 300,
         partitions: PARTITIONS,
-        startMs: 1_700_000_000_000,
+        startMs: recentStart(),
         stepMs: 5,
         jitterMs: 80,
       });

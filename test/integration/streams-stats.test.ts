@@ -3,7 +3,13 @@ import { kafkaConfigFromEnv } from '../../lib/kafka/config-from-env.js';
 import { createKafkajsClient } from '../../lib/kafka/kafkajs/client.js';
 import { KafkaStreams } from '../../streams/runtime/kafka/kafka-streams.js';
 import { changelogTopic } from '../../streams/runtime/names.js';
-import { makeReadings, produceReadings, readCommitted, waitUntil } from '../../streams/test-utils/kafka-fixtures.js';
+import {
+  makeReadings,
+  produceReadings,
+  readCommitted,
+  recentStart,
+  waitUntil,
+} from '../../streams/test-utils/kafka-fixtures.js';
 import { statsReference } from '../../streams/test-utils/stats-reference.js';
 import { type StatsResult, statsTopology } from '../../streams/test-utils/stats-topology.js';
 import { stackEnv, uniqueName } from '../helpers/stack.js';
@@ -34,7 +40,7 @@ describe.each(['exactly_once', 'at_least_once'] as const)('stream runtime on the
       count: 3_000,
       devices: 30,
       partitions: PARTITIONS,
-      startMs: 1_700_000_000_000,
+      startMs: recentStart(),
       stepMs: 10,
       jitterMs: 150,
     });
