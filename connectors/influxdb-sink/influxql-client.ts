@@ -42,7 +42,10 @@ export function influxQl(options: InfluxQlOptions): InfluxQl {
     const body = new URLSearchParams({ db: options.database, epoch: 'ms', q: statement });
     const res = await fetch(new URL('/query', options.url), { method: 'POST', headers, body });
     const text = await res.text();
-    let json: { error?: string; results?: Array<{ error?: string; series?: Series[] }> };
+    let json: {
+      error?: string;
+      results?: Array<{ error?: string; partial?: boolean; series?: Array<Series & { partial?: boolean }> }>;
+    };
     try {
       json = JSON.parse(text) as typeof json;
     } catch (cause) {
@@ -54,7 +57,12 @@ export function influxQl(options: InfluxQlOptions): InfluxQl {
         context: { status: res.status },
       });
     }
-    return { series: json.results?.[0]?.series ?? [] };
+    const result = json.results?.[0];
+    // A truncated answer (row limit, timeout) must not pass for the whole truth.
+    if (result?.partial || result?.series?.some((s) => s.partial)) {
+      throw new IotpError('INFLUXQL_PARTIAL', `InfluxDB returned a partial result (query: ${statement})`);
+    }
+    return { series: result?.series ?? [] };
   };
   return {
     query,

@@ -5,7 +5,7 @@
  * tags and timestamp).
  */
 import { describe, expect, it } from 'vitest';
-import { influxQl, quoteIdent } from '../../connectors/influxdb-sink/influxql-client.js';
+import { quoteIdent } from '../../connectors/influxdb-sink/influxql-client.js';
 import {
   allCommitted,
   freePort,
@@ -15,18 +15,13 @@ import {
   type SinkProcess,
   schemaFile,
   spawnSink,
+  tempDatabase,
   waitUntil,
 } from '../../connectors/influxdb-sink/test-support/sink-fixture.js';
 import type { Admin, ConsumedRecord } from '../../lib/kafka/types.js';
 import { stackEnv, uniqueName } from '../helpers/stack.js';
 
 const env = stackEnv();
-const q = influxQl({
-  url: env.INFLUX_URL!,
-  database: env.INFLUX_DB!,
-  username: env.INFLUX_USERNAME,
-  password: env.INFLUX_PASSWORD,
-});
 const RECORDS = Number(process.env.SINK_CRASH_RECORDS ?? 20_000);
 const DEVICES = 50;
 const PARTITIONS = 4;
@@ -50,11 +45,13 @@ describe('sink worker under kill -9 (child process, real Kafka and InfluxDB)', (
       const admin = kafka.admin();
       await admin.connect();
       const sinks: SinkProcess[] = [];
+      const db = await tempDatabase(env, 'iotp_sinkcrash');
+      const q = db.q;
       onTestFinished(async () => {
         for (const s of sinks) await s.kill9();
         await admin.deleteTopics([topic, dlq]).catch(() => undefined);
         await admin.disconnect();
-        await q.query(`DROP MEASUREMENT ${quoteIdent(measurement)}`);
+        await db.drop();
       });
       await admin.createTopics([
         { topic, partitions: PARTITIONS },
@@ -64,6 +61,7 @@ describe('sink worker under kill -9 (child process, real Kafka and InfluxDB)', (
       const readings = makeReadings(RECORDS, DEVICES, 1_760_000_000_000);
 
       const sinkEnv = {
+        ...db.env,
         INFLUX_API: 'v2',
         IOTP_SINK__TOPICS: `[${topic}]`,
         IOTP_SINK__TOPIC_PREFIX: '',

@@ -5,7 +5,7 @@
  * when the proxy is back, the lag drains and InfluxDB holds exactly every point, none lost.
  */
 import { describe, expect, it } from 'vitest';
-import { influxQl, quoteIdent } from '../../connectors/influxdb-sink/influxql-client.js';
+import { quoteIdent } from '../../connectors/influxdb-sink/influxql-client.js';
 import {
   allCommitted,
   kafkaFor,
@@ -15,18 +15,13 @@ import {
   schemaFile,
   settingsFor,
   startSinkHere,
+  tempDatabase,
   waitUntil,
 } from '../../connectors/influxdb-sink/test-support/sink-fixture.js';
 import { startTcpProxy } from '../../connectors/mqtt-source/test-support/tcp-proxy.js';
 import { stackEnv, uniqueName } from '../helpers/stack.js';
 
 const env = stackEnv();
-const q = influxQl({
-  url: env.INFLUX_URL!,
-  database: env.INFLUX_DB!,
-  username: env.INFLUX_USERNAME,
-  password: env.INFLUX_PASSWORD,
-});
 const OUTAGE_MS = Number(process.env.SINK_OUTAGE_MS ?? 30_000);
 const BEFORE = 2000;
 const DURING = 4000;
@@ -49,11 +44,13 @@ describe('sink worker when InfluxDB is unreachable', () => {
       const admin = kafka.admin();
       await admin.connect();
       const proxy = await startTcpProxy({ targetPort: Number(new URL(env.INFLUX_URL!).port) });
+      const db = await tempDatabase(env, 'iotp_sinkout');
+      const q = db.q;
       onTestFinished(async () => {
         await proxy.close();
         await admin.deleteTopics([topic, dlq]).catch(() => undefined);
         await admin.disconnect();
-        await q.query(`DROP MEASUREMENT ${quoteIdent(measurement)}`);
+        await db.drop();
       });
       await admin.createTopics([
         { topic, partitions: 2 },
@@ -76,6 +73,7 @@ describe('sink worker when InfluxDB is unreachable', () => {
 
       const settings = settingsFor({
         ...env,
+        ...db.env,
         INFLUX_URL: `http://127.0.0.1:${proxy.port}`,
         INFLUX_API: 'v2',
         IOTP_SINK__TOPICS: `[${topic}]`,

@@ -4,7 +4,7 @@
  * dead-letter topic with their raw bytes and reason headers, the rest written; offsets committed.
  */
 import { describe, expect, it } from 'vitest';
-import { influxQl, quoteIdent } from '../../connectors/influxdb-sink/influxql-client.js';
+import { quoteIdent } from '../../connectors/influxdb-sink/influxql-client.js';
 import {
   allCommitted,
   kafkaFor,
@@ -14,6 +14,7 @@ import {
   schemaFile,
   settingsFor,
   startSinkHere,
+  tempDatabase,
   waitUntil,
 } from '../../connectors/influxdb-sink/test-support/sink-fixture.js';
 import { createV1Writer } from '../../connectors/influxdb-sink/writers/v1-writer.js';
@@ -21,12 +22,6 @@ import type { ConsumedRecord, ProducerRecord } from '../../lib/kafka/types.js';
 import { stackEnv, uniqueName } from '../helpers/stack.js';
 
 const env = stackEnv();
-const q = influxQl({
-  url: env.INFLUX_URL!,
-  database: env.INFLUX_DB!,
-  username: env.INFLUX_USERNAME,
-  password: env.INFLUX_PASSWORD,
-});
 
 describe.each(['v1', 'v2'] as const)('sink worker, InfluxDB %s API', (api) => {
   it('writes exactly the expected points; bad records go to the dead-letter topic with their bytes and reasons', async ({
@@ -39,10 +34,12 @@ describe.each(['v1', 'v2'] as const)('sink worker, InfluxDB %s API', (api) => {
     const kafka = kafkaFor(env, `${name}-test`);
     const admin = kafka.admin();
     await admin.connect();
+    const db = await tempDatabase(env, `iotp_sinkw_${api}`);
+    const q = db.q;
     onTestFinished(async () => {
       await admin.deleteTopics([topic, dlq]).catch(() => undefined);
       await admin.disconnect();
-      await q.query(`DROP MEASUREMENT ${quoteIdent(measurement)}`);
+      await db.drop();
     });
     await admin.createTopics([
       { topic, partitions: 2 },
@@ -54,7 +51,7 @@ describe.each(['v1', 'v2'] as const)('sink worker, InfluxDB %s API', (api) => {
     const start = 1_760_000_000_000;
     const seeded = await createV1Writer({
       url: env.INFLUX_URL!,
-      database: env.INFLUX_DB!,
+      database: db.database,
       username: env.INFLUX_USERNAME,
       password: env.INFLUX_PASSWORD,
     }).write(`${measurement},deviceId=seed pressure=1i ${start}`);
@@ -86,6 +83,7 @@ describe.each(['v1', 'v2'] as const)('sink worker, InfluxDB %s API', (api) => {
     const groupId = `${name}-sink`;
     const settings = settingsFor({
       ...env,
+      ...db.env,
       INFLUX_API: api,
       IOTP_SINK__TOPICS: `[${topic}]`,
       IOTP_SINK__TOPIC_PREFIX: '',

@@ -17,6 +17,7 @@ import {
   type SchemaRegistryClient,
 } from '../../../lib/serde/index.js';
 import { type RunningSink, startInfluxdbSink } from '../influxdb-sink.js';
+import { influxQl } from '../influxql-client.js';
 import { createPointMaker } from '../point-maker.js';
 import { ruleForTopic } from '../route.js';
 import { createWriter } from '../run-influxdb-sink.js';
@@ -57,6 +58,33 @@ export async function registryAndEncoder<T = Reading>(env: Record<string, string
   });
   await encoder.schemaId();
   return { registry, encoder };
+}
+
+/**
+ * A database of the test's own on the stack's InfluxDB (the iotp user is admin), so that nothing
+ * else writing or deleting in `telemetry` can touch what the test checks. Settings for the sink:
+ * INFLUX_DB and INFLUX_BUCKET (`<db>/autogen`).
+ */
+export async function tempDatabase(env: Record<string, string>, prefix: string) {
+  const database = `${prefix}_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e6)}`.replace(
+    /[^A-Za-z0-9_]/g,
+    '_',
+  );
+  const server = influxQl({
+    url: env.INFLUX_URL!,
+    database: 'telemetry',
+    username: env.INFLUX_USERNAME,
+    password: env.INFLUX_PASSWORD,
+  });
+  await server.query(`CREATE DATABASE "${database}"`);
+  return {
+    database,
+    env: { INFLUX_DB: database, INFLUX_BUCKET: `${database}/autogen` },
+    q: influxQl({ url: env.INFLUX_URL!, database, username: env.INFLUX_USERNAME, password: env.INFLUX_PASSWORD }),
+    drop: async () => {
+      await server.query(`DROP DATABASE "${database}"`);
+    },
+  };
 }
 
 /** Polls until `check` is true; throws (naming `what`) after `timeoutMs`. Not a timed assertion: a deadline for a wait. */
