@@ -115,7 +115,7 @@ async function sinkRate(api: 'v1' | 'v2', batch: number, topic: string): Promise
   await kadmin.connect();
   const started = performance.now();
   const { sink } = await startSinkHere(env, settings);
-  await waitUntil('the sink committed the backlog', () => allCommitted(kadmin, group, [topic]), 600_000);
+  await waitUntil('the sink committed the backlog', () => allCommitted(kadmin, group, [topic], total), 600_000);
   const seconds = (performance.now() - started) / 1000;
   await sink.stop();
   await kadmin.disconnect();

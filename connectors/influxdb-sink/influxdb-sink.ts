@@ -217,12 +217,16 @@ export async function startInfluxdbSink(settings: SinkSettings, deps: SinkDeps):
     metrics.batches.inc({ result: result.rejected.length > 0 ? 'partial' : 'ok' });
   };
 
-  const flushOnce = async () => {
-    const batch = buffer.take();
-    metrics.bufferPoints.set(buffer.pointCount);
-    if (batch.points.length > 0) await writePoints(batch);
+  // One commit may run while the next batch is written (commits are in order: each waits for the previous).
+  let inFlightCommit: Promise<void> = Promise.resolve();
+  const commitBatch = async (batch: TakenBatch) => {
     const owned = new Set(consumer.assignment().map(tpKey));
     const offsets = commitOffsets(batch.entries).filter((o) => owned.has(tpKey(o)));
+    const timings = batch.entries.map((e) => ({
+      topic: e.record.topic,
+      addedAt: e.addedAt,
+      eventTime: e.points[0]?.timestampMs,
+    }));
     try {
       await consumer.commit(offsets);
       counts.committedBatches += 1;
@@ -231,13 +235,20 @@ export async function startInfluxdbSink(settings: SinkSettings, deps: SinkDeps):
       log.warn({ err: error }, 'offset commit failed');
     }
     const now = clock();
-    for (const e of batch.entries) {
-      metrics.recordsOut.inc({ topic: e.record.topic });
-      metrics.processingSeconds.observe((now - e.addedAt) / 1000);
-      const eventTime = e.points[0]?.timestampMs;
-      if (eventTime !== undefined) metrics.endToEndSeconds.observe(Math.max(0, now - eventTime) / 1000);
+    for (const t of timings) {
+      metrics.recordsOut.inc({ topic: t.topic });
+      metrics.processingSeconds.observe((now - t.addedAt) / 1000);
+      if (t.eventTime !== undefined) metrics.endToEndSeconds.observe(Math.max(0, now - t.eventTime) / 1000);
     }
-    if (paused && !buffer.isFull() && !stopping) setPaused(false);
+  };
+
+  const flushOnce = async () => {
+    const batch = buffer.take();
+    metrics.bufferPoints.set(buffer.pointCount);
+    if (batch.points.length > 0) await writePoints(batch);
+    await inFlightCommit;
+    inFlightCommit = commitBatch(batch);
+    if (paused && buffer.canResume() && !stopping) setPaused(false);
   };
 
   const flusher = (async () => {
@@ -298,6 +309,7 @@ export async function startInfluxdbSink(settings: SinkSettings, deps: SinkDeps):
       const giveUp = setTimeout(() => writeAbort.abort(), fatal ? 0 : settings.shutdownFlushMs);
       wake.notify();
       await flusher;
+      await inFlightCommit;
       clearTimeout(giveUp);
       lag.stop();
       const errors: unknown[] = [];

@@ -70,8 +70,12 @@ describe('SinkBuffer', () => {
     buffer.add([entry('t', 0, 1, 3, 0)]);
     expect(buffer.isFull()).toBe(true);
     expect(buffer.pointCount).toBe(6);
+    expect(buffer.canResume()).toBe(false);
     buffer.take();
     expect(buffer.isFull()).toBe(false);
+    expect(buffer.canResume()).toBe(false);
+    buffer.take();
+    expect(buffer.canResume()).toBe(true);
   });
 
   it('drops revoked partitions only', () => {

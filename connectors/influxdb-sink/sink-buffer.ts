@@ -25,7 +25,7 @@ export interface SinkBufferOptions {
   maxBatchPoints: number;
   /** Longest a point waits for a batch to fill (default 1000 ms). */
   lingerMs: number;
-  /** Fetching pauses at this many buffered points (default 50 000). */
+  /** Fetching pauses at this many buffered points, and resumes at half (default 50 000). */
   maxBufferedPoints: number;
 }
 
@@ -38,7 +38,7 @@ export interface TakenBatch {
 /**
  * The sink's bounded FIFO between Kafka and InfluxDB (pure, clock passed in):
  * - `add` never drops: it may go past `maxBufferedPoints` by one fetched batch; the caller pauses
- *   fetching while `isFull()` and resumes when it is not;
+ *   fetching when `isFull()` and resumes when `canResume()` (half full);
  * - `due(now)` when a full batch is waiting or the oldest record has lingered long enough;
  * - `take()` removes the oldest records up to `maxBatchPoints` points (at least one record);
  * - offsets to commit after a batch: `commitOffsets(batch.entries)`.
@@ -81,6 +81,14 @@ export class SinkBuffer {
 
   isFull(): boolean {
     return this.points >= this.options.maxBufferedPoints;
+  }
+
+  /**
+   * Room enough to fetch again: at most half full. The gap between pausing (full) and resuming
+   * (half) keeps the consumer from pausing and resuming on every batch, which stalls fetching.
+   */
+  canResume(): boolean {
+    return this.points <= this.options.maxBufferedPoints / 2;
   }
 
   /** When the oldest record's linger ends; undefined when empty. */

@@ -94,7 +94,7 @@ export function sinkSettingsFrom(config: LoadedPipelineConfig, env: Record<strin
     buffer: {
       maxBatchPoints: sink.batchSize,
       lingerMs: sink.linger,
-      maxBufferedPoints: intFromEnv(env, 'SINK_MAX_BUFFERED_POINTS', Math.max(10 * sink.batchSize, 10_000), 1),
+      maxBufferedPoints: intFromEnv(env, 'SINK_MAX_BUFFERED_POINTS', Math.max(10 * sink.batchSize, 50_000), 1),
     },
     retry: { initialDelayMs: sink.retries.initialBackoff, maxDelayMs: sink.retries.maxBackoff },
     maxRetries: sink.retries.max,

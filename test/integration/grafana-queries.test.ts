@@ -281,7 +281,11 @@ describe('dashboards against the real InfluxDB', () => {
       });
       const { sink, registry } = await startSinkHere(env, settings);
       onTestFinished(() => sink.stop());
-      await waitUntil('the sink wrote the fleet data', () => allCommitted(kadmin, groupId, fleet.topics), 120_000);
+      await waitUntil(
+        'the sink wrote the fleet data',
+        () => allCommitted(kadmin, groupId, fleet.topics, fleet.records.length),
+        120_000,
+      );
       expect(sink.stats().deadLetters).toBe(0);
       expect((await q.rows('SHOW MEASUREMENTS')).map((r) => r.name).sort()).toEqual(
         ['anomalies', 'device_status', 'environment', 'environment_1m', 'power', 'power_1m'].sort(),

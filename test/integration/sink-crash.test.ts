@@ -116,7 +116,7 @@ describe('sink worker under kill -9 (child process, real Kafka and InfluxDB)', (
       const last = await start(2);
       await waitUntil(
         () => `every record committed (exit ${last.child.exitCode}; ${last.output().slice(-3000)})`,
-        () => allCommitted(admin, groupId, [topic]),
+        () => allCommitted(admin, groupId, [topic], RECORDS),
         180_000,
       );
       const exit = await Promise.race([

@@ -94,7 +94,7 @@ describe('sink worker when InfluxDB is unreachable', () => {
       const lag = () => metricValue(registry, 'iotp_consumer_lag');
 
       await produce(0, BEFORE);
-      await waitUntil('the first records are committed', () => allCommitted(admin, groupId, [topic]));
+      await waitUntil('the first records are committed', () => allCommitted(admin, groupId, [topic], BEFORE));
       expect(await q.rows(`SELECT count("temperature") FROM ${quoteIdent(measurement)}`)).toEqual([
         { time: 0, count: BEFORE },
       ]);
@@ -127,7 +127,11 @@ describe('sink worker when InfluxDB is unreachable', () => {
       expect(seen.maxBuffer).toBeGreaterThanOrEqual(MAX_BUFFERED);
       expect(seen.maxBuffer).toBeLessThanOrEqual(MAX_BUFFERED + BATCH);
 
-      await waitUntil('the lag drains after InfluxDB is back', () => allCommitted(admin, groupId, [topic]), 120_000);
+      await waitUntil(
+        'the lag drains after InfluxDB is back',
+        () => allCommitted(admin, groupId, [topic], BEFORE + DURING),
+        120_000,
+      );
       await waitUntil('the lag gauge reads 0', async () => (await lag()) === 0);
       expect(fatal).toEqual([]);
       expect(await metricValue(registry, 'iotp_sink_influx_up')).toBe(1);

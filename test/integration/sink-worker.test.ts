@@ -97,7 +97,7 @@ describe.each(['v1', 'v2'] as const)('sink worker, InfluxDB %s API', (api) => {
     const fatal: unknown[] = [];
     const { sink, registry } = await startSinkHere(env, settings, (e) => fatal.push(e));
     onTestFinished(() => sink.stop());
-    await waitUntil('the sink committed every record', () => allCommitted(admin, groupId, [topic]));
+    await waitUntil('the sink committed every record', () => allCommitted(admin, groupId, [topic], records.length));
     expect(fatal).toEqual([]);
 
     const expected = readings

@@ -104,18 +104,25 @@ export async function waitUntil(
   }
 }
 
-/** True when the group committed every partition of `topics` up to its high watermark. */
-export async function allCommitted(admin: Admin, groupId: string, topics: string[]): Promise<boolean> {
+/**
+ * True when the group committed every partition of `topics` up to its high watermark, and the
+ * topics hold at least `minRecords` records (so that an empty or not yet visible topic is not "done").
+ */
+export async function allCommitted(admin: Admin, groupId: string, topics: string[], minRecords = 1): Promise<boolean> {
   const committed = new Map(
     (await admin.committedOffsets(groupId, topics)).map((c) => [`${c.topic}/${c.partition}`, c.offset]),
   );
+  let records = 0;
   for (const topic of topics) {
-    for (const p of await admin.topicOffsets(topic)) {
+    const partitions = await admin.topicOffsets(topic);
+    if (partitions.length === 0) return false;
+    for (const p of partitions) {
+      records += Number(BigInt(p.high) - BigInt(p.low));
       if (p.high === p.low) continue;
       if (committed.get(`${topic}/${p.partition}`) !== p.high) return false;
     }
   }
-  return true;
+  return records >= minRecords;
 }
 
 export function kafkaFor(env: Record<string, string>, clientId: string): KafkaClient {
