@@ -6,6 +6,7 @@
  *   node --import ./node_modules/tsx/dist/loader.mjs bench/streams/restore.ts --keys 1000000 --backend kafkajs
  */
 
+import { Registry } from 'prom-client';
 import { loadStackEnv } from '../../lib/runtime/stack-env.js';
 import { kafkaClientFromEnv } from '../../streams/runtime/kafka/kafka-client-from-env.js';
 import { KafkaStreams } from '../../streams/runtime/kafka/kafka-streams.js';
@@ -35,7 +36,7 @@ async function main(): Promise<void> {
         config: { 'cleanup.policy': 'compact,delete', 'retention.ms': String(7 * 86_400_000) },
       },
     ]);
-    const producer = client.producer({ lingerMs: 20, compression: 'lz4' });
+    const producer = client.producer({ lingerMs: 20 });
     await producer.connect();
     const start = Math.floor(Date.now() / 60_000) * 60_000; // recent: old timestamps are deleted by retention
     const value = statsSerde.serialize({ count: 10, min: 1.5, max: 30.25, sum: 150.5 }, changelog) as Buffer;
@@ -57,7 +58,9 @@ async function main(): Promise<void> {
 
     const topology = statsTopology({ input, output, windowMs: 60_000, graceMs: 5_000 });
     let readyAt = 0;
+    const registry = new Registry();
     const streams = new KafkaStreams(topology, {
+      registry,
       applicationId: prefix,
       client,
       dlqTopic: `${prefix}-dlq`,
@@ -69,6 +72,9 @@ async function main(): Promise<void> {
     await streams.start();
     while (readyAt === 0 || !streams.isReady()) await new Promise((r) => setTimeout(r, 50));
     const restoreS = (readyAt - t1) / 1000;
+    const restored = (
+      (await registry.getSingleMetric('iotp_streams_restored_records_total')?.get())?.values ?? []
+    ).reduce((a, v) => a + v.value, 0);
     await streams.close();
     console.log(
       JSON.stringify({
@@ -76,6 +82,7 @@ async function main(): Promise<void> {
         keys,
         changelogMiB: Number((bytes / 2 ** 20).toFixed(1)),
         fillSeconds: Number(fillS.toFixed(1)),
+        restoredRecords: restored,
         startToReadySeconds: Number(restoreS.toFixed(2)),
         keysPerS: Math.round(keys / restoreS),
         rssMiB: Math.round(process.memoryUsage().rss / 2 ** 20),

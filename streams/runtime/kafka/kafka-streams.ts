@@ -45,6 +45,9 @@ export interface KafkaStreamsConfig {
   onError?(error: IotpError): void;
 }
 
+/** A replica that got no partition (more replicas than partitions) is ready this long after start. */
+const IDLE_REPLICA_READY_MS = 10_000;
+
 function isCommitFailure(error: unknown): boolean {
   return error instanceof IotpError && error.code === 'STREAMS_COMMIT_FAILED';
 }
@@ -79,6 +82,8 @@ export class KafkaStreams {
   private readonly dlqTopic: string;
   private readonly listener: TaskListener;
   private lastReady = false;
+  private assignedOnce = false;
+  private startedAt = 0;
   /** Partitions whose task lost a commit (fenced: probably moved away): partition -> when. */
   private readonly migrated = new Map<number, number>();
 
@@ -110,9 +115,13 @@ export class KafkaStreams {
     return this.stateValue;
   }
 
-  /** Running with every owned task restored. */
+  /**
+   * Running, joined (partitions assigned at least once, or an idle replica 10 s after start) and
+   * every owned task restored.
+   */
   isReady(): boolean {
-    return this.stateValue === 'RUNNING' && this.restoring === 0;
+    const joined = this.assignedOnce || this.clock() - this.startedAt >= IDLE_REPLICA_READY_MS;
+    return this.stateValue === 'RUNNING' && this.restoring === 0 && joined;
   }
 
   private updateReady(): void {
@@ -126,6 +135,7 @@ export class KafkaStreams {
   async start(): Promise<void> {
     if (this.stateValue !== 'CREATED') throw new IotpError('STREAMS_STATE', `cannot start in state ${this.stateValue}`);
     this.stateValue = 'STARTING';
+    this.startedAt = this.clock();
     const c = this.config;
     this.admin = c.client.admin();
     await this.admin.connect();
@@ -231,6 +241,8 @@ export class KafkaStreams {
     if (back.length > 0) this.consumer?.resume(this.sourcePartitions(back));
     try {
       await Promise.all(owned.map((p) => this.taskFor(p, true)));
+      this.assignedOnce = true;
+      this.updateReady();
     } catch (error) {
       this.fatal(error);
     }
@@ -266,6 +278,7 @@ export class KafkaStreams {
 
   private async onTick(): Promise<void> {
     if (this.stateValue !== 'RUNNING') return;
+    this.updateReady();
     const limit = 2 * (this.config.sessionTimeoutMs ?? 30_000);
     const now = this.clock();
     const assigned = new Set(this.consumer?.assignment().map((tp) => tp.partition));
