@@ -58,6 +58,7 @@ describe.each(['exactly_once', 'at_least_once'] as const)('stream runtime on the
       dlqTopic: `${app}-dlq`,
     });
     onTestFinished(() => streams.close());
+    expect(streams.isReady()).toBe(false);
     await streams.start();
     await produceReadings(producer, input, readings);
 
@@ -69,6 +70,7 @@ describe.each(['exactly_once', 'at_least_once'] as const)('stream runtime on the
       return results.length >= ref.results.size;
     }, 60_000);
     expect(done).toBe(true);
+    expect(streams.isReady()).toBe(true); // joined and restored
     await streams.close();
     const got = new Map(results.map((r) => [`${r.deviceId}@${r.windowStart}`, r]));
     expect(results.length).toBe(got.size);

@@ -35,13 +35,15 @@ export interface TaskRunnerDeps {
  * `<applicationId>-<first source topic>-<partition>`; a commit sends outputs + changelog records,
  * adds the input offsets (sendOffsets) and commits the transaction. Opening the producer fences a
  * zombie predecessor; the committed offsets are read after that, and records below them (already
- * processed by the predecessor) are skipped.
+ * processed by the predecessor) are skipped, as is any record at or below one already processed
+ * (a consumer that rewinds to the committed offset on a rebalance).
  */
 export class TaskRunner {
   private lock: Promise<unknown> = Promise.resolve();
   private txProducer: TransactionalProducer | undefined;
   private lastCommit = 0;
-  private readonly startOffsets = new Map<string, bigint>();
+  /** Next offset to process per source topic: the committed one at open, then last processed + 1. */
+  private readonly nextOffsets = new Map<string, bigint>();
   private closed = false;
   /** At-least-once: an offset commit failed (e.g. during a rebalance); retried at the next commit. */
   private offsetsPending = false;
@@ -78,7 +80,7 @@ export class TaskRunner {
         await this.txProducer.connect();
       }
       const committed = await d.admin.committedOffsets(d.applicationId, d.sourceTopics);
-      for (const c of committed) if (c.partition === this.partition) this.startOffsets.set(c.topic, BigInt(c.offset));
+      for (const c of committed) if (c.partition === this.partition) this.nextOffsets.set(c.topic, BigInt(c.offset));
       for (const store of [...storeNames, ...(storeNames.length > 0 ? [TASK_META_STORE] : [])])
         await this.restore(store);
       this.task.start();
@@ -115,11 +117,12 @@ export class TaskRunner {
       const d = this.deps;
       let last: string | undefined;
       for (const r of batch.records) {
-        const start = this.startOffsets.get(r.topic);
-        if (start !== undefined) {
-          if (BigInt(r.offset) < start) continue; // processed and committed by the previous owner
-          this.startOffsets.delete(r.topic);
-        }
+        // Never a record twice: kafkajs rewinds kept partitions to the committed offset on every
+        // rebalance, while this task's state already holds what it processed since.
+        const offset = BigInt(r.offset);
+        const next = this.nextOffsets.get(r.topic);
+        if (next !== undefined && offset < next) continue;
+        this.nextOffsets.set(r.topic, offset + 1n);
         const t0 = d.now();
         await this.task.process(r);
         d.metrics.processLatency.observe({ application: d.applicationId }, d.now() - t0);
