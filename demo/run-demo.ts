@@ -22,6 +22,7 @@ import {
   pointsSince,
   recordsSince,
 } from './collect.js';
+import { exposedMetricNames } from './metric-names.js';
 import { histogramQuantile, parseHistogram } from './prom-quantile.js';
 import type { DemoSummary } from './summary.js';
 import { WorkerProcess } from './worker-process.js';
@@ -139,6 +140,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     const truth = parseTruthLines(readFileSync(truthFile, 'utf8'));
     const match = matchAnomalies(truth, found, 5 * 60_000);
 
+    const metricNames: Record<string, string[]> = {};
+    for (const [name, w] of Object.entries(workers)) metricNames[name] = exposedMetricNames(await w.metrics());
     const sinkMetrics = await workers.sink.metrics();
     const e2e = parseHistogram(sinkMetrics, 'iotp_end_to_end_latency_seconds');
     const rawPoints = measurements.raw.reduce((s, m) => s + (inInflux[m] ?? 0), 0);
@@ -161,6 +164,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
         byKind: match.byKind,
       },
       e2eLatency: { p50: histogramQuantile(e2e, 0.5), p99: histogramQuantile(e2e, 0.99) },
+      metricNames,
       influxUrl: env.INFLUX_URL!,
       influxDb: influx.db,
     };

@@ -20,6 +20,8 @@ export interface DemoSummary {
     byKind: Record<string, { injected: number; found: number }>;
   };
   e2eLatency: { p50: number | undefined; p99: number | undefined };
+  /** Metric names each worker exposed at the end of the run. */
+  metricNames: Record<string, string[]>;
   influxUrl: string;
   influxDb: string;
 }

@@ -109,7 +109,7 @@ describe('generated dashboards', () => {
         'Dead letters by reason',
         'Processing latency per stage',
         'End-to-end latency (event time to output)',
-        'State restore: records remaining',
+        'State restore: progress (1 = restored)',
       ]),
     );
   });

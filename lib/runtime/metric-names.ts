@@ -90,11 +90,11 @@ export const METRIC = {
     ['group', 'topic', 'partition'],
     ALL,
   ),
-  stateRestoreRemaining: spec(
-    'iotp_state_restore_remaining_records',
+  stateRestoreProgress: spec(
+    'iotp_streams_restore_progress_ratio',
     'gauge',
-    'Changelog records still to restore before processing, per store and partition',
-    ['store', 'partition'],
+    'Share of a store changelog partition restored before processing (1 = done)',
+    ['application', 'store', 'partition'],
     [COMPONENT.streamsAggregate, COMPONENT.streamsDetect],
   ),
   stateRestoredRecords: spec(

@@ -5,10 +5,11 @@
  * topics and groups: it is the one test that runs the configuration a user runs.)
  */
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { dashboardMetricNames } from '../../demo/metric-names.js';
 import type { DemoSummary } from '../../demo/summary.js';
 import { repoRoot } from '../../lib/runtime/stack-env.js';
 import { EXPECTED_DEAD_LETTER_REASON, type MalformedVariant } from '../../sim/anomaly-kinds.js';
@@ -57,5 +58,14 @@ describe('make demo (short mode)', () => {
       expectedReasons[reason] = (expectedReasons[reason] ?? 0) + 1;
     }
     expect(s.deadLetters).toEqual(expectedReasons);
+
+    // every metric a Grafana panel queries is exposed by some worker of the pipeline
+    const dashboards = readdirSync(join(repoRoot, 'grafana', 'dashboards')).map((f) =>
+      JSON.parse(readFileSync(join(repoRoot, 'grafana', 'dashboards', f), 'utf8')),
+    );
+    const exposed = new Set(Object.values(s.metricNames).flat());
+    const used = dashboardMetricNames(dashboards);
+    expect(used.length).toBeGreaterThan(10);
+    expect(used.filter((m) => !exposed.has(m))).toEqual([]);
   });
 });

@@ -101,9 +101,9 @@ export function pipelineHealth(): Dashboard {
       ],
       [
         promTimeseries(
-          'State restore: records remaining',
-          [{ expr: `sum by (component, store) (${m.stateRestoreRemaining.name})`, legend: '{{component}} {{store}}' }],
-          { unit: 'none' },
+          'State restore: progress (1 = restored)',
+          [{ expr: `min by (component, store) (${m.stateRestoreProgress.name})`, legend: '{{component}} {{store}}' }],
+          { unit: 'percentunit' },
         ),
         promTimeseries(
           'State restore: records restored/s',
