@@ -68,8 +68,8 @@ describe.each(['exactly_once', 'at_least_once'] as const)(
           STREAMS_SESSION_TIMEOUT_MS: '6000',
           KAFKA_BACKEND: process.env.KAFKA_BACKEND ?? 'kafkajs',
         };
-        const spawn = () => {
-          const w = startWorker('streams/test-utils/stats-worker.ts', workerEnv);
+        const spawn = async () => {
+          const w = await startWorker('streams/test-utils/stats-worker.ts', workerEnv);
           workers.push(w);
           return w;
         };
@@ -95,15 +95,16 @@ describe.each(['exactly_once', 'at_least_once'] as const)(
           return rng / 2 ** 31;
         };
         for (let k = 0; k < KILLS; k++) {
-          const w = spawn();
-          await sleep(3_000 + Math.floor(random() * 6_000)); // startup + rejoin, then a random point of processing
+          const w = await spawn();
+          expect(await w.waitReady(60_000), w.output()).toBe(true); // joined and restored
+          await sleep(200 + Math.floor(random() * 2_500)); // then a random point while it processes
           await w.kill9();
           expect(w.child.signalCode).toBe('SIGKILL');
           progress.push((await readCommitted(client, output, PARTITIONS)).length);
         }
         await producing;
 
-        const last = spawn();
+        const last = await spawn();
         let results: StatsResult[] = [];
         const complete = await waitUntil(
           async () => {
@@ -124,6 +125,8 @@ describe.each(['exactly_once', 'at_least_once'] as const)(
         );
         // The kills interrupted real work: results were committed between kills, and not all before the last one.
         expect(progress.some((n) => n > 0)).toBe(true);
+        if (KILLS >= 2)
+          expect(new Set(progress).size, 'kills landed while results were being committed').toBeGreaterThanOrEqual(2);
         if (!exact) {
           // At least once: every window is there, with at least every reading (re-processing may add).
           for (const [id, want] of ref.results) {

@@ -62,8 +62,8 @@ describe('rebalance (real broker, workers as child processes)', () => {
         LOG_LEVEL: 'info',
         KAFKA_BACKEND: process.env.KAFKA_BACKEND ?? 'kafkajs',
       };
-      const spawn = () => {
-        const w = startWorker('streams/test-utils/stats-worker.ts', workerEnv);
+      const spawn = async () => {
+        const w = await startWorker('streams/test-utils/stats-worker.ts', workerEnv);
         workers.push(w);
         return w;
       };
@@ -79,11 +79,11 @@ describe('rebalance (real broker, workers as child processes)', () => {
         }
       })();
 
-      const first = spawn();
+      const first = await spawn();
       await sleep(6_000);
-      const second = spawn();
+      const second = await spawn();
       await sleep(8_000);
-      const third = spawn();
+      const third = await spawn();
       await sleep(8_000);
       expect(await first.stop(), first.output()).toBe(0); // clean: commit, leave the group
       await producing;
