@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { kafkaConfigFromEnv } from '../../lib/kafka/config-from-env.js';
-import { createKafkajsClient } from '../../lib/kafka/kafkajs/client.js';
+import { createKafkaClient, kafkaConfigFromEnv } from '../../lib/kafka/index.js';
 import {
   makeReadings,
   produceReadings,
@@ -30,7 +29,7 @@ describe.each(['exactly_once', 'at_least_once'] as const)(
       { timeout: 900_000 },
       async ({ onTestFinished }) => {
         const env = stackEnv();
-        const client = createKafkajsClient(kafkaConfigFromEnv(env, { clientId: uniqueName('eos-test') }));
+        const client = createKafkaClient(kafkaConfigFromEnv(env, { clientId: uniqueName('eos-test') }));
         const app = uniqueName(exact ? 'eos' : 'alos');
         const input = `${app}.in`;
         const output = `${app}.out`;

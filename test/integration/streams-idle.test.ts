@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { kafkaConfigFromEnv } from '../../lib/kafka/config-from-env.js';
-import { createKafkajsClient } from '../../lib/kafka/kafkajs/client.js';
+import { createKafkaClient, kafkaConfigFromEnv } from '../../lib/kafka/index.js';
 import { KafkaStreams } from '../../streams/runtime/kafka/kafka-streams.js';
 import {
   makeReadings,
@@ -22,7 +21,7 @@ describe('idle partition (real broker)', () => {
     onTestFinished,
   }) => {
     const env = stackEnv();
-    const client = createKafkajsClient(kafkaConfigFromEnv(env, { clientId: uniqueName('idle-test') }));
+    const client = createKafkaClient(kafkaConfigFromEnv(env, { clientId: uniqueName('idle-test') }));
     const app = uniqueName('idle');
     const input = `${app}.in`;
     const output = `${app}.out`;

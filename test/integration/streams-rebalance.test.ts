@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { kafkaConfigFromEnv } from '../../lib/kafka/config-from-env.js';
-import { createKafkajsClient } from '../../lib/kafka/kafkajs/client.js';
+import { createKafkaClient, kafkaConfigFromEnv } from '../../lib/kafka/index.js';
 import {
   makeReadings,
   produceReadings,
@@ -25,7 +24,7 @@ describe('rebalance (real broker, workers as child processes)', () => {
     { timeout: 600_000 },
     async ({ onTestFinished }) => {
       const env = stackEnv();
-      const client = createKafkajsClient(kafkaConfigFromEnv(env, { clientId: uniqueName('rebalance-test') }));
+      const client = createKafkaClient(kafkaConfigFromEnv(env, { clientId: uniqueName('rebalance-test') }));
       const app = uniqueName('rebal');
       const input = `${app}.in`;
       const output = `${app}.out`;

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { kafkaConfigFromEnv } from '../../lib/kafka/config-from-env.js';
-import { createKafkajsClient } from '../../lib/kafka/kafkajs/client.js';
+import { createKafkaClient, kafkaConfigFromEnv } from '../../lib/kafka/index.js';
 import { KafkaStreams } from '../../streams/runtime/kafka/kafka-streams.js';
 import { changelogTopic } from '../../streams/runtime/names.js';
 import {
@@ -21,7 +20,7 @@ const PARTITIONS = 3;
 describe.each(['exactly_once', 'at_least_once'] as const)('stream runtime on the real broker (%s)', (guarantee) => {
   it('windowed count/min/max/mean: read_committed output equals the offline reference', async ({ onTestFinished }) => {
     const env = stackEnv();
-    const client = createKafkajsClient(kafkaConfigFromEnv(env, { clientId: uniqueName('streams-test') }));
+    const client = createKafkaClient(kafkaConfigFromEnv(env, { clientId: uniqueName('streams-test') }));
     const app = uniqueName('stats');
     const input = `${app}.in`;
     const output = `${app}.out`;
