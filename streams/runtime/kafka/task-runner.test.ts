@@ -70,7 +70,9 @@ function fakeKafka(committed: TopicPartitionOffset[] = []) {
     consumer,
     admin,
     client,
-    setFailOffsetCommit: (v: boolean) => (failOffsetCommit = v),
+    setFailOffsetCommit: (v: boolean) => {
+      failOffsetCommit = v;
+    },
   };
 }
 
