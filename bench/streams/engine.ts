@@ -14,7 +14,14 @@ const keys = Number(arg('keys', '100000'));
 const spanMs = 5 * 60_000;
 
 const topology = statsTopology({ input: 'in', output: 'out', windowMs: 60_000, graceMs: 5_000 });
-const task = new StreamTask({ applicationId: 'bench', partition: 0, topology, clock: () => 0, lateTopic: 'late', dlqTopic: 'dlq' });
+const task = new StreamTask({
+  applicationId: 'bench',
+  partition: 0,
+  topology,
+  clock: () => 0,
+  lateTopic: 'late',
+  dlqTopic: 'dlq',
+});
 task.start();
 const values = Array.from({ length: 400 }, (_, i) => Buffer.from(JSON.stringify({ value: i / 10 })));
 const keyBufs = Array.from({ length: keys }, (_, i) => Buffer.from(`dev-${String(i).padStart(6, '0')}`));
@@ -34,4 +41,12 @@ for (let i = 0; i < records; i++) {
 }
 produced += (await task.collect()).records.length;
 const s = (performance.now() - t0) / 1000;
-console.log(JSON.stringify({ records, keys, seconds: Number(s.toFixed(2)), recordsPerS: Math.round(records / s), outputs: produced }));
+console.log(
+  JSON.stringify({
+    records,
+    keys,
+    seconds: Number(s.toFixed(2)),
+    recordsPerS: Math.round(records / s),
+    outputs: produced,
+  }),
+);
