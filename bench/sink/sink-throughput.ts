@@ -26,6 +26,7 @@ import {
   schemaFile,
   settingsFor,
   startSinkHere,
+  throwIfFatal,
   waitUntil,
 } from '../../connectors/influxdb-sink/test-support/sink-fixture.js';
 import { loadStackEnv } from '../../lib/runtime/stack-env.js';
@@ -114,8 +115,15 @@ async function sinkRate(api: 'v1' | 'v2', batch: number, topic: string): Promise
   const kadmin = kafka.admin();
   await kadmin.connect();
   const started = performance.now();
-  const { sink } = await startSinkHere(env, settings);
-  await waitUntil('the sink committed the backlog', () => allCommitted(kadmin, group, [topic], total), 600_000);
+  const { sink, fatal } = await startSinkHere(env, settings);
+  await waitUntil(
+    'the sink committed the backlog',
+    () => {
+      throwIfFatal(fatal);
+      return allCommitted(kadmin, group, [topic], total);
+    },
+    600_000,
+  );
   const seconds = (performance.now() - started) / 1000;
   await sink.stop();
   await kadmin.disconnect();

@@ -16,6 +16,7 @@ import {
   schemaFile,
   settingsFor,
   startSinkHere,
+  throwIfFatal,
   waitUntil,
 } from '../../connectors/influxdb-sink/test-support/sink-fixture.js';
 import { allDashboards } from '../../grafana/src/all-dashboards.js';
@@ -279,11 +280,14 @@ describe('dashboards against the real InfluxDB', () => {
         IOTP_KAFKA__TOPICS__DLQ: dlq,
         SINK_LAG_INTERVAL_MS: '300',
       });
-      const { sink, registry } = await startSinkHere(env, settings);
+      const { sink, registry, fatal } = await startSinkHere(env, settings);
       onTestFinished(() => sink.stop());
       await waitUntil(
         'the sink wrote the fleet data',
-        () => allCommitted(kadmin, groupId, fleet.topics, fleet.records.length),
+        () => {
+          throwIfFatal(fatal);
+          return allCommitted(kadmin, groupId, fleet.topics, fleet.records.length);
+        },
         120_000,
       );
       expect(sink.stats().deadLetters).toBe(0);

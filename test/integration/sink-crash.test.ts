@@ -31,6 +31,13 @@ async function committedCount(admin: Admin, groupId: string, topic: string): Pro
   return committed.reduce((sum, c) => sum + Number(c.offset), 0);
 }
 
+/** A wait for a sink's progress fails at once when that sink has exited. */
+function assertRunning(sink: SinkProcess): void {
+  if (sink.child.exitCode !== null) {
+    throw new Error(`the sink exited with ${sink.child.exitCode}: ${sink.output().slice(-3000)}`);
+  }
+}
+
 describe('sink worker under kill -9 (child process, real Kafka and InfluxDB)', () => {
   it(
     `kill -9 twice while ${RECORDS} records flow: exactly the expected points afterwards`,
@@ -101,7 +108,10 @@ describe('sink worker under kill -9 (child process, real Kafka and InfluxDB)', (
         await waitUntil(
           () =>
             `the sink committed ${fraction * 100}% (exit ${sink.child.exitCode}/${sink.child.signalCode}; ${sink.output().slice(-3000)})`,
-          async () => (await committedCount(admin, groupId, topic)) >= fraction * RECORDS,
+          async () => {
+            assertRunning(sink);
+            return (await committedCount(admin, groupId, topic)) >= fraction * RECORDS;
+          },
           120_000,
         );
         await sink.kill9();
@@ -116,7 +126,10 @@ describe('sink worker under kill -9 (child process, real Kafka and InfluxDB)', (
       const last = await start(2);
       await waitUntil(
         () => `every record committed (exit ${last.child.exitCode}; ${last.output().slice(-3000)})`,
-        () => allCommitted(admin, groupId, [topic], RECORDS),
+        () => {
+          assertRunning(last);
+          return allCommitted(admin, groupId, [topic], RECORDS);
+        },
         180_000,
       );
       const exit = await Promise.race([

@@ -16,6 +16,7 @@ import {
   settingsFor,
   startSinkHere,
   tempDatabase,
+  throwIfFatal,
   waitUntil,
 } from '../../connectors/influxdb-sink/test-support/sink-fixture.js';
 import { startTcpProxy } from '../../connectors/mqtt-source/test-support/tcp-proxy.js';
@@ -88,13 +89,15 @@ describe('sink worker when InfluxDB is unreachable', () => {
         SINK_MAX_BUFFERED_POINTS: String(MAX_BUFFERED),
         SINK_LAG_INTERVAL_MS: '500',
       });
-      const fatal: unknown[] = [];
-      const { sink, registry } = await startSinkHere(env, settings, (e) => fatal.push(e));
+      const { sink, registry, fatal } = await startSinkHere(env, settings);
       onTestFinished(() => sink.stop());
       const lag = () => metricValue(registry, 'iotp_consumer_lag');
 
       await produce(0, BEFORE);
-      await waitUntil('the first records are committed', () => allCommitted(admin, groupId, [topic], BEFORE));
+      await waitUntil('the first records are committed', () => {
+        throwIfFatal(fatal);
+        return allCommitted(admin, groupId, [topic], BEFORE);
+      });
       expect(await q.rows(`SELECT count("temperature") FROM ${quoteIdent(measurement)}`)).toEqual([
         { time: 0, count: BEFORE },
       ]);
@@ -129,7 +132,10 @@ describe('sink worker when InfluxDB is unreachable', () => {
 
       await waitUntil(
         'the lag drains after InfluxDB is back',
-        () => allCommitted(admin, groupId, [topic], BEFORE + DURING),
+        () => {
+          throwIfFatal(fatal);
+          return allCommitted(admin, groupId, [topic], BEFORE + DURING);
+        },
         120_000,
       );
       await waitUntil('the lag gauge reads 0', async () => (await lag()) === 0);

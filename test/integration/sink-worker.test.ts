@@ -15,6 +15,7 @@ import {
   settingsFor,
   startSinkHere,
   tempDatabase,
+  throwIfFatal,
   waitUntil,
 } from '../../connectors/influxdb-sink/test-support/sink-fixture.js';
 import { createV1Writer } from '../../connectors/influxdb-sink/writers/v1-writer.js';
@@ -94,10 +95,12 @@ describe.each(['v1', 'v2'] as const)('sink worker, InfluxDB %s API', (api) => {
       SINK_REPLICA_ID: `${name}-r1`,
       SINK_LAG_INTERVAL_MS: '500',
     });
-    const fatal: unknown[] = [];
-    const { sink, registry } = await startSinkHere(env, settings, (e) => fatal.push(e));
+    const { sink, registry, fatal } = await startSinkHere(env, settings);
     onTestFinished(() => sink.stop());
-    await waitUntil('the sink committed every record', () => allCommitted(admin, groupId, [topic], records.length));
+    await waitUntil('the sink committed every record', () => {
+      throwIfFatal(fatal);
+      return allCommitted(admin, groupId, [topic], records.length);
+    });
     expect(fatal).toEqual([]);
 
     const expected = readings

@@ -139,7 +139,15 @@ export async function startSinkHere(
   env: Record<string, string>,
   settings: SinkSettings,
   onFatal: (e: IotpError) => void = () => undefined,
-): Promise<{ sink: RunningSink; registry: Registry; kafka: KafkaClient; schemaRegistry: SchemaRegistryClient }> {
+): Promise<{
+  sink: RunningSink;
+  registry: Registry;
+  kafka: KafkaClient;
+  schemaRegistry: SchemaRegistryClient;
+  /** Fatal errors the sink reported (it stopped consuming): waits should fail on the first. */
+  fatal: IotpError[];
+}> {
+  const fatal: IotpError[] = [];
   const kafka = kafkaFor(env, settings.replicaId);
   const schemaRegistry = createSchemaRegistryClient({ url: env.SCHEMA_REGISTRY_URL! });
   const registry = new Registry();
@@ -156,9 +164,19 @@ export async function startSinkHere(
     registry,
     log: silentLogger(),
     setReady: () => undefined,
-    onFatal,
+    onFatal: (e) => {
+      fatal.push(e);
+      onFatal(e);
+    },
   });
-  return { sink, registry, kafka, schemaRegistry };
+  return { sink, registry, kafka, schemaRegistry, fatal };
+}
+
+/** Throws the sink's first fatal error, if any: a wait for progress must not outlive a dead sink. */
+export function throwIfFatal(fatal: readonly IotpError[]): void {
+  const first = fatal[0];
+  if (first)
+    throw new IotpError('TEST_SINK_FATAL', `the sink stopped: ${first.code}: ${first.message}`, { cause: first });
 }
 
 /** Sum of a metric's samples (optionally those whose labels include `labels`) in a registry. */
