@@ -20,7 +20,7 @@ import { type Guarantee, TaskRunner } from './task-runner.js';
 
 // An in-memory stand-in for the Kafka seam: records every call, so the runner's commit protocol
 // (what goes in one transaction, in which order) and offset bookkeeping can be checked without a broker.
-function fakeKafka(committed: TopicPartitionOffset[] = []) {
+function fakeKafka(committed: TopicPartitionOffset[] = [], changelogs: Record<string, ConsumedRecord[]> = {}) {
   const calls: string[] = [];
   const sent: ProducerRecord[][] = [];
   let failOffsetCommit = false;
@@ -60,7 +60,8 @@ function fakeKafka(committed: TopicPartitionOffset[] = []) {
   const client = {
     backend: 'kafkajs',
     transactionalProducer: () => tx,
-    replay: async () => undefined,
+    replay: async (o: { topic: string; onRecords(r: ConsumedRecord[]): void }) =>
+      o.onRecords(changelogs[o.topic] ?? []),
   } as unknown as KafkaClient;
   return {
     calls,
@@ -124,11 +125,12 @@ describe('TaskRunner (fake Kafka seam)', () => {
     expect(k.calls).toEqual(['tx.connect']);
     clock.now += 100;
     await r.processBatch(batch([rec(0, 1), rec(1, 12)])); // 12 closes [0,10): its entry is logged once, as a delete
-    expect(k.calls.slice(1)).toEqual(['tx.begin', 'tx.send(4)', 'tx.sendOffsets(2)', 'tx.commit']);
+    expect(k.calls.slice(1)).toEqual(['tx.begin', 'tx.send(5)', 'tx.sendOffsets(2)', 'tx.commit']);
     expect(k.sent[0]?.map((x) => x.topic)).toEqual([
       'out',
       'app-stats-changelog',
       'app-stats-changelog',
+      'app-__task-meta-changelog',
       'app-__task-meta-changelog',
     ]);
   });
@@ -159,7 +161,10 @@ describe('TaskRunner (fake Kafka seam)', () => {
     k.setFailOffsetCommit(true);
     clock.now += 100;
     await r.processBatch(batch([rec(0, 1), rec(1, 12)]));
-    expect(k.calls).toEqual(['send(out)', 'send(stats-changelog,stats-changelog,__task-meta-changelog)']);
+    expect(k.calls).toEqual([
+      'send(out)',
+      'send(stats-changelog,stats-changelog,__task-meta-changelog,__task-meta-changelog)',
+    ]);
     k.setFailOffsetCommit(false);
     clock.now += 100;
     await r.tick(); // nothing new, but the offsets are still owed
@@ -177,5 +182,31 @@ describe('TaskRunner (fake Kafka seam)', () => {
     clock.now += 100;
     await expect(r.processBatch(batch([rec(0, 1)]))).rejects.toMatchObject({ code: 'STREAMS_COMMIT_FAILED' });
     expect(k.calls).toContain('tx.abort');
+  });
+
+  it('the input offset logged with the state wins over a lagging group offset', async () => {
+    const offset = Buffer.alloc(8);
+    offset.writeBigInt64BE(5n, 0);
+    const meta: ConsumedRecord = {
+      topic: 'app-__task-meta-changelog',
+      partition: 0,
+      offset: '0',
+      key: Buffer.from('offset:in'),
+      value: offset,
+      timestamp: 0,
+      headers: {},
+    };
+    const k = fakeKafka([{ topic: 'in', partition: 0, offset: '2' }], { 'app-__task-meta-changelog': [meta] });
+    const clock = { now: 0 };
+    const r = runner(k, 'exactly_once', clock);
+    await r.open(['stats']);
+    await r.processBatch(batch([rec(2, 1, 100), rec(3, 1, 100), rec(4, 1, 100), rec(5, 2, 7), rec(6, 20, 0)]));
+    clock.now += 100;
+    await r.tick();
+    const out = k.sent
+      .flat()
+      .filter((x) => x.topic === 'out')
+      .map((x) => JSON.parse(String(x.value)).count);
+    expect(out).toEqual([1]); // only offset 5 in window [0,10): 2..4 were already in the restored state
   });
 });

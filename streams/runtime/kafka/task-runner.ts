@@ -83,6 +83,12 @@ export class TaskRunner {
       for (const c of committed) if (c.partition === this.partition) this.nextOffsets.set(c.topic, BigInt(c.offset));
       for (const store of [...storeNames, ...(storeNames.length > 0 ? [TASK_META_STORE] : [])])
         await this.restore(store);
+      // The offsets logged with the state win over the group's (which may lag a just-completed
+      // transaction of the fenced predecessor): state and position then come from one transaction.
+      for (const [topic, next] of this.task.restoredOffsets()) {
+        const committed = this.nextOffsets.get(topic);
+        if (committed === undefined || next > committed) this.nextOffsets.set(topic, next);
+      }
       this.task.start();
       this.lastCommit = d.clock();
     });

@@ -62,6 +62,8 @@ interface Pending {
 }
 
 const STREAM_TIME_KEY = Buffer.from('stream-time');
+/** Task-meta keys `offset:<topic>`: the next input offset, committed atomically with the state. */
+const OFFSET_KEY_PREFIX = 'offset:';
 
 /**
  * One task: the topology's processors and stores for one input partition, with no I/O. The Kafka
@@ -83,6 +85,8 @@ export class StreamTask {
   private idleBase = Number.NEGATIVE_INFINITY;
   private punctuatedAt = Number.NEGATIVE_INFINITY;
   private persistedStreamTime = Number.NEGATIVE_INFINITY;
+  private readonly restoredOffsetMap = new Map<string, bigint>();
+  private readonly offsetsLogged = new Map<string, string>();
   private lastInputWall = 0;
   private pending: Pending[] = [];
   private direct: OutputRecord[] = [];
@@ -131,6 +135,14 @@ export class StreamTask {
     return this.streamTime;
   }
 
+  /**
+   * Next input offset per source topic as of the restored state (logged in the same transaction as
+   * the state, so it is exact even when the group's committed offsets are read too early).
+   */
+  restoredOffsets(): ReadonlyMap<string, bigint> {
+    return this.restoredOffsetMap;
+  }
+
   /** Applies one changelog entry before `start` (store name, or TASK_META_STORE for stream time). */
   restore(storeName: string, key: Buffer | null, value: Buffer | null): void {
     if (storeName === TASK_META_STORE) {
@@ -138,6 +150,10 @@ export class StreamTask {
         this.streamTime = Math.max(this.streamTime, Number(value.readBigInt64BE(0)));
         this.idleBase = this.streamTime;
         this.persistedStreamTime = this.streamTime;
+      } else if (key !== null && value !== null && value.length === 8) {
+        const name = key.toString('utf8');
+        if (name.startsWith(OFFSET_KEY_PREFIX))
+          this.restoredOffsetMap.set(name.slice(OFFSET_KEY_PREFIX.length), value.readBigInt64BE(0));
       }
       return;
     }
@@ -265,6 +281,22 @@ export class StreamTask {
         headers: {},
       });
       this.persistedStreamTime = this.streamTime;
+    }
+    if (this.stateful) {
+      for (const [topic, offset] of this.lastOffsets) {
+        if (this.offsetsLogged.get(topic) === offset) continue;
+        const value = Buffer.allocUnsafe(8);
+        value.writeBigInt64BE(BigInt(offset) + 1n, 0);
+        changelog.push({
+          topic: changelogTopic(this.options.applicationId, TASK_META_STORE),
+          partition: this.partition,
+          key: Buffer.from(`${OFFSET_KEY_PREFIX}${topic}`),
+          value,
+          timestamp: ts,
+          headers: {},
+        });
+        this.offsetsLogged.set(topic, offset);
+      }
     }
     const dirty = this.readSinceCollect || records.length > 0 || changelog.length > 0;
     this.readSinceCollect = false;
