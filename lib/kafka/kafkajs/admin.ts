@@ -1,4 +1,5 @@
 import type { Kafka, Admin as KafkajsAdmin } from 'kafkajs';
+import { retryRetriable } from '../retry-retriable.js';
 import type { Admin, PartitionOffsets, TopicPartitionOffset, TopicSpec } from '../types.js';
 import { fromKafkajsError, kafkajsCall } from './errors.js';
 
@@ -14,7 +15,15 @@ export class KafkajsAdminClient implements Admin {
     return kafkajsCall('admin.connect', () => this.admin.connect());
   }
 
-  async createTopics(topics: TopicSpec[]): Promise<void> {
+  /**
+   * Idempotent, so retried while it fails retriably: on a fresh broker under load, kafkajs' wait for
+   * the new topics' leaders can give up with UNKNOWN_TOPIC_OR_PARTITION before metadata caught up.
+   */
+  createTopics(topics: TopicSpec[]): Promise<void> {
+    return retryRetriable(() => this.createMissingTopics(topics));
+  }
+
+  private async createMissingTopics(topics: TopicSpec[]): Promise<void> {
     const existing = new Set(await this.listTopics());
     const missing = topics.filter((t) => !existing.has(t.topic));
     if (missing.length === 0) return;
