@@ -33,6 +33,15 @@ describe('histogram quantiles', () => {
     expect(histogramQuantile(b, 0.99)).toBe(1); // in +Inf: the last finite bound
   });
 
+  it('keeps only the label sets asked for', () => {
+    expect(parseHistogram(text, 'lat', (labels) => labels.includes('component="b"'))).toEqual([
+      { le: 0.1, count: 0 },
+      { le: 0.5, count: 0 },
+      { le: 1, count: 0 },
+      { le: Number.POSITIVE_INFINITY, count: 0 },
+    ]);
+  });
+
   it('is undefined when nothing was observed', () => {
     expect(histogramQuantile(parseHistogram('', 'lat'), 0.5)).toBeUndefined();
   });

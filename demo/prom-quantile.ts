@@ -10,13 +10,13 @@ export interface Bucket {
   count: number;
 }
 
-/** Sums a histogram's cumulative buckets over all label sets. */
-export function parseHistogram(text: string, name: string): Bucket[] {
+/** Sums a histogram's cumulative buckets over the label sets `keep` accepts (default: all). */
+export function parseHistogram(text: string, name: string, keep: (labels: string) => boolean = () => true): Bucket[] {
   const sums = new Map<number, number>();
   const pattern = new RegExp(`^${name}_bucket\\{(.*)\\} (\\S+)$`);
   for (const line of text.split('\n')) {
     const m = pattern.exec(line);
-    if (!m) continue;
+    if (!m || !keep(m[1]!)) continue;
     const le = /(?:^|,)le="([^"]+)"/.exec(m[1]!)?.[1];
     if (le === undefined) continue;
     const bound = le === '+Inf' ? Number.POSITIVE_INFINITY : Number(le);

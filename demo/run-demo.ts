@@ -143,7 +143,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     const metricNames: Record<string, string[]> = {};
     for (const [name, w] of Object.entries(workers)) metricNames[name] = exposedMetricNames(await w.metrics());
     const sinkMetrics = await workers.sink.metrics();
-    const e2e = parseHistogram(sinkMetrics, 'iotp_end_to_end_latency_seconds');
+    // readings only: a window result's event time is its window start, so its latency is mostly the window
+    const rawTopics = new Set(topics.raw);
+    const e2e = parseHistogram(sinkMetrics, 'iotp_end_to_end_latency_seconds', (labels) =>
+      [...rawTopics].some((t) => labels.includes(`topic="${t}"`)),
+    );
     const rawPoints = measurements.raw.reduce((s, m) => s + (inInflux[m] ?? 0), 0);
     return {
       runDir,

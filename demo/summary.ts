@@ -49,7 +49,7 @@ export function renderSummary(s: DemoSummary): string {
     }`,
     `anomalies               injected ${s.anomalies.injected}, found ${s.anomalies.found}, missed ${s.anomalies.missed}, extra ${s.anomalies.extra}`,
     ...Object.entries(s.anomalies.byKind).map(([k, v]) => `  ${k.padEnd(21)} ${v.found}/${v.injected} found`),
-    `end-to-end latency      p50 ${ms(s.e2eLatency.p50)}, p99 ${ms(s.e2eLatency.p99)} (event time -> InfluxDB write)`,
+    `end-to-end latency      p50 ${ms(s.e2eLatency.p50)}, p99 ${ms(s.e2eLatency.p99)} (reading event time -> InfluxDB accepted it)`,
     `run directory           ${s.runDir} (worker logs, truth.jsonl)`,
     '',
     'Try these InfluxQL queries:',

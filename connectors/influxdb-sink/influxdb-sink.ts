@@ -238,7 +238,8 @@ export async function startInfluxdbSink(settings: SinkSettings, deps: SinkDeps):
     for (const t of timings) {
       metrics.recordsOut.inc({ topic: t.topic });
       metrics.processingSeconds.observe((now - t.addedAt) / 1000);
-      if (t.eventTime !== undefined) metrics.endToEndSeconds.observe(Math.max(0, now - t.eventTime) / 1000);
+      if (t.eventTime !== undefined)
+        metrics.endToEndSeconds.observe({ topic: t.topic }, Math.max(0, now - t.eventTime) / 1000);
     }
   };
 

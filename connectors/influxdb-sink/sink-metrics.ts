@@ -41,7 +41,8 @@ export function createSinkMetrics(registry: Registry) {
     }),
     endToEndSeconds: new Histogram({
       name: m.endToEndSeconds.name,
-      help: m.endToEndSeconds.help,
+      help: `${m.endToEndSeconds.help}; by topic (a window result's event time is its window start)`,
+      labelNames: ['topic'],
       buckets: LATENCY_BUCKETS,
       registers,
     }),
