@@ -118,7 +118,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     const aggregated = topics.windows.reduce((s, t) => s + added(t), 0);
     const inInflux: Record<string, number> = {};
     for (const m of [...measurements.raw, ...measurements.windows, measurements.anomalies])
-      inInflux[m] = await pointsSince(influx, m, m.includes('_') ? sinceMs - 3_600_000 : sinceMs);
+      inInflux[m] = await pointsSince(influx, m, m.includes('_') ? sinceMs - maxWindowMs(config) : sinceMs);
 
     const dlq = await recordsSince(client, admin, config.kafka.topics.dlq, startedAt);
     const deadLetters: Record<string, number> = {};
