@@ -22,6 +22,7 @@ import {
   allCommitted,
   kafkaFor,
   makeReadings,
+  recentStart,
   registryAndEncoder,
   schemaFile,
   settingsFor,
@@ -81,7 +82,7 @@ async function writerRate(api: 'v1' | 'v2', batch: number): Promise<number> {
   const settings = settingsFor(baseEnv(api, batch, 'unused', 'unused'));
   const writer = createWriter(settings);
   const measurement = `writer_${api}_${batch}`;
-  const points: Point[] = makeReadings(total, Number(values.devices), 1_760_000_000_000).map((r) => ({
+  const points: Point[] = makeReadings(total, Number(values.devices), recentStart()).map((r) => ({
     measurement,
     tags: { deviceId: r.deviceId, site: r.site },
     fields: {
@@ -147,7 +148,7 @@ async function main(): Promise<void> {
         const { encoder } = await registryAndEncoder(env, topic, schemaFile('environment'));
         const producer = kafka.producer();
         await producer.connect();
-        const readings = makeReadings(total, Number(values.devices), 1_760_000_000_000);
+        const readings = makeReadings(total, Number(values.devices), recentStart());
         for (let i = 0; i < total; i += 5000) {
           await producer.send(
             readings

@@ -36,9 +36,7 @@ export async function runInfluxdbSink(run: RunInfluxdbSinkOptions): Promise<Work
   const config = loadPipelineConfig({ env: run.env, ...(run.configFile ? { file: run.configFile } : {}) });
   let settings = sinkSettingsFrom(config, run.env);
   if (run.override) settings = run.override(settings);
-  const kafka = createKafkaClient(
-    kafkaConfigFromEnv(run.env, { clientId: settings.replicaId, sasl: run.sasl === true }),
-  );
+  const kafkaConfig = kafkaConfigFromEnv(run.env, { clientId: settings.replicaId, sasl: run.sasl === true });
   const registry = createSchemaRegistryClient({ url: config.registry.url });
   const writer = createWriter(settings);
   const pointMaker = createPointMaker({
@@ -53,6 +51,7 @@ export async function runInfluxdbSink(run: RunInfluxdbSinkOptions): Promise<Work
     port: settings.metricsPort,
     shutdownTimeoutMs: settings.shutdownFlushMs + 20_000,
     start: async (ctx) => {
+      const kafka = createKafkaClient({ ...kafkaConfig, logger: ctx.log.child({ client: 'kafka' }) });
       const sink = await startInfluxdbSink(settings, {
         kafka,
         writer,

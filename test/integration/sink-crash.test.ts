@@ -11,6 +11,7 @@ import {
   freePort,
   kafkaFor,
   makeReadings,
+  recentStart,
   registryAndEncoder,
   type SinkProcess,
   schemaFile,
@@ -65,7 +66,7 @@ describe('sink worker under kill -9 (child process, real Kafka and InfluxDB)', (
         { topic: dlq, partitions: 1 },
       ]);
       const { encoder } = await registryAndEncoder(env, topic, schemaFile('environment'));
-      const readings = makeReadings(RECORDS, DEVICES, 1_760_000_000_000);
+      const readings = makeReadings(RECORDS, DEVICES, recentStart());
 
       const sinkEnv = {
         ...db.env,
@@ -98,7 +99,7 @@ describe('sink worker under kill -9 (child process, real Kafka and InfluxDB)', (
               .slice(i, i + chunk)
               .map((r) => ({ topic, key: r.deviceId, value: encoder.encodeSync(r), timestamp: r.ts })),
           );
-          await new Promise((r) => setTimeout(r, 150));
+          await new Promise((r) => setTimeout(r, 750)); // ~30 s of records: the kills land mid-stream
         }
       })();
 

@@ -11,6 +11,7 @@ import {
   kafkaFor,
   makeReadings,
   metricValue,
+  recentStart,
   registryAndEncoder,
   schemaFile,
   settingsFor,
@@ -58,7 +59,7 @@ describe('sink worker when InfluxDB is unreachable', () => {
         { topic: dlq, partitions: 1 },
       ]);
       const { encoder } = await registryAndEncoder(env, topic, schemaFile('environment'));
-      const readings = makeReadings(BEFORE + DURING, 40, 1_760_000_000_000);
+      const readings = makeReadings(BEFORE + DURING, 40, recentStart());
       const producer = kafka.producer();
       await producer.connect();
       onTestFinished(() => producer.disconnect());

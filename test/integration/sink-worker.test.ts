@@ -10,6 +10,7 @@ import {
   kafkaFor,
   makeReadings,
   metricValue,
+  recentStart,
   registryAndEncoder,
   schemaFile,
   settingsFor,
@@ -49,7 +50,7 @@ describe.each(['v1', 'v2'] as const)('sink worker, InfluxDB %s API', (api) => {
 
     // pressure already exists as an integer in the shard of the readings (1.x types fields per shard,
     // i.e. per week): a float pressure is a field type conflict (400, partial write).
-    const start = 1_760_000_000_000;
+    const start = recentStart();
     const seeded = await createV1Writer({
       url: env.INFLUX_URL!,
       database: db.database,

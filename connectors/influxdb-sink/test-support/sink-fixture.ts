@@ -36,6 +36,20 @@ export interface Reading {
   pressure: number | null;
 }
 
+const WEEK = 7 * 24 * 3_600_000;
+
+/**
+ * A start time for test readings: an hour ago, whole seconds, not in the last minute of an InfluxDB
+ * shard week (so a few seconds of readings share one shard: 1.x types fields per shard). Never a
+ * fixed old date: Kafka's time retention (7 days by default, checked every 5 minutes) deletes records
+ * whose timestamps are older, even from the active segment, in the middle of a test.
+ */
+export function recentStart(now = Date.now()): number {
+  let start = Math.floor((now - 3_600_000) / 1000) * 1000;
+  if (start % WEEK > WEEK - 60_000) start -= 120_000;
+  return start;
+}
+
 /** `count` readings of `devices` devices, one per device per second from `startMs`; values derived from the index. */
 export function makeReadings(count: number, devices: number, startMs: number): Reading[] {
   return Array.from({ length: count }, (_, i) => ({
