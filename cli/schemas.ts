@@ -5,7 +5,8 @@ import { pipelineSubjects } from '../lib/config/subjects.js';
 import { loadStackEnv, repoRoot } from '../lib/runtime/stack-env.js';
 import { formatCheckReport } from '../lib/serde/check-report.js';
 import { staleGeneratedFiles, writeGeneratedFiles } from '../lib/serde/codegen-files.js';
-import { createSchemaRegistryClient, type SchemaRegistryClient } from '../lib/serde/registry-client.js';
+import type { SchemaRegistryClient } from '../lib/serde/registry-client.js';
+import { registryFromConfig } from '../lib/serde/registry-from-config.js';
 import { type LocalSchema, listSchemaFiles, loadSchemaFile } from '../lib/serde/schema-file.js';
 import { checkSubjects, registerChecked, type SubjectPlan } from '../lib/serde/subject-check.js';
 
@@ -44,13 +45,7 @@ function schemasDirOf(opts: CommonOptions, config?: LoadedPipelineConfig): strin
 }
 
 function registryOf(opts: CommonOptions, config: LoadedPipelineConfig): SchemaRegistryClient {
-  const r = config.registry;
-  return createSchemaRegistryClient({
-    url: opts.registry ?? r.url,
-    retries: r.retries,
-    timeoutMs: r.timeout,
-    ...(r.username && r.password ? { auth: { username: r.username, password: r.password } } : {}),
-  });
+  return registryFromConfig(config, opts.registry);
 }
 
 /** Parse every schema, load the config, and plan one check per subject. Undefined: already reported. */

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { type LoadedPipelineConfig, loadPipelineConfig, pipelineSubjects } from '../lib/config/index.js';
 import { createKafkaClient, kafkaConfigFromEnv } from '../lib/kafka/index.js';
 import { loadStackEnv } from '../lib/runtime/stack-env.js';
-import { createSchemaRegistryClient } from '../lib/serde/registry-client.js';
+import { registryFromConfig } from '../lib/serde/registry-from-config.js';
 import { checkSubjects, registerChecked } from '../lib/serde/subject-check.js';
 import { pipelineTopics } from './pipeline-topics.js';
 
@@ -26,13 +26,7 @@ export async function createPipelineTopics(
 export async function registerPipelineSchemas(
   config: LoadedPipelineConfig,
 ): Promise<{ subject: string; id: number }[]> {
-  const r = config.registry;
-  const registry = createSchemaRegistryClient({
-    url: r.url,
-    retries: r.retries,
-    timeoutMs: r.timeout,
-    ...(r.username && r.password ? { auth: { username: r.username, password: r.password } } : {}),
-  });
+  const registry = registryFromConfig(config);
   const plans = pipelineSubjects(config).map((s) => ({ subject: s.subject, schema: s.schema }));
   const checks = await checkSubjects(registry, plans);
   const bad = checks.filter((c) => c.verdict === 'incompatible');

@@ -10,7 +10,7 @@ import type { Admin } from '../lib/kafka/types.js';
 import type { Logger } from '../lib/runtime/log.js';
 import { loadStackEnv, repoRoot } from '../lib/runtime/stack-env.js';
 import { createAvroDecoder } from '../lib/serde/decoder.js';
-import { createSchemaRegistryClient } from '../lib/serde/registry-client.js';
+import { registryFromConfig } from '../lib/serde/registry-from-config.js';
 import { parseTruthLines } from '../sim/ground-truth.js';
 import type { SimulationSummary } from '../sim/run-simulation.js';
 import { type FoundAnomaly, matchAnomalies } from './anomaly-match.js';
@@ -127,7 +127,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       deadLetters[reason] = (deadLetters[reason] ?? 0) + 1;
     }
 
-    const registry = createSchemaRegistryClient({ url: config.registry.url });
+    const registry = registryFromConfig(config);
     const decoder = createAvroDecoder<FoundAnomaly & { ts: number }>({ registry });
     const found: FoundAnomaly[] = [];
     for (const r of await recordsSince(client, admin, config.kafka.topics.anomalies, startedAt)) {

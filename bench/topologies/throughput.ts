@@ -13,11 +13,11 @@ import { Registry } from 'prom-client';
 import { createKafkaClient, kafkaConfigFromEnv } from '../../lib/kafka/index.js';
 import { loadStackEnv } from '../../lib/runtime/stack-env.js';
 import { createAvroEncoder } from '../../lib/serde/index.js';
+import { registryFromConfig } from '../../lib/serde/registry-from-config.js';
 import { gaussian, seededRandom } from '../../streams/detectors/testing/synthetic-series.js';
 import { KafkaStreams } from '../../streams/runtime/kafka/kafka-streams.js';
 import { buildAggregate } from '../../streams/topologies/aggregate/aggregate-worker.js';
 import { buildDetect } from '../../streams/topologies/detect/detect-worker.js';
-import { registryFromConfig } from '../../streams/topologies/shared/registry-from-config.js';
 import { testPipeline } from '../../streams/topologies/test-support/pipeline-fixture.js';
 import { arg } from '../streams/avro-stats.js';
 

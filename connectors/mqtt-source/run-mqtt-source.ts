@@ -1,7 +1,8 @@
 import { type LoadedPipelineConfig, loadPipelineConfig } from '../../lib/config/index.js';
 import { createKafkaClient } from '../../lib/kafka/index.js';
 import { runWorker, type WorkerHandle } from '../../lib/runtime/worker.js';
-import { createSchemaRegistryClient, type LocalSchema } from '../../lib/serde/index.js';
+import type { LocalSchema } from '../../lib/serde/index.js';
+import { registryFromConfig } from '../../lib/serde/registry-from-config.js';
 import { startMqttSource } from './connector.js';
 import {
   kafkaClientConfigFromPipeline,
@@ -35,14 +36,7 @@ export async function runMqttSource(run: RunMqttSourceOptions): Promise<WorkerHa
   const config = loadPipelineConfig({ file: run.configFile, env: run.env });
   const options = mqttSourceOptionsFromPipeline(config, run);
   const kafka = createKafkaClient(kafkaClientConfigFromPipeline(config, options.mqtt.clientId));
-  const registry = createSchemaRegistryClient({
-    url: config.registry.url,
-    ...(config.registry.username
-      ? { auth: { username: config.registry.username, password: config.registry.password ?? '' } }
-      : {}),
-    timeoutMs: config.registry.timeout,
-    retries: config.registry.retries,
-  });
+  const registry = registryFromConfig(config);
   let handle: WorkerHandle | undefined;
   handle = await runWorker({
     component: 'mqtt-source',

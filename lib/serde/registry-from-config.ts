@@ -1,11 +1,14 @@
-import type { LoadedPipelineConfig } from '../../../lib/config/index.js';
-import { createSchemaRegistryClient, type SchemaRegistryClient } from '../../../lib/serde/index.js';
+import type { PipelineConfig } from '../config/schema.js';
+import { createSchemaRegistryClient, type SchemaRegistryClient } from './registry-client.js';
 
-/** The schema registry client of a worker, with the `registry:` section's url, auth, retries and timeouts. */
-export function registryFromConfig(config: LoadedPipelineConfig): SchemaRegistryClient {
+/**
+ * The schema registry client from the pipeline config's `registry:` section (url, auth, retries,
+ * timeouts): the one place every worker and command builds it.
+ */
+export function registryFromConfig(config: Pick<PipelineConfig, 'registry'>, url?: string): SchemaRegistryClient {
   const r = config.registry;
   return createSchemaRegistryClient({
-    url: r.url,
+    url: url ?? r.url,
     retries: r.retries,
     timeoutMs: r.timeout,
     unknownIdTtlMs: r.unknownIdTtl,

@@ -1,8 +1,8 @@
 import { loadPipelineConfig } from '../../lib/config/index.js';
 import { IotpError } from '../../lib/errors.js';
 import type { WorkerHandle } from '../../lib/runtime/worker.js';
+import { registryFromConfig } from '../../lib/serde/registry-from-config.js';
 import { buildAggregate } from './aggregate/aggregate-worker.js';
-import { registryFromConfig } from './shared/registry-from-config.js';
 import { runTopologyWorker } from './shared/run-topology-worker.js';
 import { type StreamsRunOverrides, streamsRunSettings, type TopologyName } from './shared/streams-settings.js';
 
