@@ -41,6 +41,32 @@ describe('runWorker', () => {
     await expect(get(handle.port, '/healthz')).rejects.toThrow();
   });
 
+  it('a shutdown during start waits for start, then stops what it started', async () => {
+    let finishStart: () => void = () => {};
+    let stopped = false;
+    const started = runWorker({
+      component: 'slow-start',
+      port: 0,
+      log: silentLogger(),
+      start: async () => {
+        await new Promise<void>((resolve) => {
+          finishStart = resolve;
+        });
+        return {
+          stop: async () => {
+            stopped = true;
+          },
+        };
+      },
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    process.emit('SIGTERM');
+    finishStart();
+    const handle = await started;
+    await handle.stopped;
+    expect(stopped).toBe(true);
+  });
+
   it('reports a start failure and closes its server', async () => {
     await expect(
       runWorker({

@@ -67,6 +67,7 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerHandle> {
     resolveStopped = resolve;
   });
   let running: RunningWorker | undefined;
+  let starting: Promise<RunningWorker> | undefined;
   let shuttingDown: Promise<void> | undefined;
 
   const shutdown = (reason = 'requested'): Promise<void> => {
@@ -81,6 +82,8 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerHandle> {
       }, timeoutMs);
       timer.unref();
       try {
+        // A signal during start: let start finish, then stop what it started.
+        await starting?.catch(() => undefined);
         await running?.stop();
         log.info('stopped cleanly');
       } catch (error) {
@@ -103,7 +106,7 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerHandle> {
   process.on('SIGINT', onSigint);
 
   try {
-    running = await options.start({
+    starting = options.start({
       log,
       registry,
       setReady: (value) => {
@@ -111,6 +114,7 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerHandle> {
       },
       signal: controller.signal,
     });
+    running = await starting;
   } catch (error) {
     healthy = false;
     log.error({ err: toIotpError(error, 'WORKER_START_FAILED') }, 'worker failed to start');

@@ -9,18 +9,19 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { influxQl } from '../../connectors/influxdb-sink/influxql-client.js';
 import { dashboardMetricNames } from '../../demo/metric-names.js';
 import type { DemoSummary } from '../../demo/summary.js';
 import { repoRoot } from '../../lib/runtime/stack-env.js';
 import { EXPECTED_DEAD_LETTER_REASON, type MalformedVariant } from '../../sim/anomaly-kinds.js';
 import { parseTruthLines } from '../../sim/ground-truth.js';
+import { expectDashboardsReturnData } from '../helpers/dashboard-queries.js';
 import { stackEnv } from '../helpers/stack.js';
 
 const run = promisify(execFile);
 
 describe('make demo (short mode)', () => {
   it('runs to the end with zero losses', { timeout: 600_000 }, async () => {
-    stackEnv();
     const { stdout } = await run(
       join(repoRoot, 'bin', 'iotp'),
       [
@@ -67,5 +68,17 @@ describe('make demo (short mode)', () => {
     const used = dashboardMetricNames(dashboards);
     expect(used.length).toBeGreaterThan(10);
     expect(used.filter((m) => !exposed.has(m))).toEqual([]);
+
+    // and every InfluxDB panel of every dashboard returns data from this end-to-end run
+    const env = stackEnv();
+    const [username, password] = env.INFLUX_TOKEN!.split(':');
+    const influx = influxQl({ url: env.INFLUX_URL!, database: env.INFLUX_DB!, username, password });
+    const window = { fromMs: s.simulation.startTs - 5 * 60_000, toMs: Date.now(), intervalMs: 60_000 };
+    const checked = await expectDashboardsReturnData(
+      async (q) => (await influx.query(q)).series,
+      window,
+      () => ({}),
+    );
+    expect(checked).toBeGreaterThan(30);
   });
 });

@@ -1,4 +1,6 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kafka, Admin as KafkajsAdmin } from 'kafkajs';
+import { IotpError } from '../../errors.js';
 import { retryRetriable } from '../retry-retriable.js';
 import type { Admin, PartitionOffsets, TopicPartitionOffset, TopicSpec } from '../types.js';
 import { fromKafkajsError, kafkajsCall } from './errors.js';
@@ -19,8 +21,30 @@ export class KafkajsAdminClient implements Admin {
    * Idempotent, so retried while it fails retriably: on a fresh broker under load, kafkajs' wait for
    * the new topics' leaders can give up with UNKNOWN_TOPIC_OR_PARTITION before metadata caught up.
    */
-  createTopics(topics: TopicSpec[]): Promise<void> {
-    return retryRetriable(() => this.createMissingTopics(topics));
+  async createTopics(topics: TopicSpec[]): Promise<void> {
+    await retryRetriable(() => this.createMissingTopics(topics));
+    await this.waitForPartitions(topics, 30_000);
+  }
+
+  /** A fresh broker may answer metadata for a new topic a moment after creating it: wait for it. */
+  private async waitForPartitions(topics: TopicSpec[], timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (const t of topics) {
+      for (;;) {
+        const count = await this.partitionCount(t.topic).catch(() => undefined);
+        if (count !== undefined && count > 0) break;
+        if (Date.now() > deadline)
+          throw new IotpError(
+            'KAFKA_TOPIC_NOT_READY',
+            `topic ${t.topic} has no partition metadata ${timeoutMs} ms after its creation`,
+            {
+              retriable: true,
+              context: { topic: t.topic },
+            },
+          );
+        await sleep(200);
+      }
+    }
   }
 
   private async createMissingTopics(topics: TopicSpec[]): Promise<void> {
