@@ -279,13 +279,17 @@ describe('detect topology on the real broker (iotp streams run detect)', () => {
     });
     expect(sec(silent)).toBe(HISTORY); // the reading due after its last one (299 s) + its 1 s interval
 
-    const offline = one('env-offline', 'MISSING');
-    expect(offline).toMatchObject({
-      type: 'environment',
-      field: '',
-      detector: 'device-status',
-      ts: T0 + HISTORY * 1000,
-    });
+    // The OFFLINE status gives MISSING from the status detector. Under load the wall-clock heartbeat
+    // check may also see the silence before the status record is read: a second MISSING, also right.
+    const offlineAlarms = about('env-offline');
+    expect(
+      offlineAlarms.every((a) => a.kind === 'MISSING'),
+      JSON.stringify(offlineAlarms),
+    ).toBe(true);
+    const fromStatus = offlineAlarms.filter((a) => a.detector === 'device-status');
+    expect(fromStatus, JSON.stringify(offlineAlarms)).toHaveLength(1);
+    expect(fromStatus[0]).toMatchObject({ field: '', ts: T0 + HISTORY * 1000 });
+    expect(offlineAlarms.length).toBeLessThanOrEqual(2);
 
     // The injected devices raise nothing on the fields left alone, and the others raise nothing at all.
     expect(about('env-spike').filter((a) => a.field !== 'temperature')).toEqual([]);
