@@ -5,6 +5,7 @@ WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ libssl-dev zlib1g-dev \
     && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
+COPY patches ./patches
 RUN npm install --no-audit --no-fund --omit=dev --include=optional && npm install --no-audit --no-fund --no-save tsx@4.20.6
 
 FROM node:20.19-bookworm-slim

@@ -408,6 +408,42 @@ describe.each(BACKENDS)('Kafka seam contract (%s)', (backend) => {
     ]);
   });
 
+  it('hides interleaved aborted transactions of two producers whose markers come in another order', async () => {
+    // What a kill -9 leaves behind with one transactional producer per task: open transactions of
+    // several producers interleaved in one output partition, aborted (fenced) in any order. The
+    // broker lists aborted transactions by marker offset: here A's (first offset 2) before B's (0).
+    // Unpatched kafkajs 2.2.4 returned B's first records (patches/kafkajs+2.2.4.patch).
+    const topic = await newTopic(admin, 'contract-interleaved', 1);
+    const producerFor = async (name: string) => {
+      const tx = client.transactionalProducer({ transactionalId: uniqueName(`contract-${name}-txid`) });
+      await tx.connect();
+      onTestFinished(() => tx.disconnect());
+      return tx;
+    };
+    const a = await producerFor('a');
+    const b = await producerFor('b');
+    const value = (v: string) => ({ topic, partition: 0, key: 'k', value: Buffer.from(v) });
+    await b.begin();
+    await b.send([value('B-aborted-0'), value('B-aborted-1')]);
+    await a.begin();
+    await a.send([value('A-aborted-2')]);
+    await b.send([value('B-aborted-3')]);
+    await a.abort();
+    await b.abort();
+    await a.begin();
+    await a.send([value('A-committed')]);
+    await a.commit();
+
+    const reader = await collect(client, [topic], { isolation: 'read_committed' });
+    await until('read_committed reached the committed record', () =>
+      reader.records.some((r) => text(r.value) === 'A-committed'),
+    );
+    expect(reader.records.map((r) => text(r.value))).toEqual(['A-committed']);
+    const replayed: ConsumedRecord[] = [];
+    await client.replay({ topic, partitions: [0], onRecords: (records) => void replayed.push(...records) });
+    expect(replayed.map((r) => text(r.value))).toEqual(['A-committed']);
+  });
+
   it('fences the older of two producers with the same transactional.id', async () => {
     const output = await newTopic(admin, 'contract-fence', 1);
     const transactionalId = uniqueName('contract-fence-txid');

@@ -13,6 +13,7 @@ import type {
   TransactionalProducer,
   TransactionalProducerOptions,
 } from '../types.js';
+import { assertKafkajsFiltersAbortedTransactions } from './aborted-filter-check.js';
 import { KafkajsAdminClient } from './admin.js';
 import { KafkajsConsumer } from './consumer.js';
 import { kafkajsClientConfig } from './options.js';
@@ -27,6 +28,7 @@ import { KafkajsTransactionalProducer } from './transactional-producer.js';
  *   const client = createKafkajsClient({ backend: 'kafkajs', clientId: 'x', brokers: ['127.0.0.1:19092'] });
  */
 export function createKafkajsClient(config: KafkaClientConfig): KafkaClient {
+  assertKafkajsFiltersAbortedTransactions();
   const log: Logger = (config.logger ?? createLogger('kafka')).child({ kafkaBackend: 'kafkajs' });
   const kafka = new Kafka(kafkajsClientConfig(config, log));
   return {
