@@ -54,7 +54,12 @@ export function filtersInterleavedAborts(filter: AbortedFilter): boolean {
       { producerId: 'B', firstOffset: '0' },
     ],
   });
-  return kept.filter((m) => !m.isControlRecord).map((m) => m.offset).join(',') === '6';
+  return (
+    kept
+      .filter((m) => !m.isControlRecord)
+      .map((m) => m.offset)
+      .join(',') === '6'
+  );
 }
 
 let checked = false;
