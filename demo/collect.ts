@@ -1,5 +1,6 @@
 import type { LoadedPipelineConfig } from '../lib/config/index.js';
 import { windowName, windowTopic } from '../lib/config/index.js';
+import type { GroupLagSnapshots, LagRow } from '../lib/kafka/group-lag-snapshot.js';
 import type { Admin, ConsumedRecord, KafkaClient } from '../lib/kafka/types.js';
 
 /** Sum of the partitions' end offsets per topic (a "before" and "after" give what a run added). */
@@ -80,4 +81,22 @@ export function pipelineDataTopics(config: LoadedPipelineConfig): { raw: string[
     raw: config.readingRoutes.map((r) => r.topic),
     windows: config.readingRoutes.flatMap((r) => config.streams.windows.map((w) => windowTopic(r.topic, w))),
   };
+}
+
+/**
+ * Lag rows of every consumer group that committed on one of `pipelineTopics`, on those topics only
+ * (other groups' test topics come and go).
+ */
+export async function pipelineLag(
+  admin: Admin,
+  snapshots: GroupLagSnapshots,
+  pipelineTopics: string[],
+): Promise<LagRow[]> {
+  const rows: LagRow[] = [];
+  for (const group of await admin.listGroups()) {
+    const committed = await admin.committedOffsets(group, pipelineTopics);
+    const topics = [...new Set(committed.map((c) => c.topic))];
+    if (topics.length > 0) rows.push(...(await snapshots.snapshot(group, topics)));
+  }
+  return rows;
 }

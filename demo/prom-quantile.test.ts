@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { histogramQuantile, parseHistogram } from './prom-quantile.js';
+import { histogramDelta, histogramQuantile, parseHistogram } from './prom-quantile.js';
 
 const text = [
   '# TYPE lat histogram',
@@ -44,5 +44,26 @@ describe('histogram quantiles', () => {
 
   it('is undefined when nothing was observed', () => {
     expect(histogramQuantile(parseHistogram('', 'lat'), 0.5)).toBeUndefined();
+  });
+});
+
+describe('histogramDelta', () => {
+  it('subtracts an earlier scrape bound by bound', () => {
+    const before = [
+      { le: 0.5, count: 10 },
+      { le: 1, count: 20 },
+      { le: Number.POSITIVE_INFINITY, count: 21 },
+    ];
+    const after = [
+      { le: 0.5, count: 12 },
+      { le: 1, count: 40 },
+      { le: Number.POSITIVE_INFINITY, count: 45 },
+    ];
+    expect(histogramDelta(before, after)).toEqual([
+      { le: 0.5, count: 2 },
+      { le: 1, count: 20 },
+      { le: Number.POSITIVE_INFINITY, count: 24 },
+    ]);
+    expect(histogramDelta([], after)).toEqual(after);
   });
 });

@@ -43,3 +43,9 @@ export function histogramQuantile(buckets: Bucket[], q: number): number | undefi
   }
   return prevLe;
 }
+
+/** What a histogram counted between two scrapes of the same process (`after` − `before`, per bound). */
+export function histogramDelta(before: Bucket[], after: Bucket[]): Bucket[] {
+  const was = new Map(before.map((b) => [b.le, b.count]));
+  return after.map((b) => ({ le: b.le, count: b.count - (was.get(b.le) ?? 0) }));
+}

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -18,12 +17,14 @@ import {
   endOffsets,
   type InfluxAccess,
   pipelineDataTopics,
+  pipelineLag,
   pipelineMeasurements,
   pointsSince,
   recordsSince,
 } from './collect.js';
 import { exposedMetricNames } from './metric-names.js';
 import { histogramQuantile, parseHistogram } from './prom-quantile.js';
+import { runSimulatorProcess } from './simulator-process.js';
 import type { DemoSummary } from './summary.js';
 import { WorkerProcess } from './worker-process.js';
 
@@ -189,7 +190,6 @@ async function simulate(
   runDir: string,
 ): Promise<SimulationSummary> {
   const args = [
-    'simulate',
     '--devices',
     String(options.devices),
     '--rate',
@@ -204,23 +204,13 @@ async function simulate(
     '1',
     '--truth',
     truthFile,
-    '--json',
     '--url',
     env.MQTT_AUTH_URL ?? env.MQTT_URL!,
   ];
   say(`simulating ${options.devices} devices at ${options.rate} readings/s for ${options.seconds} s`);
-  const child = spawn(join(repoRoot, 'bin', 'iotp'), args, {
-    cwd: repoRoot,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
+  return runSimulatorProcess(args, env).catch((cause: unknown) => {
+    throw new Error(`${(cause as Error).message} (run dir ${runDir})`, { cause });
   });
-  let out = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
-  });
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  if (code !== 0) throw new Error(`iotp simulate exited with ${code} (run dir ${runDir})`);
-  return JSON.parse(out.trim().split('\n').pop()!) as SimulationSummary;
 }
 
 function parseSeconds(text: string): number {
@@ -255,14 +245,7 @@ async function drain(
   let stableSince = 0;
   let last = -1;
   while (Date.now() < deadline) {
-    const rows = [];
-    for (const group of await admin.listGroups()) {
-      // only the pipeline topics this group consumes (others' test topics come and go)
-      const committed = await admin.committedOffsets(group, pipelineTopics);
-      const topics = [...new Set(committed.map((c) => c.topic))];
-      if (topics.length > 0) rows.push(...(await snapshots.snapshot(group, topics)));
-    }
-    const lag = rows.reduce((s, r) => s + r.lag, 0);
+    const lag = (await pipelineLag(admin, snapshots, pipelineTopics)).reduce((s, r) => s + r.lag, 0);
     let points = 0;
     for (const m of raw) points += await pointsSince(influx, m, sinceMs);
     say(`draining: consumer lag ${lag} records, ${points}/${expectedRaw} readings in InfluxDB`);

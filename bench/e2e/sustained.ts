@@ -1,0 +1,261 @@
+/**
+ * End to end on this machine with everything running: the highest input rate the whole pipeline
+ * sustains (consumer lag bounded), confirmed for 5 minutes, then publish-to-InfluxDB latency at half
+ * that rate. Real servers: the local stack (`make stack-up`).
+ *
+ *   node_modules/.bin/tsx bench/e2e/sustained.ts [--rates 1000,1500,2000,2500,3000,4000,5000]
+ *     [--step-seconds 60] [--confirm-seconds 300] [--latency-seconds 120] [--devices 2000]
+ *
+ * The four workers run as separate processes (`iotp connect mqtt-source`, `iotp streams run
+ * aggregate|detect`, `iotp sink influxdb`, one replica each), as in `make demo`; `iotp simulate`
+ * publishes at QoS 1 (one reading per message, no anomalies). Phases:
+ * 1. ramp: each rate for --step-seconds, lag sampled every 5 s; stop at the first rate that is not
+ *    sustained (bench/e2e/lag-verdict.ts); the pipeline drains between steps;
+ * 2. confirm: the best rate for --confirm-seconds; if it is not sustained, 85% of it, and so on;
+ * 3. latency: half the confirmed rate for --latency-seconds; p50/p99 from the sink's
+ *    iotp_end_to_end_latency_seconds histogram (reading event time = when it was due to be
+ *    published → InfluxDB accepted the point), counted over that phase only.
+ * A JSON report goes to bench/out/e2e/<time>.json.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { createPipelineTopics, registerPipelineSchemas } from '../../cli/setup.js';
+import { pipelineDataTopics, pipelineLag } from '../../demo/collect.js';
+import { histogramDelta, histogramQuantile, parseHistogram } from '../../demo/prom-quantile.js';
+import { runSimulatorProcess } from '../../demo/simulator-process.js';
+import { WorkerProcess } from '../../demo/worker-process.js';
+import { loadPipelineConfig } from '../../lib/config/index.js';
+import { GroupLagSnapshots } from '../../lib/kafka/group-lag-snapshot.js';
+import { createKafkaClient, kafkaConfigFromEnv } from '../../lib/kafka/index.js';
+import { loadStackEnv, repoRoot } from '../../lib/runtime/stack-env.js';
+import type { SimulationSummary } from '../../sim/run-simulation.js';
+import { type LagSample, type LagVerdict, lagVerdict } from './lag-verdict.js';
+
+const { values } = parseArgs({
+  options: {
+    rates: { type: 'string', default: '1000,1500,2000,2500,3000,4000,5000' },
+    'step-seconds': { type: 'string', default: '60' },
+    'confirm-seconds': { type: 'string', default: '300' },
+    'latency-seconds': { type: 'string', default: '120' },
+    devices: { type: 'string', default: '2000' },
+  },
+});
+const rates = values.rates.split(',').map(Number);
+const stepSeconds = Number(values['step-seconds']);
+const confirmSeconds = Number(values['confirm-seconds']);
+const latencySeconds = Number(values['latency-seconds']);
+const devices = Number(values.devices);
+const SAMPLE_MS = 5_000;
+
+const say = (text: string) => process.stderr.write(`[e2e] ${text}\n`);
+const startedAt = new Date();
+const runDir = join(repoRoot, '.stack', 'bench-e2e', startedAt.toISOString().replaceAll(':', '-'));
+mkdirSync(runDir, { recursive: true });
+
+const env: Record<string, string> = { ...loadStackEnv(), IOTP_STREAMS__IDLE_TIMEOUT: '10s' };
+const config = loadPipelineConfig({ env });
+await createPipelineTopics(config, env);
+await registerPipelineSchemas(config);
+const client = createKafkaClient(kafkaConfigFromEnv(env, { clientId: 'iotp-bench-e2e' }));
+const admin = client.admin();
+await admin.connect();
+const snapshots = new GroupLagSnapshots(admin);
+const { raw, windows } = pipelineDataTopics(config);
+const pipelineTopics = [...raw, ...windows, config.kafka.topics.anomalies, config.kafka.topics.deviceStatus];
+const rawTopics = new Set(raw);
+
+const workerEnv = { ...env, LOG_LEVEL: 'warn', MQTT_CLIENT_ID: 'iotp-bench-e2e-source' };
+const workers = {
+  source: new WorkerProcess({
+    name: 'mqtt-source',
+    args: ['connect', 'mqtt-source', '--replica', 'e2e'],
+    logDir: runDir,
+    env: workerEnv,
+  }),
+  aggregate: new WorkerProcess({
+    name: 'streams-aggregate',
+    args: ['streams', 'run', 'aggregate'],
+    logDir: runDir,
+    env: workerEnv,
+  }),
+  detect: new WorkerProcess({
+    name: 'streams-detect',
+    args: ['streams', 'run', 'detect'],
+    logDir: runDir,
+    env: workerEnv,
+  }),
+  sink: new WorkerProcess({ name: 'influxdb-sink', args: ['sink', 'influxdb'], logDir: runDir, env: workerEnv }),
+};
+const all = Object.values(workers);
+
+interface StepResult {
+  phase: 'ramp' | 'confirm' | 'latency';
+  rate: number;
+  seconds: number;
+  achievedRate: number;
+  acked: number;
+  verdict: LagVerdict;
+  maxLagSeconds: number;
+  samples: LagSample[];
+  latency?: { p50: number | undefined; p99: number | undefined; readings: number };
+}
+
+async function totalLag(): Promise<{ records: number; seconds: number }> {
+  const rows = await pipelineLag(admin, snapshots, pipelineTopics);
+  return {
+    records: rows.reduce((s, r) => s + r.lag, 0),
+    seconds: Math.max(0, ...rows.map((r) => r.lagSeconds ?? 0)),
+  };
+}
+
+async function e2eHistogram() {
+  return parseHistogram(await workers.sink.metrics(), 'iotp_end_to_end_latency_seconds', (labels) =>
+    [...rawTopics].some((t) => labels.includes(`topic="${t}"`)),
+  );
+}
+
+/** Waits until the pipeline has no lag (or `limitMs` passes); returns whether it drained. */
+async function drain(limitMs: number): Promise<boolean> {
+  const deadline = Date.now() + limitMs;
+  while (Date.now() < deadline) {
+    const { records } = await totalLag();
+    if (records === 0) return true;
+    say(`draining: ${records} records behind`);
+    await sleep(SAMPLE_MS);
+  }
+  return false;
+}
+
+async function step(phase: StepResult['phase'], rate: number, seconds: number, seed: number): Promise<StepResult> {
+  say(`${phase}: ${rate} readings/s for ${seconds} s (${devices} devices, QoS 1)`);
+  const histogramBefore = phase === 'latency' ? await e2eHistogram() : [];
+  const t0 = Date.now();
+  const samples: LagSample[] = [];
+  let maxLagSeconds = 0;
+  let done = false;
+  const sampling = (async () => {
+    while (!done) {
+      await sleep(SAMPLE_MS);
+      if (done) break;
+      const lag = await totalLag();
+      const t = (Date.now() - t0) / 1000;
+      samples.push({ t, lag: lag.records });
+      maxLagSeconds = Math.max(maxLagSeconds, lag.seconds);
+      say(`  t=${t.toFixed(0)} s lag ${lag.records} records (${lag.seconds.toFixed(1)} s)`);
+    }
+  })();
+  let sim: SimulationSummary;
+  try {
+    sim = await runSimulatorProcess(
+      [
+        '--devices',
+        String(devices),
+        '--rate',
+        String(rate),
+        '--duration',
+        String(seconds),
+        '--seed',
+        String(seed),
+        '--qos',
+        '1',
+        '--anomaly-rate',
+        '0',
+        '--url',
+        env.MQTT_AUTH_URL ?? env.MQTT_URL!,
+      ],
+      env,
+    );
+  } finally {
+    done = true;
+    await sampling;
+  }
+  const verdict = lagVerdict({ rate, achievedRate: sim.achievedRate, samples });
+  say(
+    `  ${verdict.sustained ? 'SUSTAINED' : 'NOT sustained'}: ${verdict.reason}; published ${sim.achievedRate.toFixed(0)}/s`,
+  );
+  const result: StepResult = {
+    phase,
+    rate,
+    seconds,
+    achievedRate: sim.achievedRate,
+    acked: sim.readings.acked,
+    verdict,
+    maxLagSeconds,
+    samples,
+  };
+  if (phase === 'latency') {
+    await drain(120_000); // every reading of the phase written before the last scrape
+    const delta = histogramDelta(histogramBefore, await e2eHistogram());
+    result.latency = {
+      p50: histogramQuantile(delta, 0.5),
+      p99: histogramQuantile(delta, 0.99),
+      readings: delta[delta.length - 1]?.count ?? 0,
+    };
+    say(
+      `  latency over ${result.latency.readings} readings: p50 ${result.latency.p50?.toFixed(2)} s, p99 ${result.latency.p99?.toFixed(2)} s`,
+    );
+  } else if (!(await drain(verdict.sustained ? 120_000 : 300_000))) say('  warning: the pipeline did not drain');
+  return result;
+}
+
+const results: StepResult[] = [];
+try {
+  say(`starting ${all.length} workers (logs in ${runDir})`);
+  for (const w of all) await w.start();
+  await Promise.all(all.map((w) => w.waitReady(180_000)));
+  await drain(300_000); // anything an earlier run left
+
+  let best = 0;
+  let seed = 1;
+  for (const rate of rates) {
+    const r = await step('ramp', rate, stepSeconds, seed++);
+    results.push(r);
+    if (!r.verdict.sustained) break;
+    best = rate;
+  }
+  if (best === 0) throw new Error(`not even ${rates[0]} readings/s was sustained: start with a lower --rates`);
+  let confirmed = 0;
+  for (let rate = best; rate >= rates[0]! * 0.5 && confirmed === 0; rate = Math.round(rate * 0.85)) {
+    const r = await step('confirm', rate, confirmSeconds, seed++);
+    results.push(r);
+    if (r.verdict.sustained) confirmed = rate;
+  }
+  if (confirmed === 0) throw new Error('no rate was sustained for the confirmation phase');
+  const half = Math.round(confirmed / 2);
+  const latency = await step('latency', half, latencySeconds, seed++);
+  results.push(latency);
+
+  const report = {
+    startedAt: startedAt.toISOString(),
+    devices,
+    confirmed,
+    half,
+    latency: latency.latency,
+    steps: results,
+  };
+  const outDir = join(repoRoot, 'bench', 'out', 'e2e');
+  mkdirSync(outDir, { recursive: true });
+  const file = join(outDir, `${startedAt.toISOString().replaceAll(':', '-')}.json`);
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  process.stdout.write(
+    [
+      '| phase | target readings/s | published/s | verdict | max lag (records) | max lag (s) | lag trend (records/s) |',
+      '|---|---|---|---|---|---|---|',
+      ...results.map(
+        (r) =>
+          `| ${r.phase} | ${r.rate} | ${r.achievedRate.toFixed(0)} | ${r.verdict.sustained ? 'sustained' : 'not sustained'} | ${r.verdict.maxLag} | ${r.maxLagSeconds.toFixed(1)} | ${r.verdict.slope.toFixed(1)} |`,
+      ),
+      '',
+      `Highest sustained rate (confirmed for ${confirmSeconds} s): ${confirmed} readings/s.`,
+      `At ${half} readings/s: publish-to-InfluxDB p50 ${latency.latency?.p50?.toFixed(2)} s, p99 ${latency.latency?.p99?.toFixed(2)} s over ${latency.latency?.readings} readings.`,
+      `Report: ${file}`,
+      '',
+    ].join('\n'),
+  );
+} finally {
+  say('stopping workers');
+  await Promise.all(all.map((w) => w.stop()));
+  await admin.disconnect();
+}
