@@ -161,8 +161,14 @@ describe('scaling under load (real broker, exactly_once workers as child process
 
       const producer = client.producer();
       await producer.connect();
-      onTestFinished(() => producer.disconnect());
       let produced = 0;
+      let inputOn = true;
+      let feeding: Promise<void> = Promise.resolve();
+      onTestFinished(async () => {
+        inputOn = false; // a failed assertion leaves the input running: stop it before disconnecting
+        await feeding.catch(() => undefined);
+        await producer.disconnect();
+      });
       /** Produces the next readings at RATE until `stop()` says so or `limit` records are out. */
       const feed = (stop: () => boolean, limit: number) =>
         (async () => {
@@ -181,8 +187,7 @@ describe('scaling under load (real broker, exactly_once workers as child process
       // a. One replica, input faster than it goes: its group's lag grows while it makes progress.
       const w1 = await spawn('w1');
       await ready(w1);
-      let inputOn = true;
-      const feeding = feed(() => !inputOn, MAX_RECORDS - PHASE_C_RECORDS);
+      feeding = feed(() => !inputOn, MAX_RECORDS - PHASE_C_RECORDS);
       const firstCommit = await waitUntil(
         async () => (await admin.committedOffsets(app, [input])).length > 0,
         60_000,
@@ -235,7 +240,18 @@ describe('scaling under load (real broker, exactly_once workers as child process
       const split2 = await spread([w2, w3]);
       const inBefore2 = await Promise.all([w2, w3].map(recordsIn));
       peak = 0;
-      await feed(() => false, producedB + PHASE_C_RECORDS);
+      let feedingC = true;
+      await Promise.all([
+        feed(() => false, producedB + PHASE_C_RECORDS).finally(() => {
+          feedingC = false;
+        }),
+        (async () => {
+          while (feedingC) {
+            await sampleLag();
+            await sleep(250);
+          }
+        })(),
+      ]);
       expect(produced).toBe(producedB + PHASE_C_RECORDS);
       const lagAtInputStopC = await sampleLag();
       const drainSecs2 = await drain([w2, w3]);
