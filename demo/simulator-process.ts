@@ -13,11 +13,15 @@ export async function runSimulatorProcess(args: string[], env: Record<string, st
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  // the simulator does not outlive us (process.exit after a signal, a thrown error)
+  const stopChild = () => child.kill('SIGTERM');
+  process.once('exit', stopChild);
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => {
     out += chunk.toString();
   });
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  process.off('exit', stopChild);
   if (code !== 0) throw new Error(`iotp simulate ${args.join(' ')} exited with ${code}`);
   return JSON.parse(out.trim().split('\n').pop()!) as SimulationSummary;
 }

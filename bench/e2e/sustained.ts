@@ -3,14 +3,16 @@
  * sustains (consumer lag bounded), confirmed for 5 minutes, then publish-to-InfluxDB latency at half
  * that rate. Real servers: the local stack (`make stack-up`).
  *
- *   node_modules/.bin/tsx bench/e2e/sustained.ts [--rates 1000,1500,2000,2500,3000,4000,5000]
+ *   node_modules/.bin/tsx bench/e2e/sustained.ts [--rates 1000,2000,3000,4000,5000]
  *     [--step-seconds 60] [--confirm-seconds 300] [--latency-seconds 120] [--devices 2000]
+ *     [--max-rate 30000]
  *
  * The four workers run as separate processes (`iotp connect mqtt-source`, `iotp streams run
  * aggregate|detect`, `iotp sink influxdb`, one replica each), as in `make demo`; `iotp simulate`
  * publishes at QoS 1 (one reading per message, no anomalies). Phases:
- * 1. ramp: each rate for --step-seconds, lag sampled every 5 s; stop at the first rate that is not
- *    sustained (bench/e2e/lag-verdict.ts); the pipeline drains between steps;
+ * 1. ramp: each rate of --rates, then +25% a step up to --max-rate, for --step-seconds each, lag
+ *    sampled every 5 s; stop at the first rate that is not sustained (bench/e2e/lag-verdict.ts); the
+ *    pipeline drains between steps;
  * 2. confirm: the best rate for --confirm-seconds; if it is not sustained, 85% of it, and so on;
  * 3. latency: half the confirmed rate for --latency-seconds; p50/p99 from the sink's
  *    iotp_end_to_end_latency_seconds histogram (reading event time = when it was due to be
@@ -35,7 +37,8 @@ import { type LagSample, type LagVerdict, lagVerdict } from './lag-verdict.js';
 
 const { values } = parseArgs({
   options: {
-    rates: { type: 'string', default: '1000,1500,2000,2500,3000,4000,5000' },
+    rates: { type: 'string', default: '1000,2000,3000,4000,5000' },
+    'max-rate': { type: 'string', default: '30000' },
     'step-seconds': { type: 'string', default: '60' },
     'confirm-seconds': { type: 'string', default: '300' },
     'latency-seconds': { type: 'string', default: '120' },
@@ -43,6 +46,12 @@ const { values } = parseArgs({
   },
 });
 const rates = values.rates.split(',').map(Number);
+const maxRate = Number(values['max-rate']);
+/** The listed rates, then 25% more each step until --max-rate. */
+function* rampRates(): Generator<number> {
+  yield* rates;
+  for (let r = Math.round(rates[rates.length - 1]! * 1.25); r <= maxRate; r = Math.round(r * 1.25)) yield r;
+}
 const stepSeconds = Number(values['step-seconds']);
 const confirmSeconds = Number(values['confirm-seconds']);
 const latencySeconds = Number(values['latency-seconds']);
@@ -201,6 +210,11 @@ async function step(phase: StepResult['phase'], rate: number, seconds: number, s
 }
 
 const results: StepResult[] = [];
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.once(signal, () => {
+    say(`${signal}: stopping workers`);
+    void Promise.all(all.map((w) => w.stop())).finally(() => process.exit(130));
+  });
 try {
   say(`starting ${all.length} workers (logs in ${runDir})`);
   for (const w of all) await w.start();
@@ -209,7 +223,7 @@ try {
 
   let best = 0;
   let seed = 1;
-  for (const rate of rates) {
+  for (const rate of rampRates()) {
     const r = await step('ramp', rate, stepSeconds, seed++);
     results.push(r);
     if (!r.verdict.sustained) break;
