@@ -5,7 +5,7 @@
  * A step is sustained when
  * - the simulator published at least `minAchieved` of the target rate (else MQTT is the bottleneck:
  *   QoS 1 PUBACKs come only after Kafka acked, so a slow source slows the publisher), and
- * - the total consumer lag does not trend upwards after the warm-up: the least-squares slope of lag
+ * - the backlog (queued in Mosquitto + consumer lag) does not trend upwards after the warm-up: the least-squares slope of lag
  *   over time is below `maxSlopeShare` of the input rate (a pipeline short of capacity by 5% gains a
  *   backlog at 5% of the rate), or the lag never leaves `floorSeconds` worth of input.
  *
@@ -15,7 +15,7 @@
 export interface LagSample {
   /** Seconds since the step started. */
   t: number;
-  /** Total records behind, summed over the pipeline's consumer groups and partitions. */
+  /** Records behind: readings queued in Mosquitto for the source plus every group's consumer lag. */
   lag: number;
 }
 
