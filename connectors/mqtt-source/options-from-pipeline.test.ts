@@ -24,7 +24,7 @@ describe('mqttSourceOptionsFromPipeline', () => {
       clientId: 'iotp-mqtt-source-pod-7',
       group: 'iotp',
       protocolVersion: 5,
-      receiveMaximum: 100,
+      receiveMaximum: 1000,
       keepaliveSeconds: 30,
     });
     expect(options.routes).toEqual([

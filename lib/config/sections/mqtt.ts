@@ -41,7 +41,13 @@ export const mqttSection = z
       .union([z.literal(1), z.literal(2)], { error: 'expected 1 or 2: QoS 0 can lose readings' })
       .default(1)
       .describe('Subscription QoS; PUBACK is sent only after Kafka acked the record.'),
-    maxInFlight: z.number().int().min(1).max(65_535).default(100).describe('Unacknowledged messages per connection.'),
+    maxInFlight: z
+      .number()
+      .int()
+      .min(1)
+      .max(65_535)
+      .default(1000)
+      .describe('Unacknowledged messages per connection (MQTT 5 Receive Maximum; the broker allows 1000).'),
     maxPayloadBytes: z
       .number()
       .int()
