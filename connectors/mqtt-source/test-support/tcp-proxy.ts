@@ -2,7 +2,8 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 
 /**
  * A TCP proxy of our own between a client and a real server, for cutting the path in tests:
- * `cut()` resets every open connection and refuses new ones; `restore()` accepts again.
+ * `cut()` resets every open connection and refuses new ones; `restore()` accepts again. With
+ * `delayMs`, everything the client sends reaches the server that much later (a slow link, in order).
  *
  * @example
  *   const proxy = await startTcpProxy({ targetPort: 19092 });
@@ -21,7 +22,9 @@ export async function startTcpProxy(options: {
   targetPort: number;
   targetHost?: string;
   port?: number;
+  delayMs?: number;
 }): Promise<TcpProxy> {
+  const delayMs = options.delayMs ?? 0;
   const host = options.targetHost ?? '127.0.0.1';
   const open = new Set<Socket>();
   let up = true;
@@ -43,7 +46,13 @@ export async function startTcpProxy(options: {
     };
     client.on('error', drop).on('close', drop);
     upstream.on('error', drop).on('close', drop);
-    client.pipe(upstream);
+    if (delayMs > 0)
+      client.on('data', (chunk: Buffer) => {
+        setTimeout(() => {
+          if (!upstream.destroyed) upstream.write(chunk);
+        }, delayMs);
+      });
+    else client.pipe(upstream);
     upstream.pipe(client);
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
