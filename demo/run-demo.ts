@@ -26,7 +26,7 @@ import { exposedMetricNames } from './metric-names.js';
 import { histogramQuantile, parseHistogram } from './prom-quantile.js';
 import { runSimulatorProcess } from './simulator-process.js';
 import type { DemoSummary } from './summary.js';
-import { WorkerProcess } from './worker-process.js';
+import { pipelineWorkers } from './worker-process.js';
 
 export interface DemoOptions {
   seconds: number;
@@ -64,27 +64,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const before = await endOffsets(admin, [...topics.raw, ...topics.windows, config.kafka.topics.dlq]);
 
   const workerEnv = { ...env, LOG_LEVEL: env.LOG_LEVEL ?? 'info', MQTT_CLIENT_ID: 'iotp-demo-source' };
-  const workers = {
-    source: new WorkerProcess({
-      name: 'mqtt-source',
-      args: ['connect', 'mqtt-source', '--replica', 'demo'],
-      logDir: runDir,
-      env: workerEnv,
-    }),
-    aggregate: new WorkerProcess({
-      name: 'streams-aggregate',
-      args: ['streams', 'run', 'aggregate'],
-      logDir: runDir,
-      env: workerEnv,
-    }),
-    detect: new WorkerProcess({
-      name: 'streams-detect',
-      args: ['streams', 'run', 'detect'],
-      logDir: runDir,
-      env: workerEnv,
-    }),
-    sink: new WorkerProcess({ name: 'influxdb-sink', args: ['sink', 'influxdb'], logDir: runDir, env: workerEnv }),
-  };
+  const workers = pipelineWorkers(runDir, workerEnv, 'demo');
   const all = Object.values(workers);
   try {
     say(`starting ${all.length} workers as separate processes (logs in ${runDir})`);

@@ -90,3 +90,14 @@ export class WorkerProcess {
     }
   }
 }
+
+/** The pipeline's four workers, one process each, logging into `logDir` (the demo and bench/e2e). */
+export function pipelineWorkers(logDir: string, env: Record<string, string>, sourceReplica: string) {
+  const worker = (name: string, args: string[]) => new WorkerProcess({ name, args, logDir, env });
+  return {
+    source: worker('mqtt-source', ['connect', 'mqtt-source', '--replica', sourceReplica]),
+    aggregate: worker('streams-aggregate', ['streams', 'run', 'aggregate']),
+    detect: worker('streams-detect', ['streams', 'run', 'detect']),
+    sink: worker('influxdb-sink', ['sink', 'influxdb']),
+  };
+}

@@ -27,7 +27,7 @@ import { createPipelineTopics, registerPipelineSchemas } from '../../cli/setup.j
 import { endOffsets, pipelineDataTopics, pipelineLag } from '../../demo/collect.js';
 import { histogramDelta, histogramQuantile, parseHistogram } from '../../demo/prom-quantile.js';
 import { runSimulatorProcess } from '../../demo/simulator-process.js';
-import { WorkerProcess } from '../../demo/worker-process.js';
+import { pipelineWorkers } from '../../demo/worker-process.js';
 import { loadPipelineConfig } from '../../lib/config/index.js';
 import { GroupLagSnapshots } from '../../lib/kafka/group-lag-snapshot.js';
 import { createKafkaClient, kafkaConfigFromEnv } from '../../lib/kafka/index.js';
@@ -76,27 +76,7 @@ const pipelineTopics = [...raw, ...windows, config.kafka.topics.anomalies, confi
 const rawTopics = new Set(raw);
 
 const workerEnv = { ...env, LOG_LEVEL: 'warn', MQTT_CLIENT_ID: 'iotp-bench-e2e-source' };
-const workers = {
-  source: new WorkerProcess({
-    name: 'mqtt-source',
-    args: ['connect', 'mqtt-source', '--replica', 'e2e'],
-    logDir: runDir,
-    env: workerEnv,
-  }),
-  aggregate: new WorkerProcess({
-    name: 'streams-aggregate',
-    args: ['streams', 'run', 'aggregate'],
-    logDir: runDir,
-    env: workerEnv,
-  }),
-  detect: new WorkerProcess({
-    name: 'streams-detect',
-    args: ['streams', 'run', 'detect'],
-    logDir: runDir,
-    env: workerEnv,
-  }),
-  sink: new WorkerProcess({ name: 'influxdb-sink', args: ['sink', 'influxdb'], logDir: runDir, env: workerEnv }),
-};
+const workers = pipelineWorkers(runDir, workerEnv, 'e2e');
 const all = Object.values(workers);
 
 interface StepResult {
