@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { histogramDelta, histogramQuantile, parseHistogram } from './prom-quantile.js';
+import { histogramDelta, histogramQuantile, parseHistogram, readingLatencyHistogram } from './prom-quantile.js';
 
 const text = [
   '# TYPE lat histogram',
@@ -65,5 +65,20 @@ describe('histogramDelta', () => {
       { le: Number.POSITIVE_INFINITY, count: 24 },
     ]);
     expect(histogramDelta([], after)).toEqual(after);
+  });
+});
+
+describe('readingLatencyHistogram', () => {
+  it('keeps the reading topics only', () => {
+    const metrics = [
+      'iotp_end_to_end_latency_seconds_bucket{topic="telemetry.environment",le="1"} 3',
+      'iotp_end_to_end_latency_seconds_bucket{topic="telemetry.environment",le="+Inf"} 4',
+      'iotp_end_to_end_latency_seconds_bucket{topic="telemetry.environment.agg.1m",le="1"} 0',
+      'iotp_end_to_end_latency_seconds_bucket{topic="telemetry.environment.agg.1m",le="+Inf"} 9',
+    ].join('\n');
+    expect(readingLatencyHistogram(metrics, ['telemetry.environment'])).toEqual([
+      { le: 1, count: 3 },
+      { le: Number.POSITIVE_INFINITY, count: 4 },
+    ]);
   });
 });

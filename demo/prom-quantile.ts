@@ -49,3 +49,14 @@ export function histogramDelta(before: Bucket[], after: Bucket[]): Bucket[] {
   const was = new Map(before.map((b) => [b.le, b.count]));
   return after.map((b) => ({ le: b.le, count: b.count - (was.get(b.le) ?? 0) }));
 }
+
+/**
+ * The sink's end-to-end latency histogram for readings only (the `rawTopics`): a window result's
+ * event time is its window start, so its latency is mostly the window.
+ */
+export function readingLatencyHistogram(sinkMetrics: string, rawTopics: readonly string[]): Bucket[] {
+  const labelsOf = rawTopics.map((t) => `topic="${t}"`);
+  return parseHistogram(sinkMetrics, 'iotp_end_to_end_latency_seconds', (labels) =>
+    labelsOf.some((l) => labels.includes(l)),
+  );
+}

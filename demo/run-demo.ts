@@ -23,7 +23,7 @@ import {
   recordsSince,
 } from './collect.js';
 import { exposedMetricNames } from './metric-names.js';
-import { histogramQuantile, parseHistogram } from './prom-quantile.js';
+import { histogramQuantile, readingLatencyHistogram } from './prom-quantile.js';
 import { runSimulatorProcess } from './simulator-process.js';
 import type { DemoSummary } from './summary.js';
 import { pipelineWorkers } from './worker-process.js';
@@ -124,11 +124,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     const metricNames: Record<string, string[]> = {};
     for (const [name, w] of Object.entries(workers)) metricNames[name] = exposedMetricNames(await w.metrics());
     const sinkMetrics = await workers.sink.metrics();
-    // readings only: a window result's event time is its window start, so its latency is mostly the window
-    const rawTopics = new Set(topics.raw);
-    const e2e = parseHistogram(sinkMetrics, 'iotp_end_to_end_latency_seconds', (labels) =>
-      [...rawTopics].some((t) => labels.includes(`topic="${t}"`)),
-    );
+    const e2e = readingLatencyHistogram(sinkMetrics, topics.raw);
     const rawPoints = measurements.raw.reduce((s, m) => s + (inInflux[m] ?? 0), 0);
     return {
       runDir,

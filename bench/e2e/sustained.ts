@@ -25,7 +25,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { createPipelineTopics, registerPipelineSchemas } from '../../cli/setup.js';
 import { endOffsets, pipelineDataTopics, pipelineLag } from '../../demo/collect.js';
-import { histogramDelta, histogramQuantile, parseHistogram } from '../../demo/prom-quantile.js';
+import { histogramDelta, histogramQuantile, readingLatencyHistogram } from '../../demo/prom-quantile.js';
 import { runSimulatorProcess } from '../../demo/simulator-process.js';
 import { pipelineWorkers } from '../../demo/worker-process.js';
 import { loadPipelineConfig } from '../../lib/config/index.js';
@@ -73,7 +73,6 @@ await admin.connect();
 const snapshots = new GroupLagSnapshots(admin);
 const { raw, windows } = pipelineDataTopics(config);
 const pipelineTopics = [...raw, ...windows, config.kafka.topics.anomalies, config.kafka.topics.deviceStatus];
-const rawTopics = new Set(raw);
 
 const workerEnv = { ...env, LOG_LEVEL: 'warn', MQTT_CLIENT_ID: 'iotp-bench-e2e-source' };
 const workers = pipelineWorkers(runDir, workerEnv, 'e2e');
@@ -107,9 +106,7 @@ async function ingested(): Promise<number> {
 }
 
 async function e2eHistogram() {
-  return parseHistogram(await workers.sink.metrics(), 'iotp_end_to_end_latency_seconds', (labels) =>
-    [...rawTopics].some((t) => labels.includes(`topic="${t}"`)),
-  );
+  return readingLatencyHistogram(await workers.sink.metrics(), raw);
 }
 
 /**
