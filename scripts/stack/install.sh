@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Installs everything the local stack needs, idempotently, caching downloads and builds under
 # $CACHE (outside the clone) so that a fresh clone reuses them:
-#   Debian: mosquitto, mosquitto-clients, kcat, openssl, libssl-dev, zlib1g-dev (node-rdkafka build)
+#   Debian: mosquitto, mosquitto-clients, kcat, openssl, curl, iproute2 (ss), libssl-dev, zlib1g-dev (node-rdkafka build)
 #   Maven Central: Apache Kafka $KAFKA_VERSION jars; Apicurio Registry $APICURIO_VERSION
 #   Go module proxy: influxd $INFLUXDB_VERSION (v1 API + /api/v2/write compatibility API)
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 mkdir -p "$CACHE/bin" "$CACHE/kafka" "$CACHE/apicurio" "$CACHE/logs"
 
-APT_PACKAGES=(mosquitto mosquitto-clients kcat openssl curl libssl-dev zlib1g-dev)
+APT_PACKAGES=(mosquitto mosquitto-clients kcat openssl curl iproute2 libssl-dev zlib1g-dev)
 
 install_apt() {
   local missing=() p

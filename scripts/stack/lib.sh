@@ -71,19 +71,33 @@ start() {
 }
 
 # wait_for NAME SECONDS CHECK...: polls CHECK until it succeeds; on timeout or death names the
-# server, its log file and the last lines of the log, and fails.
+# server, whether it exited or is still starting, its log file and the last lines of the log, and
+# fails. Waits are generous: on a loaded 2-core CI machine a server may take several times longer
+# than here. InfluxDB 1.8 spends its start compiling the Flux library (0.1 s with Flux off, 4-7 s
+# with it on, measured on this machine); one CI run gave up on it after 30 s.
 wait_for() {
   local name=$1 secs=$2; shift 2
-  local deadline=$((SECONDS + secs))
+  local started=$SECONDS deadline=$((SECONDS + secs)) state="still starting"
   while [ $SECONDS -lt $deadline ]; do
-    if "$@" >/dev/null 2>&1; then return 0; fi
-    if ! alive "$name"; then break; fi
+    if "$@" >/dev/null 2>&1; then log "$name healthy after $((SECONDS - started))s"; return 0; fi
+    if ! alive "$name"; then state="exited"; break; fi
     sleep 0.5
   done
-  printf '[stack] error: %s did not become healthy within %ss (pid %s). Log: %s\n' \
-    "$name" "$secs" "$(pid_of "$name")" "$LOGS/$name.log" >&2
+  printf '[stack] error: %s did not become healthy within %ss: the process %s (pid %s). Log: %s\n' \
+    "$name" "$secs" "$state" "$(pid_of "$name")" "$LOGS/$name.log" >&2
   tail -n 25 "$LOGS/$name.log" >&2 || true
   return 1
+}
+
+# port_free NAME PORT...: fails, naming the process that holds it, when a port is already bound
+# (a server left over from another checkout would otherwise make ours exit with a bind error).
+port_free() {
+  local name=$1 port holder; shift
+  for port in "$@"; do
+    if holder=$(ss -Hltnp "sport = :$port" 2>/dev/null) && [ -n "$holder" ]; then
+      die "$name cannot start: 127.0.0.1:$port is already in use by: $holder (stop it, or set the IOTP_*_PORT variables)"
+    fi
+  done
 }
 
 # java_21: prints a java binary of version >= 21 (Apicurio Registry 3.x needs it; Kafka runs on 17).

@@ -44,9 +44,10 @@ up_mosquitto() {
   mosquitto_passwd -b "$STACK/mosquitto/passwd" "$MQTT_CONNECTOR_USER" "$MQTT_CONNECTOR_PASSWORD"
   mosquitto_passwd -b "$STACK/mosquitto/passwd" "$MQTT_SIMULATOR_USER" "$MQTT_SIMULATOR_PASSWORD"
   chmod 600 "$STACK/mosquitto/passwd" "$STACK/mosquitto/acl"
+  port_free mosquitto "$MQTT_PORT" "$MQTT_AUTH_PORT" "$MQTTS_PORT"
   log "starting mosquitto on $MQTT_PORT (plain), $MQTT_AUTH_PORT (auth), $MQTTS_PORT (TLS+auth)"
   start mosquitto mosquitto -c "$STACK/mosquitto/mosquitto.conf"
-  wait_for mosquitto 20 mosquitto_healthy
+  wait_for mosquitto 60 mosquitto_healthy
 }
 
 # ---- Kafka ------------------------------------------------------------------------------------
@@ -65,12 +66,13 @@ up_kafka() {
       --add-scram "SCRAM-SHA-512=[name=$KAFKA_SASL_USER,password=$KAFKA_SASL_PASSWORD]" >>"$LOGS/kafka.log" 2>&1 \
       || { tail -n 20 "$LOGS/kafka.log" >&2; die "kafka storage format failed (log: $LOGS/kafka.log)"; }
   fi
+  port_free kafka "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT" "$KAFKA_SASL_PORT"
   log "starting kafka $KAFKA_VERSION on $KAFKA_PORT (PLAINTEXT), $KAFKA_SASL_PORT (SASL_SSL/SCRAM)"
   start kafka java -Xmx768m -Xms512m -XX:+UseG1GC -Dorg.slf4j.simpleLogger.defaultLogLevel=info \
     -Dorg.slf4j.simpleLogger.log.kafka=warn -Dorg.slf4j.simpleLogger.log.org.apache.kafka=warn \
     -Dorg.slf4j.simpleLogger.log.kafka.server.KafkaRaftServer=info \
     -cp "$KAFKA_LIBS/*" kafka.Kafka "$STACK/kafka.properties"
-  wait_for kafka 90 kafka_healthy
+  wait_for kafka 240 kafka_healthy
 }
 
 # ---- Apicurio Registry ------------------------------------------------------------------------
@@ -79,6 +81,7 @@ registry_healthy() { curl -fsS "$REGISTRY_URL/subjects"; }
 up_registry() {
   if alive registry; then log "registry already running (pid $(pid_of registry))"; return 0; fi
   local java21; java21=$(java_21) || die "Apicurio Registry $APICURIO_VERSION needs Java 21 or newer: install one (e.g. apt-get install -y openjdk-21-jre-headless where available) or set JAVA21_HOME"
+  port_free registry "$REGISTRY_PORT" "$REGISTRY_MGMT_PORT"
   log "starting apicurio registry $APICURIO_VERSION on $REGISTRY_PORT (Confluent API: $REGISTRY_URL) with $java21"
   ( cd "$APICURIO_HOME" && start registry "$java21" -Xmx512m -Xms128m \
     -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$REGISTRY_PORT" \
@@ -88,7 +91,7 @@ up_registry() {
     -Dapicurio.rest.deletion.artifact-version.enabled=true \
     -Dquarkus.log.level=WARN -Dquarkus.log.category.\"io.quarkus\".level=INFO \
     -jar quarkus-run.jar )
-  wait_for registry 120 registry_healthy
+  wait_for registry 240 registry_healthy
   # Confluent's registry defaults to BACKWARD; Apicurio has no rule until one is set.
   curl -fsS -X PUT -H 'Content-Type: application/vnd.schemaregistry.v1+json' \
     --data '{"compatibility":"BACKWARD"}' "$REGISTRY_URL/config" >/dev/null \
@@ -103,9 +106,10 @@ up_influxdb() {
   if alive influxdb; then log "influxdb already running (pid $(pid_of influxdb))"; return 0; fi
   mkdir -p "$DATA/influxdb"
   render "$CONF/influxdb.conf.tmpl" "$STACK/influxdb.conf"
+  port_free influxdb "$INFLUX_PORT" "$INFLUX_RPC_PORT"
   log "starting influxdb $INFLUXDB_VERSION on $INFLUX_PORT (v1 /write, v2 /api/v2/write, Flux)"
   start influxdb "$INFLUXD_BIN" -config "$STACK/influxdb.conf"
-  wait_for influxdb 30 influx_healthy
+  wait_for influxdb 180 influx_healthy
   # With auth on and no users yet, InfluxDB lets the first admin be created unauthenticated.
   if ! influx_query "SHOW DATABASES" >/dev/null 2>&1; then
     curl -fsS --data-urlencode "q=CREATE USER $INFLUX_USER WITH PASSWORD '$INFLUX_PASSWORD' WITH ALL PRIVILEGES" \
@@ -114,10 +118,11 @@ up_influxdb() {
   influx_query "CREATE DATABASE $INFLUX_DB" >/dev/null || die "could not create database $INFLUX_DB"
 }
 
+# InfluxDB first: its start is CPU-bound (Flux), and the two JVMs starting beside it slowed it down.
 up_mosquitto
+up_influxdb
 up_kafka
 up_registry
-up_influxdb
 
 cat >"$STACK/env" <<ENV
 # Written by scripts/stack/up.sh. Read by tests and by iotp as defaults (environment wins).

@@ -27,6 +27,25 @@ describe('stack scripts', () => {
     expect(r.stderr).toContain('fakesrv did not become healthy');
     expect(r.stderr).toContain(join(r.stackDir, 'logs', 'fakesrv.log'));
     expect(r.stderr).toContain('fatal: port already in use');
+    expect(r.stderr).toContain('the process exited');
+  });
+
+  it('says the server is still starting when the wait runs out while it lives', () => {
+    const r = bash(`set +e; start slowsrv sleep 30; wait_for slowsrv 1 false; rc=$?; kill $(pid_of slowsrv); exit $rc`);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('slowsrv did not become healthy within 1s: the process still starting');
+  });
+
+  it('refuses to start a server on a port that is already bound, naming the port', () => {
+    const r = bash(
+      `python3 -c 'import socket,time; s=socket.socket(); s.bind(("127.0.0.1",0)); s.listen(); print(s.getsockname()[1], flush=True); time.sleep(20)' > "$IOTP_STACK_DIR/port" &
+       holder=$!; for i in $(seq 50); do [ -s "$IOTP_STACK_DIR/port" ] && break; sleep 0.1; done
+       port=$(cat "$IOTP_STACK_DIR/port"); echo "port=$port"; set +e; (port_free fakesrv "$port"); rc=$?; kill $holder; exit $rc`,
+    );
+    expect(r.status).toBe(1);
+    const port = /port=(\d+)/.exec(r.stdout)?.[1];
+    expect(port).toBeDefined();
+    expect(r.stderr).toContain(`fakesrv cannot start: 127.0.0.1:${port} is already in use`);
   });
 
   it('succeeds once the health check passes', () => {
