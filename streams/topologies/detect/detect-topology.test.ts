@@ -183,6 +183,46 @@ describe('detect topology (test driver, synthetic series with a known anomaly)',
     d.close();
   });
 
+  it('MISSING waits while the task is behind its input: unread readings are not silence', async () => {
+    const d = driverFor();
+    // Two devices, one reading a minute each, the wall clock moving with them.
+    for (let i = 0; i < 20; i++) {
+      const ts = T0 + i * MINUTE;
+      for (const deviceId of ['dev-1', 'dev-2'])
+        await d.pipeInput('readings', deviceId, { deviceId, ts, site: 'lab', temperature: 20, humidity: 50 }, ts);
+      await d.advanceWallClockTime(MINUTE);
+    }
+    // The worker falls behind: 5,000 records unread, nothing processed for 10 minutes of wall clock.
+    d.setInputLag('readings', 5_000);
+    for (let i = 0; i < 60; i++) await d.advanceWallClockTime(10_000);
+    expect(at(await anomalies(d), 'MISSING', '')).toEqual([]);
+    // It reads on, still behind: dev-2's readings of minutes 20..29 arrive, dev-1 has none. Once
+    // stream time is more than 3 x 1 min past dev-1's last reading, dev-1 alone is MISSING.
+    for (let i = 20; i < 30; i++) {
+      const ts = T0 + i * MINUTE;
+      await d.pipeInput('readings', 'dev-2', { deviceId: 'dev-2', ts, site: 'lab', temperature: 20, humidity: 50 }, ts);
+      await d.advanceWallClockTime(10_000);
+    }
+    const behind = (await anomalies(d)).filter((a) => a.kind === 'MISSING');
+    expect(behind.map((a) => [a.deviceId, (a.ts - T0) / MINUTE])).toEqual([['dev-1', 20]]);
+    // Caught up and quiet: now the wall clock alone shows dev-2's silence.
+    d.setInputLag('readings', 0);
+    for (let i = 0; i < 12; i++) await d.advanceWallClockTime(10_000);
+    expect(at(await anomalies(d), 'MISSING', '')).toEqual([]); // 2 min: not yet
+    for (let i = 0; i < 12; i++) await d.advanceWallClockTime(10_000);
+    expect((await anomalies(d)).map((a) => [a.deviceId, a.kind])).toEqual([['dev-2', 'MISSING']]);
+    d.close();
+  });
+
+  it('a lag of 1 (the commit marker after a transaction) counts as caught up', async () => {
+    const d = driverFor();
+    await feed(d, 0, noise(20, 20, 0.5));
+    d.setInputLag('readings', 1);
+    for (let i = 0; i < 24; i++) await d.advanceWallClockTime(10_000);
+    expect(at(await anomalies(d), 'MISSING', '')).toEqual([20]);
+    d.close();
+  });
+
   it('an OFFLINE device status is a MISSING anomaly at once, and the heartbeat does not repeat it', async () => {
     const d = driverFor();
     await feed(d, 0, noise(10, 20, 0.5));
