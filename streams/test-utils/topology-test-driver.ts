@@ -192,14 +192,6 @@ export class TopologyTestDriver {
     return this.task.currentStreamTime();
   }
 
-  /**
-   * Pretends the task is `records` behind the end of `topic` (what the consumer reports after each
-   * fetch; 0 = caught up, the default), for logic that reads `context.inputCaughtUp()`.
-   */
-  setInputLag(topic: string, records: number): void {
-    this.task.setInputLag(topic, records);
-  }
-
   wallClock(): number {
     return this.clock.now();
   }

@@ -103,7 +103,7 @@ export const detectorsSection = z
           .min(1)
           .default(3)
           .describe(
-            'A device is MISSING after tolerance x its interval of wall-clock silence (one anomaly per silence).',
+            'A device is MISSING after tolerance x its interval of silence, on stream time and on the wall clock (one anomaly per silence; a partition with no input at all waits for streams.idleTimeout).',
           ),
         checkInterval: duration().prefault('10s').describe('How often (wall clock) silence is checked.'),
       })

@@ -78,10 +78,6 @@ function fakeKafka(committed: TopicPartitionOffset[] = [], changelogs: Record<st
 }
 
 function runner(k: ReturnType<typeof fakeKafka>, guarantee: Guarantee, clock: { now: number }) {
-  return runnerAndTask(k, guarantee, clock).runner;
-}
-
-function runnerAndTask(k: ReturnType<typeof fakeKafka>, guarantee: Guarantee, clock: { now: number }) {
   const topology = statsTopology({ input: 'in', output: 'out', windowMs: 10, graceMs: 0 });
   const task = new StreamTask({
     applicationId: 'app',
@@ -91,7 +87,7 @@ function runnerAndTask(k: ReturnType<typeof fakeKafka>, guarantee: Guarantee, cl
     lateTopic: 'late',
     dlqTopic: 'dlq',
   });
-  const taskRunner = new TaskRunner(task, {
+  return new TaskRunner(task, {
     applicationId: 'app',
     guarantee,
     client: k.client,
@@ -106,7 +102,6 @@ function runnerAndTask(k: ReturnType<typeof fakeKafka>, guarantee: Guarantee, cl
     metrics: streamsMetrics(new Registry()),
     log: silentLogger(),
   });
-  return { runner: taskRunner, task };
 }
 
 const rec = (offset: number, ts: number, value = 1): ConsumedRecord => ({
@@ -121,18 +116,6 @@ const rec = (offset: number, ts: number, value = 1): ConsumedRecord => ({
 const batch = (records: ConsumedRecord[]): Batch => ({ topic: 'in', partition: 0, records, highWatermark: '100' });
 
 describe('TaskRunner (fake Kafka seam)', () => {
-  it("tells the task how far behind each batch left it (the input's end from the fetch)", async () => {
-    const k = fakeKafka();
-    const clock = { now: 0 };
-    const { runner: r, task } = runnerAndTask(k, 'at_least_once', clock);
-    await r.open(['stats']);
-    expect(task.inputCaughtUp()).toBe(true); // nothing fetched yet
-    await r.processBatch(batch([rec(0, 1), rec(1, 2)])); // high watermark 100: 98 unread
-    expect(task.inputCaughtUp()).toBe(false);
-    await r.processBatch({ ...batch([rec(2, 3)]), highWatermark: '4' }); // offset 3 left: a commit marker
-    expect(task.inputCaughtUp()).toBe(true);
-  });
-
   it('exactly_once: fences on open, then one transaction per commit with outputs, changelog and offsets', async () => {
     const k = fakeKafka();
     const clock = { now: 1_000 };

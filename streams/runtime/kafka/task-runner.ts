@@ -136,12 +136,10 @@ export class TaskRunner {
       }
       if (last !== undefined) {
         const lag = BigInt(batch.highWatermark) - BigInt(last) - 1n;
-        const records = Number(lag < 0n ? 0n : lag);
         d.metrics.lag.set(
           { application: d.applicationId, topic: batch.topic, partition: String(batch.partition) },
-          records,
+          Number(lag < 0n ? 0n : lag),
         );
-        this.task.setInputLag(batch.topic, records);
       }
       await this.commitIfDue();
     });

@@ -42,13 +42,6 @@ export interface ProcessorContext<KOut = unknown, VOut = unknown> {
   currentStreamTimeMs(): number;
   /** The injected wall clock. */
   currentSystemTimeMs(): number;
-  /**
-   * Whether the task has read its input partitions to their end, as of the last fetch (true until
-   * a fetch says otherwise). A wall-clock rule uses it to tell "nothing was sent" from "what was
-   * sent is not read yet". Kafka Streams gives the same through TaskMetadata's end and committed
-   * offsets.
-   */
-  inputCaughtUp(): boolean;
   /** Source of the record being processed; undefined inside a punctuator. */
   recordMetadata(): SourceMetadata | undefined;
   /** Sends the record being processed (its original bytes) to the late-records topic and counts it. */

@@ -86,7 +86,6 @@ export class StreamTask {
   private punctuatedAt = Number.NEGATIVE_INFINITY;
   private persistedStreamTime = Number.NEGATIVE_INFINITY;
   private readonly restoredOffsetMap = new Map<string, bigint>();
-  private readonly inputLagByTopic = new Map<string, number>();
   private readonly offsetsLogged = new Map<string, string>();
   private lastInputWall = 0;
   private pending: Pending[] = [];
@@ -134,21 +133,6 @@ export class StreamTask {
 
   currentStreamTime(): number {
     return this.streamTime;
-  }
-
-  /** Records behind the end of one input partition, as the consumer last saw it (the runner sets it per batch). */
-  setInputLag(topic: string, records: number): void {
-    this.inputLagByTopic.set(topic, Math.max(0, records));
-  }
-
-  /**
-   * Every input partition read to its end as of its last fetch. A lag of 1 counts as caught up:
-   * a transaction's commit marker takes the offset after its last record (so a topic written
-   * with exactly-once never reports 0; KEDA issue 5675 is the same effect).
-   */
-  inputCaughtUp(): boolean {
-    for (const lag of this.inputLagByTopic.values()) if (lag > 1) return false;
-    return true;
   }
 
   /**
@@ -469,7 +453,6 @@ export class StreamTask {
         ),
       currentStreamTimeMs: () => this.streamTime,
       currentSystemTimeMs: () => this.options.clock(),
-      inputCaughtUp: () => this.inputCaughtUp(),
       recordMetadata: () =>
         this.current
           ? { topic: this.current.topic, partition: this.current.partition, offset: this.current.offset }

@@ -35,8 +35,8 @@ export interface DetectStepSpec {
  * its changelog after a restart or rebalance). Each reading runs every field's detectors; each
  * flagged anomaly is emitted (one per field and kind for a record: the highest score wins when two
  * detectors flag the same kind). A wall-clock punctuator reports a device silent for more than
- * tolerance x its usual interval once per silence (MISSING, detector `heartbeat`; while the task
- * is behind its input, only once stream time shows the silence too: see `checkSilence`); an OFFLINE
+ * tolerance x its usual interval once per silence, on stream time and on the wall clock (MISSING,
+ * detector `heartbeat`; see `checkSilence`); an OFFLINE
  * device status reports it at once (MISSING, detector `device-status`) unless already reported.
  */
 export class DetectProcessor implements Processor<string, DetectInput, string, AnomalyRecord> {
@@ -117,11 +117,11 @@ export class DetectProcessor implements Processor<string, DetectInput, string, A
   private checkSilences(now: number): void {
     const heartbeat = this.spec.heartbeat;
     if (!heartbeat) return;
-    const progress = { streamTime: this.ctx.currentStreamTimeMs(), caughtUp: this.ctx.inputCaughtUp() };
+    const streamTime = this.ctx.currentStreamTimeMs();
     for (const [type, store] of this.stores) {
       const due: [string, DeviceState, number][] = [];
       for (const [deviceId, state] of store.all()) {
-        const silence = checkSilence(state, now, this.openedAt, heartbeat, progress);
+        const silence = checkSilence(state, now, streamTime, this.openedAt, heartbeat);
         if (silence) due.push([deviceId, state, silence.dueTs]);
       }
       for (const [deviceId, state, dueTs] of due) {

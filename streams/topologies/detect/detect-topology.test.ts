@@ -22,7 +22,10 @@ const T0 = 1_767_225_600_000;
 const MINUTE = 60_000;
 const json = Serdes.json<unknown>() as Serde<unknown>;
 
-function driverFor(input: Record<string, unknown> = {}) {
+/** The idle rule of the detect worker (`streams.idleTimeout`) moves a quiet task's stream time on. */
+const IDLE = 5 * MINUTE;
+
+function driverFor(input: Record<string, unknown> = {}, idleTimeoutMs = IDLE) {
   const section: DetectorsSection = detectorsSection.parse({
     missing: { expectedInterval: '1m', tolerance: 3, checkInterval: '10s' },
     ...input,
@@ -42,7 +45,7 @@ function driverFor(input: Record<string, unknown> = {}) {
     checkIntervalMs: section.missing.checkInterval,
     stateRetentionMs: section.defaults.stateRetention,
   });
-  return new TopologyTestDriver(topology, { applicationId: 'detect-test', initialWallClockMs: T0 });
+  return new TopologyTestDriver(topology, { applicationId: 'detect-test', initialWallClockMs: T0, idleTimeoutMs });
 }
 
 /** Pipes readings one a minute (event time), the wall clock moving with them. */
@@ -154,72 +157,82 @@ describe('detect topology (test driver, synthetic series with a known anomaly)',
     d.close();
   });
 
-  it('MISSING via the wall-clock punctuator: once per silence, after tolerance x the learned interval', async () => {
+  it('MISSING when a device falls silent while its partition goes on: once per silence, after tolerance x the learned interval', async () => {
     const d = driverFor();
-    // One a minute (interval learned: 1 min); the last one arrives at wall clock T0 + 19 min, feed ends at + 20 min.
-    await feed(d, 0, noise(20, 20, 0.5));
-    for (let i = 0; i < 12; i++) await d.advanceWallClockTime(10_000); // 3 min of silence: not yet (> 3 x 1 min)
-    expect(at(await anomalies(d), 'MISSING', '')).toEqual([]);
-    await d.advanceWallClockTime(10_000);
-    const missing = (await anomalies(d)).filter((a) => a.kind === 'MISSING');
-    expect(missing).toEqual([
-      expect.objectContaining({
-        deviceId: 'dev-1',
-        type: 'environment',
-        field: '',
-        value: null,
-        detector: 'heartbeat',
-        expected: MINUTE,
-        lower: 0,
-        upper: 3 * MINUTE,
-        ts: T0 + 20 * MINUTE,
-      }),
-    ]);
-    for (let i = 0; i < 60; i++) await d.advanceWallClockTime(10_000);
-    expect(await anomalies(d)).toEqual([]); // still the same silence
-    await feed(d, 40, [20]); // back
-    for (let i = 0; i < 20; i++) await d.advanceWallClockTime(10_000);
-    expect(at(await anomalies(d), 'MISSING', '')).toEqual([41]); // a new silence, reported once
-    d.close();
-  });
-
-  it('MISSING waits while the task is behind its input: unread readings are not silence', async () => {
-    const d = driverFor();
-    // Two devices, one reading a minute each, the wall clock moving with them.
-    for (let i = 0; i < 20; i++) {
-      const ts = T0 + i * MINUTE;
-      for (const deviceId of ['dev-1', 'dev-2'])
-        await d.pipeInput('readings', deviceId, { deviceId, ts, site: 'lab', temperature: 20, humidity: 50 }, ts);
+    const reading = (deviceId: string, minute: number) => {
+      const ts = T0 + minute * MINUTE;
+      return d.pipeInput('readings', deviceId, { deviceId, ts, site: 'lab', temperature: 20, humidity: 50 }, ts);
+    };
+    // Both one a minute (interval learned: 1 min), the wall clock moving with them; dev-1 stops after minute 19.
+    for (let m = 0; m < 40; m++) {
+      if (m < 20) await reading('dev-1', m);
+      await reading('dev-2', m);
+      await d.advanceWallClockTime(MINUTE);
+      const missing = (await anomalies(d)).filter((a) => a.kind === 'MISSING');
+      // stream time minute 22 is 3 x 1 min past dev-1's last reading: not yet; minute 23 is past it
+      if (m !== 23) expect(missing, `minute ${m}`).toEqual([]);
+      else
+        expect(missing).toEqual([
+          expect.objectContaining({
+            deviceId: 'dev-1',
+            type: 'environment',
+            field: '',
+            value: null,
+            detector: 'heartbeat',
+            expected: MINUTE,
+            lower: 0,
+            upper: 3 * MINUTE,
+            ts: T0 + 20 * MINUTE,
+          }),
+        ]);
+    }
+    // dev-1 is back at 40 and silent again after 41: a new silence, reported once.
+    for (let m = 40; m < 60; m++) {
+      if (m <= 41) await reading('dev-1', m);
+      await reading('dev-2', m);
       await d.advanceWallClockTime(MINUTE);
     }
-    // The worker falls behind: 5,000 records unread, nothing processed for 10 minutes of wall clock.
-    d.setInputLag('readings', 5_000);
-    for (let i = 0; i < 60; i++) await d.advanceWallClockTime(10_000);
-    expect(at(await anomalies(d), 'MISSING', '')).toEqual([]);
-    // It reads on, still behind: dev-2's readings of minutes 20..29 arrive, dev-1 has none. Once
-    // stream time is more than 3 x 1 min past dev-1's last reading, dev-1 alone is MISSING.
-    for (let i = 20; i < 30; i++) {
-      const ts = T0 + i * MINUTE;
-      await d.pipeInput('readings', 'dev-2', { deviceId: 'dev-2', ts, site: 'lab', temperature: 20, humidity: 50 }, ts);
-      await d.advanceWallClockTime(10_000);
-    }
-    const behind = (await anomalies(d)).filter((a) => a.kind === 'MISSING');
-    expect(behind.map((a) => [a.deviceId, (a.ts - T0) / MINUTE])).toEqual([['dev-1', 20]]);
-    // Caught up and quiet: now the wall clock alone shows dev-2's silence.
-    d.setInputLag('readings', 0);
-    for (let i = 0; i < 12; i++) await d.advanceWallClockTime(10_000);
-    expect(at(await anomalies(d), 'MISSING', '')).toEqual([]); // 2 min: not yet
-    for (let i = 0; i < 12; i++) await d.advanceWallClockTime(10_000);
-    expect((await anomalies(d)).map((a) => [a.deviceId, a.kind])).toEqual([['dev-2', 'MISSING']]);
+    // due a learned interval after 41 (the 21-minute gap nudged the P² median a little above 1 min)
+    const again = (await anomalies(d)).map((a) => [a.deviceId, a.kind, Math.round((a.ts - T0) / MINUTE)]);
+    expect(again).toEqual([['dev-1', 'MISSING', 42]]);
     d.close();
   });
 
-  it('a lag of 1 (the commit marker after a transaction) counts as caught up', async () => {
+  it('a partition gone quiet: MISSING once the idle rule moves stream time on (after idleTimeout of quiet)', async () => {
     const d = driverFor();
-    await feed(d, 0, noise(20, 20, 0.5));
-    d.setInputLag('readings', 1);
-    for (let i = 0; i < 24; i++) await d.advanceWallClockTime(10_000);
+    await feed(d, 0, noise(20, 20, 0.5)); // the last reading is processed at wall clock T0 + 19 min
+    // Quiet for 4 min (wall clock T0 + 23 min): more than 3 x 1 min, but stream time stands at 19.
+    for (let i = 0; i < 18; i++) await d.advanceWallClockTime(10_000);
+    expect(at(await anomalies(d), 'MISSING', '')).toEqual([]);
+    // Quiet for 5 min: the idle rule sets stream time to 19 + 5, past 19 + 3.
+    for (let i = 0; i < 6; i++) await d.advanceWallClockTime(10_000);
     expect(at(await anomalies(d), 'MISSING', '')).toEqual([20]);
+    for (let i = 0; i < 60; i++) await d.advanceWallClockTime(10_000);
+    expect(await anomalies(d)).toEqual([]); // still the same silence
+    d.close();
+  });
+
+  it('no MISSING while the worker reads nothing (behind its input, or the pipeline upstream stalled): stream time stands still', async () => {
+    const d = driverFor({}, 0); // no idle rule
+    const reading = (deviceId: string, minute: number) => {
+      const ts = T0 + minute * MINUTE;
+      return d.pipeInput('readings', deviceId, { deviceId, ts, site: 'lab', temperature: 20, humidity: 50 }, ts);
+    };
+    for (let m = 0; m < 20; m++) {
+      await reading('dev-1', m);
+      await reading('dev-2', m);
+      await d.advanceWallClockTime(MINUTE);
+    }
+    for (let i = 0; i < 60; i++) await d.advanceWallClockTime(10_000); // 10 min with nothing read
+    expect(at(await anomalies(d), 'MISSING', '')).toEqual([]);
+    // It reads on: dev-2's minutes 20..29 come (fast, 10 s of wall clock each), dev-1 has none.
+    for (let m = 20; m < 30; m++) {
+      await reading('dev-2', m);
+      await d.advanceWallClockTime(10_000);
+    }
+    expect((await anomalies(d)).map((a) => [a.deviceId, a.kind, (a.ts - T0) / MINUTE])).toEqual([
+      ['dev-1', 'MISSING', 20],
+    ]);
     d.close();
   });
 

@@ -23,41 +23,39 @@ export interface Silence {
   dueTs: number;
 }
 
-/** How far the task has read: its stream time, and whether it is at the end of its input. */
-export interface TaskProgress {
-  streamTime: number;
-  caughtUp: boolean;
-}
-
 /**
- * The missing-heartbeat verdict at wall-clock `now`: a device silent (on the wall clock, since its
- * latest reading was processed, or since `notBefore`, when the task opened) for more than
- * tolerance x its usual interval, and not reported yet. Undefined otherwise, or while the interval
- * is unknown (no learned gaps and no configured fallback).
+ * The missing-heartbeat verdict at wall-clock `now`: a device silent for more than tolerance x its
+ * usual interval, and not reported yet. Undefined otherwise, or while the interval is unknown (no
+ * learned gaps and no configured fallback). Silent means both
+ * - on stream time: the task's stream time is past the device's latest reading by more than the
+ *   limit (the partition was read that far, and this device had nothing in between), and
+ * - on the wall clock: nothing from the device was processed for longer than the limit (since its
+ *   latest reading arrived, or since `notBefore`, when the task opened).
  *
- * Wall-clock silence alone is not proof while the task is behind its input: the device's next
- * readings may be queued in Kafka, unread. So the verdict also needs one of
- * - the task caught up with its input (nothing unread: the device really sent nothing), or
- * - the task's stream time past the device's latest reading by more than tolerance x interval
- *   (the partition's other devices were read that far, and this one had nothing in between).
+ * Stream time is what makes the verdict hold under load: while the worker is behind its input, or
+ * the pipeline upstream stalls, stream time stands still for every device alike and nobody is
+ * MISSING; a wall clock alone flagged whole partitions whenever arrivals paused for longer than
+ * the limit. A partition whose devices all went quiet has no stream time to go by until the
+ * idle rule (`streams.idleTimeout`) moves it on: its devices are MISSING after idleTimeout of
+ * quiet (or the limit, if longer).
  *
  * @example
- *   const s = checkSilence(state, clock(), taskOpenedAt, heartbeatConfig(config.detectors), progress);
+ *   const s = checkSilence(state, clock(), ctx.currentStreamTimeMs(), taskOpenedAt, heartbeatConfig(config.detectors));
  *   if (s) { state.reported = 'MISSING'; emit(...); }
  */
 export function checkSilence(
   s: DeviceState,
   now: number,
+  streamTime: number,
   notBefore: number,
   c: HeartbeatConfig,
-  progress: TaskProgress,
 ): Silence | undefined {
   if (s.reported === 'MISSING' || !Number.isFinite(s.arrival)) return undefined;
   const intervalMs = heartbeatInterval(s.heartbeat, c);
   if (intervalMs === undefined || !(intervalMs > 0)) return undefined;
   const limit = c.tolerance * intervalMs;
+  if (!(streamTime - s.lastTs > limit)) return undefined;
   const silentMs = now - Math.max(s.arrival, notBefore);
   if (silentMs <= limit) return undefined;
-  if (!progress.caughtUp && !(progress.streamTime - s.lastTs > limit)) return undefined;
   return { silentMs, intervalMs, dueTs: Math.round(s.lastTs + intervalMs) };
 }
