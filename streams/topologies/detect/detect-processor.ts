@@ -44,6 +44,10 @@ export class DetectProcessor implements Processor<string, DetectInput, string, A
   private readonly stores = new Map<string, KeyValueStore<string, DeviceState>>();
   private readonly byType = new Map<string, DetectRoute>();
   private openedAt = 0;
+  /** Latest reading time per type, this task: the stream time of that type's own input topic. */
+  private readonly readingTime = new Map<string, number>();
+  /** The task's stream time after the latest reading (or at open): what the idle rule adds is beyond it. */
+  private streamTimeAtReading = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly spec: DetectStepSpec) {
     for (const r of spec.routes) this.byType.set(r.route.type, r);
@@ -55,6 +59,7 @@ export class DetectProcessor implements Processor<string, DetectInput, string, A
       this.stores.set(r.route.type, context.getStateStore<KeyValueStore<string, DeviceState>>(r.store));
     // A restarted task has been away: silences are measured from now, not from before the restart.
     this.openedAt = context.currentSystemTimeMs();
+    this.streamTimeAtReading = context.currentStreamTimeMs();
     if (this.spec.heartbeat)
       context.schedule(this.spec.checkIntervalMs, 'WALL_CLOCK_TIME', (now) => this.checkSilences(now));
   }
@@ -72,6 +77,8 @@ export class DetectProcessor implements Processor<string, DetectInput, string, A
     const state = store.get(deviceId) ?? newDeviceState();
     if (reading.site) state.site = reading.site;
     observeReading(state, reading.ts, this.ctx.currentSystemTimeMs());
+    this.readingTime.set(type, Math.max(this.readingTime.get(type) ?? Number.NEGATIVE_INFINITY, reading.ts));
+    this.streamTimeAtReading = this.ctx.currentStreamTimeMs();
     const fields = r.route.fields;
     for (let i = 0; i < fields.length; i++) {
       const value = reading.values[i];
@@ -117,8 +124,11 @@ export class DetectProcessor implements Processor<string, DetectInput, string, A
   private checkSilences(now: number): void {
     const heartbeat = this.spec.heartbeat;
     if (!heartbeat) return;
-    const streamTime = this.ctx.currentStreamTimeMs();
+    const taskTime = this.ctx.currentStreamTimeMs();
+    // What the idle rule (or a status record) moved stream time on since the latest reading.
+    const idle = Number.isFinite(this.streamTimeAtReading) ? Math.max(0, taskTime - this.streamTimeAtReading) : 0;
     for (const [type, store] of this.stores) {
+      const streamTime = (this.readingTime.get(type) ?? this.streamTimeAtReading) + idle;
       const due: [string, DeviceState, number][] = [];
       for (const [deviceId, state] of store.all()) {
         const silence = checkSilence(state, now, streamTime, this.openedAt, heartbeat);

@@ -18,6 +18,15 @@ const route: TopologyRoute = {
   timeField: 'ts',
   tags: {},
 };
+/** A second reading type on a topic of its own (co-partitioned with the first in the task). */
+const powerRoute: TopologyRoute = {
+  type: 'power',
+  topic: 'power-readings',
+  fields: ['watts'],
+  ranges: {},
+  timeField: 'ts',
+  tags: {},
+};
 const T0 = 1_767_225_600_000;
 const MINUTE = 60_000;
 const json = Serdes.json<unknown>() as Serde<unknown>;
@@ -25,18 +34,16 @@ const json = Serdes.json<unknown>() as Serde<unknown>;
 /** The idle rule of the detect worker (`streams.idleTimeout`) moves a quiet task's stream time on. */
 const IDLE = 5 * MINUTE;
 
-function driverFor(input: Record<string, unknown> = {}, idleTimeoutMs = IDLE) {
+function driverFor(input: Record<string, unknown> = {}, idleTimeoutMs = IDLE, routes = [route]) {
   const section: DetectorsSection = detectorsSection.parse({
     missing: { expectedInterval: '1m', tolerance: 3, checkInterval: '10s' },
     ...input,
   });
   const topology = detectTopology({
-    routes: [
-      {
-        route,
-        detectors: new Map(route.fields.map((f) => [f, detectorsForField(section, route, f)] as const)),
-      },
-    ],
+    routes: routes.map((r) => ({
+      route: r,
+      detectors: new Map(r.fields.map((f) => [f, detectorsForField(section, r, f)] as const)),
+    })),
     readingSerde: () => json,
     status: { topic: 'status', serde: json },
     anomaliesTopic: 'anomalies',
@@ -233,6 +240,40 @@ describe('detect topology (test driver, synthetic series with a known anomaly)',
     expect((await anomalies(d)).map((a) => [a.deviceId, a.kind, (a.ts - T0) / MINUTE])).toEqual([
       ['dev-1', 'MISSING', 20],
     ]);
+    d.close();
+  });
+
+  it("one topic read ahead of another does not make the other's devices MISSING (stream time per topic)", async () => {
+    const d = driverFor({}, IDLE, [route, powerRoute]);
+    const env = (m: number) =>
+      d.pipeInput(
+        'readings',
+        'env-1',
+        { deviceId: 'env-1', ts: T0 + m * MINUTE, site: 'lab', temperature: 20, humidity: 50 },
+        T0 + m * MINUTE,
+      );
+    const power = (m: number) =>
+      d.pipeInput(
+        'power-readings',
+        'pow-1',
+        { deviceId: 'pow-1', ts: T0 + m * MINUTE, site: 'lab', watts: 100 },
+        T0 + m * MINUTE,
+      );
+    for (let m = 0; m < 20; m++) {
+      await env(m);
+      await power(m);
+      await d.advanceWallClockTime(MINUTE);
+    }
+    // A big batch of the power topic first: its minutes 20..39 in 10 min of wall clock, the readings topic not yet read.
+    for (let m = 20; m < 40; m++) {
+      await power(m);
+      await d.advanceWallClockTime(30_000);
+    }
+    expect(at(await anomalies(d), 'MISSING', '')).toEqual([]);
+    // Then the readings topic catches up: env-1 was never silent.
+    for (let m = 20; m < 40; m++) await env(m);
+    await d.advanceWallClockTime(10_000);
+    expect(await anomalies(d)).toEqual([]);
     d.close();
   });
 

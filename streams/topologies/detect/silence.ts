@@ -27,15 +27,18 @@ export interface Silence {
  * The missing-heartbeat verdict at wall-clock `now`: a device silent for more than tolerance x its
  * usual interval, and not reported yet. Undefined otherwise, or while the interval is unknown (no
  * learned gaps and no configured fallback). Silent means both
- * - on stream time: the task's stream time is past the device's latest reading by more than the
- *   limit (the partition was read that far, and this device had nothing in between), and
+ * - on stream time: the stream time of the device's own input (its reading type's topic, in this
+ *   task) is past its latest reading by more than the limit (the partition was read that far, and
+ *   this device had nothing in between), and
  * - on the wall clock: nothing from the device was processed for longer than the limit (since its
  *   latest reading arrived, or since `notBefore`, when the task opened).
  *
  * Stream time is what makes the verdict hold under load: while the worker is behind its input, or
  * the pipeline upstream stalls, stream time stands still for every device alike and nobody is
  * MISSING; a wall clock alone flagged whole partitions whenever arrivals paused for longer than
- * the limit. A partition whose devices all went quiet has no stream time to go by until the
+ * the limit. The stream time is the topic's own, not the task's: a task reads its co-partitioned
+ * topics batch by batch, so one topic may be read seconds ahead of another (which made the other's
+ * devices look silent). A partition whose devices all went quiet has no stream time to go by until the
  * idle rule (`streams.idleTimeout`) moves it on: its devices are MISSING after idleTimeout of
  * quiet (or the limit, if longer).
  *
