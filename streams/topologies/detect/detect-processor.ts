@@ -7,7 +7,7 @@ import type { TopologyRoute } from '../shared/topology-route.js';
 import { type AnomalyRecord, anomalyRecord } from './anomaly-record.js';
 import { type DeviceState, newDeviceState } from './device-state.js';
 import { type AnyDetector, runFieldDetectors } from './field-detectors.js';
-import { checkSilence, observeReading } from './silence.js';
+import { checkSilence, observeReading, silenceBefore } from './silence.js';
 
 /** What reaches the detect step: a parsed reading of a route, or a device status. */
 export type DetectInput =
@@ -36,7 +36,8 @@ export interface DetectStepSpec {
  * flagged anomaly is emitted (one per field and kind for a record: the highest score wins when two
  * detectors flag the same kind). A wall-clock punctuator reports a device silent for more than
  * tolerance x its usual interval once per silence, on stream time and on the wall clock (MISSING,
- * detector `heartbeat`; see `checkSilence`); an OFFLINE
+ * detector `heartbeat`; see `checkSilence`), and a reading that ends a silence nobody reported
+ * reports it then (`silenceBefore`); after a silence the field detectors warm up again. An OFFLINE
  * device status reports it at once (MISSING, detector `device-status`) unless already reported.
  */
 export class DetectProcessor implements Processor<string, DetectInput, string, AnomalyRecord> {
@@ -76,7 +77,15 @@ export class DetectProcessor implements Processor<string, DetectInput, string, A
     if (r === undefined || store === undefined) return;
     const state = store.get(deviceId) ?? newDeviceState();
     if (reading.site) state.site = reading.site;
+    const heartbeat = this.spec.heartbeat;
+    const unreported = heartbeat ? silenceBefore(state, reading.ts, heartbeat) : undefined;
+    if (unreported) this.emit(this.missing(deviceId, type, state.site, unreported.dueTs, 'heartbeat', state));
+    const wasMissing = state.reported === 'MISSING';
     observeReading(state, reading.ts, this.ctx.currentSystemTimeMs());
+    // Back from a silence: the field detectors start over (warm-up again). The signal after an
+    // outage is not comparable with the one before; alarms on the first readings back would be
+    // about the gap, not the device.
+    if (unreported || (wasMissing && state.reported === 'OK')) state.fields = {};
     this.readingTime.set(type, Math.max(this.readingTime.get(type) ?? Number.NEGATIVE_INFINITY, reading.ts));
     this.streamTimeAtReading = this.ctx.currentStreamTimeMs();
     const fields = r.route.fields;

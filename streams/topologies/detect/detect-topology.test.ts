@@ -277,6 +277,24 @@ describe('detect topology (test driver, synthetic series with a known anomaly)',
     d.close();
   });
 
+  it('a silence shorter than the check interval is reported when the device is back; its detectors then warm up again', async () => {
+    const d = driverFor({ spikeDip: { confidence: 99.99 } });
+    await feed(d, 0, noise(100, 20, 0.5)); // minutes 0..99, one a minute
+    // Minutes 100..109 never come; 110 and 111 arrive in one batch, before any wall-clock check.
+    for (const [m, temperature] of [
+      [110, 20],
+      [111, 30], // a spike, but the first readings after a silence only warm the detectors up
+    ] as const) {
+      const ts = T0 + m * MINUTE;
+      await d.pipeInput('readings', 'dev-1', { deviceId: 'dev-1', ts, site: 'lab', temperature, humidity: 50 }, ts);
+    }
+    const out = await anomalies(d);
+    expect(out.map((a) => [a.kind, a.detector, (a.ts - T0) / MINUTE])).toEqual([['MISSING', 'heartbeat', 100]]);
+    for (let i = 0; i < 12; i++) await d.advanceWallClockTime(10_000); // the punctuator does not report it again
+    expect(await anomalies(d)).toEqual([]);
+    d.close();
+  });
+
   it('an OFFLINE device status is a MISSING anomaly at once, and the heartbeat does not repeat it', async () => {
     const d = driverFor();
     await feed(d, 0, noise(10, 20, 0.5));

@@ -62,3 +62,19 @@ export function checkSilence(
   if (silentMs <= limit) return undefined;
   return { silentMs, intervalMs, dueTs: Math.round(s.lastTs + intervalMs) };
 }
+
+/**
+ * A silence seen after the fact, when the device is back: its reading at `ts` came more than
+ * tolerance x its usual interval after the previous one, and no MISSING was reported in between
+ * (a silence shorter than the punctuator's check interval, or one that ended while the worker was
+ * away). Event time only, so it is exact whatever the pipeline's delays. Call it before
+ * {@link observeReading} folds the reading in.
+ */
+export function silenceBefore(s: DeviceState, ts: number, c: HeartbeatConfig): Silence | undefined {
+  if (s.reported === 'MISSING' || !Number.isFinite(s.lastTs) || !(ts > s.lastTs)) return undefined;
+  const intervalMs = heartbeatInterval(s.heartbeat, c);
+  if (intervalMs === undefined || !(intervalMs > 0)) return undefined;
+  const gap = ts - s.lastTs;
+  if (gap <= c.tolerance * intervalMs) return undefined;
+  return { silentMs: gap, intervalMs, dueTs: Math.round(s.lastTs + intervalMs) };
+}
