@@ -5,12 +5,28 @@ import { ConfigError } from '../../errors.js';
 import type { KafkaClientConfig, ProducerOptions } from '../types.js';
 import { kafkajsLogLevel, pinoLogCreator } from './log-creator.js';
 
+/**
+ * kafkajs' production retry defaults, stated: kafkajs picks its retry defaults from NODE_ENV, and
+ * under NODE_ENV=test (which vitest sets, and every worker a test spawns inherits) they shrink to
+ * 50 ms steps capped at 1 s, so a retriable broker error such as CONCURRENT_TRANSACTIONS (normal
+ * while the coordinator writes the previous transaction's markers) exhausted a transactional send's
+ * 5 retries in ~0.7 s and failed a CI run of `make demo`. Workers must behave the same in tests.
+ */
+export const KAFKAJS_RETRY = {
+  initialRetryTime: 300,
+  maxRetryTime: 30_000,
+  factor: 0.2,
+  multiplier: 2,
+  retries: 5,
+} as const;
+
 /** The kafkajs client settings for the seam's config (TLS CA read from its file, SASL as given). */
 export function kafkajsClientConfig(config: KafkaClientConfig, logger: Logger): KafkaConfig {
   const out: KafkaConfig = {
     clientId: config.clientId,
     brokers: config.brokers,
     connectionTimeout: 5000,
+    retry: { ...KAFKAJS_RETRY },
     logLevel: kafkajsLogLevel(logger.level),
     logCreator: pinoLogCreator(logger),
   };

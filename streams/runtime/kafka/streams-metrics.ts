@@ -9,6 +9,7 @@ export interface StreamsMetrics {
   processLatency: Histogram<'application'>;
   commitLatency: Histogram<'application'>;
   commits: Counter<'application' | 'guarantee'>;
+  transactionRetries: Counter<'application'>;
   restoredRecords: Counter<'application' | 'store'>;
   restoreProgress: Gauge<'application' | 'store' | 'partition'>;
   lag: Gauge<'application' | 'topic' | 'partition'>;
@@ -66,6 +67,12 @@ export function streamsMetrics(registry: Registry): StreamsMetrics {
       name: 'iotp_streams_commits_total',
       help: 'Task commits',
       labelNames: ['application', 'guarantee'],
+      registers,
+    }),
+    transactionRetries: new Counter({
+      name: 'iotp_streams_transaction_retries_total',
+      help: 'Transactions aborted after a failure before their commit and sent again (exactly_once)',
+      labelNames: ['application'],
       registers,
     }),
     restoredRecords: new Counter({

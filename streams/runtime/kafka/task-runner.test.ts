@@ -101,6 +101,7 @@ function runner(k: ReturnType<typeof fakeKafka>, guarantee: Guarantee, clock: { 
     now: () => 0,
     metrics: streamsMetrics(new Registry()),
     log: silentLogger(),
+    txRetryBackoffMs: 1,
   });
 }
 
@@ -182,6 +183,79 @@ describe('TaskRunner (fake Kafka seam)', () => {
     clock.now += 100;
     await expect(r.processBatch(batch([rec(0, 1)]))).rejects.toMatchObject({ code: 'STREAMS_COMMIT_FAILED' });
     expect(k.calls).toContain('tx.abort');
+  });
+
+  it('a transaction that fails before its commit without fencing is aborted and sent again, once committed', async () => {
+    const k = fakeKafka();
+    const send = k.tx.send;
+    let failures = 2;
+    k.tx.send = async (records) => {
+      if (failures-- > 0) {
+        k.calls.push('tx.send failed');
+        throw new IotpError('KAFKA_CONCURRENT_TRANSACTIONS', 'concurrent transactions', { retriable: true });
+      }
+      return send(records);
+    };
+    const clock = { now: 0 };
+    const r = runner(k, 'exactly_once', clock);
+    await r.open(['stats']);
+    clock.now += 100;
+    await r.processBatch(batch([rec(0, 1), rec(1, 12)]));
+    expect(k.calls.slice(1)).toEqual([
+      'tx.begin',
+      'tx.send failed',
+      'tx.abort',
+      'tx.begin',
+      'tx.send failed',
+      'tx.abort',
+      'tx.begin',
+      'tx.send(5)',
+      'tx.sendOffsets(2)',
+      'tx.commit',
+    ]);
+    // The task goes on: the next commit is an ordinary one.
+    await r.processBatch(batch([rec(2, 25)]));
+    clock.now += 100;
+    await r.tick();
+    expect(k.calls.at(-1)).toBe('tx.commit');
+    expect(k.calls.filter((c) => c === 'tx.sendOffsets(3)')).toHaveLength(1);
+  });
+
+  it('a fenced producer, a failed commit request or the last attempt is not retried', async () => {
+    const fenced = fakeKafka();
+    fenced.tx.send = async () => {
+      throw new IotpError('KAFKA_PRODUCER_FENCED', 'fenced');
+    };
+    const clock = { now: 0 };
+    const a = runner(fenced, 'exactly_once', clock);
+    await a.open(['stats']);
+    clock.now += 100;
+    await expect(a.processBatch(batch([rec(0, 1)]))).rejects.toMatchObject({ code: 'STREAMS_COMMIT_FAILED' });
+    expect(fenced.calls.filter((c) => c === 'tx.begin')).toHaveLength(1);
+
+    const unknown = fakeKafka();
+    unknown.tx.commit = async () => {
+      throw new IotpError('KAFKA_REQUEST_TIMED_OUT', 'timed out', { retriable: true });
+    };
+    const b = runner(unknown, 'exactly_once', clock);
+    await b.open(['stats']);
+    clock.now += 100;
+    await expect(b.processBatch(batch([rec(0, 1)]))).rejects.toMatchObject({ code: 'STREAMS_COMMIT_FAILED' });
+    expect(unknown.calls.filter((c) => c === 'tx.begin')).toHaveLength(1);
+
+    const always = fakeKafka();
+    always.tx.sendOffsets = async () => {
+      throw new IotpError('KAFKA_CONCURRENT_TRANSACTIONS', 'concurrent transactions', { retriable: true });
+    };
+    const c = runner(always, 'exactly_once', clock);
+    await c.open(['stats']);
+    clock.now += 100;
+    await expect(c.processBatch(batch([rec(0, 1)]))).rejects.toMatchObject({
+      code: 'STREAMS_COMMIT_FAILED',
+      context: { attempts: 5 },
+    });
+    expect(always.calls.filter((x) => x === 'tx.begin')).toHaveLength(5);
+    expect(always.calls).not.toContain('tx.commit');
   });
 
   it('the input offset logged with the state wins over a lagging group offset', async () => {

@@ -1,12 +1,31 @@
 import type { Logger } from 'pino';
 import { IotpError, toIotpError } from '../../../lib/errors.js';
-import type { Admin, Batch, Consumer, KafkaClient, Producer, TransactionalProducer } from '../../../lib/kafka/types.js';
+import { KafkaErrorCodes } from '../../../lib/kafka/kafka-error.js';
+import type {
+  Admin,
+  Batch,
+  Consumer,
+  KafkaClient,
+  Producer,
+  TopicPartitionOffset,
+  TransactionalProducer,
+} from '../../../lib/kafka/types.js';
 import { changelogTopic, TASK_META_STORE } from '../names.js';
+import type { OutputRecord } from '../record.js';
 import type { StreamTask, TaskOutput } from '../task/stream-task.js';
 import { chunkRecords } from './chunk-records.js';
 import type { StreamsMetrics } from './streams-metrics.js';
 
 export type Guarantee = 'exactly_once' | 'at_least_once';
+
+/** Transactions tried per commit before the task gives up (STREAMS_COMMIT_FAILED). */
+const TX_MAX_ATTEMPTS = 5;
+/** Wait before the first retry of a transaction; doubled for each later one (0.5 + 1 + 2 + 4 s). */
+const TX_RETRY_BACKOFF_MS = 500;
+
+function isFenced(error: unknown): boolean {
+  return error instanceof IotpError && error.code === KafkaErrorCodes.PRODUCER_FENCED;
+}
 
 export interface TaskRunnerDeps {
   applicationId: string;
@@ -24,6 +43,8 @@ export interface TaskRunnerDeps {
   now: () => number;
   metrics: StreamsMetrics;
   log: Logger;
+  /** Wait before the first retry of a failed transaction (default 500 ms, doubled each retry). */
+  txRetryBackoffMs?: number;
 }
 
 /**
@@ -175,28 +196,61 @@ export class TaskRunner {
     d.metrics.commitLatency.observe({ application: d.applicationId }, d.now() - t0);
   }
 
+  /**
+   * One transaction: outputs + changelog, the input offsets, commit. A failure before the commit
+   * request that did not fence this producer (e.g. CONCURRENT_TRANSACTIONS while the coordinator
+   * still writes the previous transaction's markers, which a loaded broker can take seconds to do)
+   * aborts the transaction and sends the same output again in a new one, with backoff: nothing of
+   * the aborted one is visible to read_committed readers. The same producer is kept: a new one with
+   * this transactional.id would fence a new owner of the partition. A fenced producer, a failed
+   * abort, a failed commit request (its outcome unknown) or the last attempt is STREAMS_COMMIT_FAILED.
+   */
   private async commitTransaction(out: TaskOutput): Promise<void> {
-    const producer = this.txProducer as TransactionalProducer;
+    const d = this.deps;
     const records = [...out.records, ...out.changelog];
+    for (let attempt = 1; ; attempt++) {
+      const failure = await this.attemptTransaction(records, out.offsets);
+      if (!failure) return;
+      const retry = failure.retriable && !isFenced(failure.error) && attempt < TX_MAX_ATTEMPTS;
+      if (!retry)
+        throw new IotpError(
+          'STREAMS_COMMIT_FAILED',
+          `task ${this.partition}: transaction failed: ${toIotpError(failure.error, 'KAFKA').message}`,
+          {
+            cause: failure.error,
+            context: { partition: this.partition, guarantee: 'exactly_once', attempts: attempt },
+          },
+        );
+      const delayMs = (d.txRetryBackoffMs ?? TX_RETRY_BACKOFF_MS) * 2 ** (attempt - 1);
+      d.metrics.transactionRetries.inc({ application: d.applicationId });
+      d.log.warn(
+        { partition: this.partition, attempt, delayMs, err: toIotpError(failure.error, 'KAFKA') },
+        'transaction failed before its commit: aborted, sending the same output again',
+      );
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+  }
+
+  /** undefined when committed; otherwise the error and whether a new transaction may retry it. */
+  private async attemptTransaction(
+    records: OutputRecord[],
+    offsets: TopicPartitionOffset[],
+  ): Promise<{ error: unknown; retriable: boolean } | undefined> {
+    const producer = this.txProducer as TransactionalProducer;
+    let committing = false;
     try {
       await producer.begin();
-      try {
-        for (const chunk of chunkRecords(records)) await producer.send(chunk);
-        if (out.offsets.length > 0) await producer.sendOffsets(this.deps.consumer, out.offsets);
-        await producer.commit();
-      } catch (error) {
-        await producer.abort().catch(() => undefined);
-        throw error;
-      }
+      for (const chunk of chunkRecords(records)) await producer.send(chunk);
+      if (offsets.length > 0) await producer.sendOffsets(this.deps.consumer, offsets);
+      committing = true;
+      await producer.commit();
+      return undefined;
     } catch (error) {
-      throw new IotpError(
-        'STREAMS_COMMIT_FAILED',
-        `task ${this.partition}: transaction failed: ${toIotpError(error, 'KAFKA').message}`,
-        {
-          cause: error,
-          context: { partition: this.partition, guarantee: 'exactly_once' },
-        },
+      const aborted = await producer.abort().then(
+        () => true,
+        () => false,
       );
+      return { error, retriable: !committing && aborted };
     }
   }
 
