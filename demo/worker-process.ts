@@ -67,9 +67,19 @@ export class WorkerProcess {
     );
   }
 
+  /** The worker's /metrics text; fails naming the worker, how it exited and the end of its log. */
   async metrics(): Promise<string> {
-    const res = await fetch(`http://127.0.0.1:${this.port}/metrics`);
-    return res.text();
+    try {
+      const res = await fetch(`http://127.0.0.1:${this.port}/metrics`);
+      return await res.text();
+    } catch (error) {
+      const exit = this.child?.exitCode ?? this.child?.signalCode;
+      throw new IotpError(
+        'DEMO_WORKER_UNREACHABLE',
+        `${this.options.name}: /metrics on :${this.port} failed (${exit === null || exit === undefined ? 'still running' : `exited with ${exit}`}); log ${this.logFile}:\n${this.tail(20)}`,
+        { cause: error },
+      );
+    }
   }
 
   /** SIGTERM, then the worker's own clean shutdown; SIGKILL after `timeoutMs`. */
