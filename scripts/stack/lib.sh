@@ -52,10 +52,11 @@ need() { command -v "$1" >/dev/null 2>&1 || die "missing prerequisite '$1': $2";
 
 pid_of() { [ -f "$PIDS/$1.pid" ] && cat "$PIDS/$1.pid" || true; }
 
-# alive NAME: the pid we recorded is running and is still the process we started.
+# alive NAME: the pid we recorded is running and is still the process we started (stderr is
+# silenced before the redirect, so a process that exits while we look prints nothing).
 alive() {
   local pid; pid=$(pid_of "$1")
-  [ -n "$pid" ] && [ -d "/proc/$pid" ] && tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qx "IOTP_STACK_SERVER=$1"
+  [ -n "$pid" ] && [ -d "/proc/$pid" ] && tr '\0' '\n' 2>/dev/null <"/proc/$pid/environ" | grep -qx "IOTP_STACK_SERVER=$1"
 }
 
 # start NAME CMD...: runs CMD detached with its own session, its pid in $PIDS/NAME.pid and its
