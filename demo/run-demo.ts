@@ -220,11 +220,20 @@ async function drain(
   const deadline = Date.now() + timeoutMs;
   let stableSince = 0;
   let last = -1;
+  let lastLine = '';
+  let lastSaidAt = 0;
   while (Date.now() < deadline) {
     const lag = (await pipelineLag(admin, snapshots, pipelineTopics)).reduce((s, r) => s + r.lag, 0);
     let points = 0;
     for (const m of raw) points += await pointsSince(influx, m, sinceMs);
-    say(`draining: consumer lag ${lag} records, ${points}/${expectedRaw} readings in InfluxDB`);
+    // A line when something moved, else one every 10 s that says what is still awaited.
+    const line = `draining: consumer lag ${lag} records, ${points}/${expectedRaw} readings in InfluxDB`;
+    if (line !== lastLine || Date.now() - lastSaidAt >= 10_000) {
+      const quietLeft = Math.ceil((earliestEnd - Date.now()) / 1000);
+      say(line === lastLine && quietLeft > 0 ? `${line}; last windows close in ~${quietLeft} s` : line);
+      lastLine = line;
+      lastSaidAt = Date.now();
+    }
     if (lag === 0 && points >= expectedRaw && points === last && Date.now() >= earliestEnd) {
       stableSince ||= Date.now();
       if (Date.now() - stableSince >= 3000) return;
