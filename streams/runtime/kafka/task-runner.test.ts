@@ -221,42 +221,36 @@ describe('TaskRunner (fake Kafka seam)', () => {
     expect(k.calls.filter((c) => c === 'tx.sendOffsets(3)')).toHaveLength(1);
   });
 
-  it('a fenced producer, a failed commit request or the last attempt is not retried', async () => {
-    const fenced = fakeKafka();
-    fenced.tx.send = async () => {
-      throw new IotpError('KAFKA_PRODUCER_FENCED', 'fenced');
-    };
-    const clock = { now: 0 };
-    const a = runner(fenced, 'exactly_once', clock);
-    await a.open(['stats']);
-    clock.now += 100;
-    await expect(a.processBatch(batch([rec(0, 1)]))).rejects.toMatchObject({ code: 'STREAMS_COMMIT_FAILED' });
-    expect(fenced.calls.filter((c) => c === 'tx.begin')).toHaveLength(1);
-
-    const unknown = fakeKafka();
-    unknown.tx.commit = async () => {
-      throw new IotpError('KAFKA_REQUEST_TIMED_OUT', 'timed out', { retriable: true });
-    };
-    const b = runner(unknown, 'exactly_once', clock);
-    await b.open(['stats']);
-    clock.now += 100;
-    await expect(b.processBatch(batch([rec(0, 1)]))).rejects.toMatchObject({ code: 'STREAMS_COMMIT_FAILED' });
-    expect(unknown.calls.filter((c) => c === 'tx.begin')).toHaveLength(1);
-
-    const always = fakeKafka();
-    always.tx.sendOffsets = async () => {
-      throw new IotpError('KAFKA_CONCURRENT_TRANSACTIONS', 'concurrent transactions', { retriable: true });
-    };
-    const c = runner(always, 'exactly_once', clock);
-    await c.open(['stats']);
-    clock.now += 100;
-    await expect(c.processBatch(batch([rec(0, 1)]))).rejects.toMatchObject({
-      code: 'STREAMS_COMMIT_FAILED',
-      context: { attempts: 5 },
-    });
-    expect(always.calls.filter((x) => x === 'tx.begin')).toHaveLength(5);
-    expect(always.calls).not.toContain('tx.commit');
-  });
+  it.each([
+    { failing: 'send', error: new IotpError('KAFKA_PRODUCER_FENCED', 'fenced'), attempts: 1 },
+    {
+      failing: 'commit', // the commit request's outcome is unknown: never sent again
+      error: new IotpError('KAFKA_REQUEST_TIMED_OUT', 'timed out', { retriable: true }),
+      attempts: 1,
+    },
+    {
+      failing: 'sendOffsets', // retriable every time: the attempts run out
+      error: new IotpError('KAFKA_CONCURRENT_TRANSACTIONS', 'concurrent transactions', { retriable: true }),
+      attempts: 5,
+    },
+  ] as const)(
+    '$error.code in tx.$failing: $attempts attempt(s), then STREAMS_COMMIT_FAILED',
+    async ({ failing, error, attempts }) => {
+      const k = fakeKafka();
+      k.tx[failing] = async () => {
+        throw error;
+      };
+      const clock = { now: 0 };
+      const r = runner(k, 'exactly_once', clock);
+      await r.open(['stats']);
+      clock.now += 100;
+      await expect(r.processBatch(batch([rec(0, 1)]))).rejects.toMatchObject({
+        code: 'STREAMS_COMMIT_FAILED',
+        context: { attempts },
+      });
+      expect(k.calls.filter((c) => c === 'tx.begin')).toHaveLength(attempts);
+    },
+  );
 
   it('the input offset logged with the state wins over a lagging group offset', async () => {
     const offset = Buffer.alloc(8);
