@@ -199,7 +199,7 @@ export class TaskRunner {
   /**
    * One transaction: outputs + changelog, the input offsets, commit. A failure before the commit
    * request that did not fence this producer (e.g. CONCURRENT_TRANSACTIONS while the coordinator
-   * still writes the previous transaction's markers, which a loaded broker can take seconds to do)
+   * still writes the previous transaction's markers: normally milliseconds, longer on a loaded broker)
    * aborts the transaction and sends the same output again in a new one, with backoff: nothing of
    * the aborted one is visible to read_committed readers. The same producer is kept: a new one with
    * this transactional.id would fence a new owner of the partition. A fenced producer, a failed
