@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { IotpError, toIotpError } from '../../../lib/errors.js';
 import { KafkaErrorCodes } from '../../../lib/kafka/kafka-error.js';
@@ -227,7 +228,7 @@ export class TaskRunner {
         { partition: this.partition, attempt, delayMs, err: toIotpError(failure.error, 'KAFKA') },
         'transaction failed before its commit: aborted, sending the same output again',
       );
-      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      await sleep(delayMs);
     }
   }
 
