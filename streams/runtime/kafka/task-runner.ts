@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { IotpError, toIotpError } from '../../../lib/errors.js';
 import { KafkaErrorCodes } from '../../../lib/kafka/kafka-error.js';
+import { retryRetriable } from '../../../lib/kafka/retry-retriable.js';
 import type {
   Admin,
   Batch,
@@ -209,34 +210,41 @@ export class TaskRunner {
   private async commitTransaction(out: TaskOutput): Promise<void> {
     const d = this.deps;
     const records = [...out.records, ...out.changelog];
-    for (let attempt = 1; ; attempt++) {
-      const failure = await this.attemptTransaction(records, out.offsets);
-      if (!failure) return;
-      const retry = failure.retriable && !isFenced(failure.error) && attempt < TX_MAX_ATTEMPTS;
-      if (!retry)
-        throw new IotpError(
-          'STREAMS_COMMIT_FAILED',
-          `task ${this.partition}: transaction failed: ${toIotpError(failure.error, 'KAFKA').message}`,
-          {
-            cause: failure.error,
-            context: { partition: this.partition, guarantee: 'exactly_once', attempts: attempt },
-          },
-        );
-      const delayMs = (d.txRetryBackoffMs ?? TX_RETRY_BACKOFF_MS) * 2 ** (attempt - 1);
-      d.metrics.transactionRetries.inc({ application: d.applicationId });
-      d.log.warn(
-        { partition: this.partition, attempt, delayMs, err: toIotpError(failure.error, 'KAFKA') },
-        'transaction failed before its commit: aborted, sending the same output again',
-      );
-      await sleep(delayMs);
-    }
+    let attempt = 0;
+    let failed: unknown;
+    await retryRetriable(
+      () => {
+        attempt++;
+        return this.attemptTransaction(records, out.offsets, attempt).catch((error: unknown) => {
+          failed = error;
+          throw error;
+        });
+      },
+      {
+        attempts: TX_MAX_ATTEMPTS,
+        baseDelayMs: d.txRetryBackoffMs ?? TX_RETRY_BACKOFF_MS,
+        maxDelayMs: Number.POSITIVE_INFINITY,
+        sleep: (delayMs) => {
+          d.metrics.transactionRetries.inc({ application: d.applicationId });
+          d.log.warn(
+            { partition: this.partition, attempt, delayMs, err: failed },
+            'transaction failed before its commit: aborted, sending the same output again',
+          );
+          return sleep(delayMs);
+        },
+      },
+    );
   }
 
-  /** undefined when committed; otherwise the error and whether a new transaction may retry it. */
+  /**
+   * One transaction; a failure is STREAMS_COMMIT_FAILED, retriable when it happened before the
+   * commit request, the abort went through and the producer was not fenced.
+   */
   private async attemptTransaction(
     records: OutputRecord[],
     offsets: TopicPartitionOffset[],
-  ): Promise<{ error: unknown; retriable: boolean } | undefined> {
+    attempt: number,
+  ): Promise<void> {
     const producer = this.txProducer as TransactionalProducer;
     let committing = false;
     try {
@@ -245,13 +253,20 @@ export class TaskRunner {
       if (offsets.length > 0) await producer.sendOffsets(this.deps.consumer, offsets);
       committing = true;
       await producer.commit();
-      return undefined;
     } catch (error) {
       const aborted = await producer.abort().then(
         () => true,
         () => false,
       );
-      return { error, retriable: !committing && aborted };
+      throw new IotpError(
+        'STREAMS_COMMIT_FAILED',
+        `task ${this.partition}: transaction failed: ${toIotpError(error, 'KAFKA').message}`,
+        {
+          retriable: !committing && aborted && !isFenced(error),
+          cause: error,
+          context: { partition: this.partition, guarantee: 'exactly_once', attempts: attempt },
+        },
+      );
     }
   }
 
