@@ -1,10 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { deadLetterMaxBytes, deadLetterTruncations, fitDeadLetter } from '../../lib/dead-letter/index.js';
 import { ConfigError, type IotpError, isRetriable, toIotpError } from '../../lib/errors.js';
+import { chunkRecords } from '../../lib/kafka/chunk-records.js';
 import type { Batch, ConsumedRecord, KafkaClient, ProducerRecord, TopicPartition } from '../../lib/kafka/types.js';
 import { startLagReporter } from '../../lib/runtime/lag-reporter.js';
-import { deadLetterRecord } from './dead-letter.js';
+import { deadLetterRecord, STAGE } from './dead-letter.js';
 import { deliverBatch } from './deliver-batch.js';
 import type { LineWriter } from './line-writer.js';
 import type { MadePoints } from './point-maker.js';
@@ -99,9 +101,17 @@ export async function startInfluxdbSink(settings: SinkSettings, deps: SinkDeps):
     metrics.fetchPaused.set(value ? 1 : 0);
   };
 
+  const maxDeadLetterBytes = await deadLetterMaxBytes(deps.kafka, settings.dlqTopic, log);
+  const truncations = deadLetterTruncations(deps.registry);
+  /** Each dead letter cut to fit Kafka if it must, sent in sends no larger than one record may be. */
   const sendDeadLetters = async (records: ProducerRecord[]) => {
     if (records.length === 0) return;
-    await producer.send(records);
+    const fitted = records.map((r) => {
+      const { record, truncated } = fitDeadLetter(r, maxDeadLetterBytes);
+      if (truncated) truncations.inc({ stage: STAGE });
+      return record;
+    });
+    for (const chunk of chunkRecords(fitted, maxDeadLetterBytes)) await producer.send(chunk);
     counts.deadLetters += records.length;
   };
 

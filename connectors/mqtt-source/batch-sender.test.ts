@@ -7,7 +7,7 @@ const rec = (value: string, topic = 't'): ProducerRecord => ({ topic, key: 'k', 
 
 function harness(send: BatchSenderOptions['send'], overrides: Partial<BatchSenderOptions> = {}) {
   const events: string[] = [];
-  const fatal: IotpError[] = [];
+  const blocked: IotpError[] = [];
   const sender = createBatchSender({
     send,
     maxBatchMessages: 3,
@@ -15,7 +15,8 @@ function harness(send: BatchSenderOptions['send'], overrides: Partial<BatchSende
     isPermanent: (e) => !e.retriable,
     onRetry: (e, attempt) => events.push(`retry ${attempt} ${e.code}`),
     onFallback: (e) => events.push(`fallback ${e.code}`),
-    onFatal: (e) => fatal.push(e),
+    onBlocked: (e) => blocked.push(e),
+    onUnblocked: () => events.push('unblocked'),
     ...overrides,
   });
   const entry = (name: string, records: ProducerRecord[] = [rec(name)]): SendEntry => ({
@@ -23,7 +24,7 @@ function harness(send: BatchSenderOptions['send'], overrides: Partial<BatchSende
     fallback: (e) => [rec(`dlq:${name}:${e.code}`, 'dlq')],
     done: () => events.push(`done ${name}`),
   });
-  return { sender, events, fatal, entry };
+  return { sender, events, blocked, entry };
 }
 
 describe('createBatchSender', () => {
@@ -99,14 +100,24 @@ describe('createBatchSender', () => {
     expect(events).toEqual(['fallback SERDE_VALIDATION', 'done x', 'done y']);
   });
 
-  it('stops and reports when even the dead letter is refused; nothing is done', async () => {
-    const { sender, events, fatal, entry } = harness(async () => {
-      throw new IotpError('KAFKA_TOPIC_AUTHORIZATION', 'denied', { retriable: false });
+  it('holds the message when even the dead letter is refused, reports it once, and goes on once Kafka takes it', async () => {
+    let refuse = true;
+    const sent: string[] = [];
+    const { sender, events, blocked, entry } = harness(async (records) => {
+      if (refuse) throw new IotpError('KAFKA_TOPIC_AUTHORIZATION', 'denied', { retriable: false });
+      sent.push(...records.map((r) => String(r.value)));
     });
     sender.enqueue(entry('a'));
+    sender.enqueue(entry('b'));
+    await new Promise((r) => setTimeout(r, 40));
+    expect(blocked.map((e) => e.code)).toEqual(['KAFKA_TOPIC_AUTHORIZATION']);
+    expect(events).toEqual(['fallback KAFKA_TOPIC_AUTHORIZATION']); // nothing done while blocked
+    expect(sender.size).toBe(2);
+    refuse = false;
     await sender.idle();
-    expect(fatal.map((e) => e.code)).toEqual(['KAFKA_TOPIC_AUTHORIZATION']);
-    expect(events).toEqual(['fallback KAFKA_TOPIC_AUTHORIZATION']);
+    expect(sent).toEqual(['dlq:a:KAFKA_TOPIC_AUTHORIZATION', 'b']);
+    expect(events).toEqual(['fallback KAFKA_TOPIC_AUTHORIZATION', 'unblocked', 'done a', 'done b']);
+    expect(blocked).toHaveLength(1);
   });
 
   it('close ends retrying without marking anything done', async () => {

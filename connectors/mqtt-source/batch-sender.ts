@@ -25,10 +25,15 @@ export interface BatchSenderOptions {
   onRetry?(error: IotpError, attempt: number, delayMs: number): void;
   onFallback?(error: IotpError): void;
   /**
-   * A message could not be written even as a dead letter: the sender stops and the messages stay
-   * unacked in the broker's session. The worker should report unhealthy and restart.
+   * A message could not be written even as a dead letter (the broker refuses the dead-letter topic
+   * for good: authorization, a deleted topic). The sender holds that message and everything after
+   * it (unacked, so the broker keeps them) and tries the dead letter again every `retry.maxMs`
+   * until Kafka takes it. The worker should report not ready; it must not exit, or the redelivered
+   * message would crash it again.
    */
-  onFatal(error: IotpError): void;
+  onBlocked(error: IotpError): void;
+  /** The dead letter that blocked the sender was written at last: intake goes on. */
+  onUnblocked?(): void;
   /** Monotonic seconds, for latency (default performance.now). */
   now?(): number;
 }
@@ -38,7 +43,8 @@ export interface BatchSenderOptions {
  * and keeping one send in flight (so per-device order holds whatever the backend). A failing send
  * is retried with backoff for as long as it takes; only a permanent refusal of a single message
  * replaces its records by its dead letters. Nothing is dropped: a message is `done` only after Kafka
- * acknowledged what it became.
+ * acknowledged what it became. No input can stop it: a dead letter Kafka refuses blocks the sender
+ * (`onBlocked`) until Kafka takes it, it never ends the loop.
  *
  * @example
  *   const sender = createBatchSender({ send: (r) => producer.send(r).then(() => {}), maxBatchMessages: 500, ... });
@@ -111,11 +117,21 @@ export function createBatchSender(options: BatchSenderOptions): BatchSender {
       const permanent = toIotpError(error, 'MQTT_SOURCE_SEND_FAILED');
       options.onFallback?.(permanent);
       const fallback = entry.fallback(permanent);
-      await sendWithRetry(async () => fallback, 1).catch((again: unknown) => {
-        if (again instanceof ClosedSignal) throw again;
-        // The dead-letter write itself was refused for good: keep the message unacked (never lost).
-        throw toIotpError(again, 'MQTT_SOURCE_DLQ_REFUSED');
-      });
+      let blocked = false;
+      for (;;) {
+        try {
+          await sendWithRetry(async () => fallback, 1);
+          break;
+        } catch (again) {
+          if (again instanceof ClosedSignal) throw again;
+          // The dead-letter write itself was refused for good: keep the message unacked (never
+          // lost), say so once, and try again slowly until the broker is fixed.
+          if (!blocked) options.onBlocked(toIotpError(again, 'MQTT_SOURCE_DLQ_REFUSED'));
+          blocked = true;
+          await sleep(options.retry.maxMs, undefined, { signal: stopping.signal }).catch(() => {});
+        }
+      }
+      if (blocked) options.onUnblocked?.();
     }
     entry.done();
   };
@@ -135,10 +151,7 @@ export function createBatchSender(options: BatchSenderOptions): BatchSender {
         queue.splice(0, batch.length);
       } catch (error) {
         if (error instanceof ClosedSignal) break;
-        // Refused even as a dead letter: stop here; the messages stay unacked and are redelivered.
-        closed = true;
-        options.onFatal(toIotpError(error, 'MQTT_SOURCE_DLQ_REFUSED'));
-        break;
+        throw error;
       }
     }
     running = undefined;

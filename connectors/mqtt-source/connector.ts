@@ -2,7 +2,13 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { ConfigError, type IotpError, IotpError as IotpErrorClass } from '../../lib/errors.js';
+import {
+  CLIENT_MAX_RECORD_BYTES,
+  DLQ_HEADERS,
+  deadLetterMaxBytes,
+  deadLetterTruncations,
+} from '../../lib/dead-letter/index.js';
+import { ConfigError, IotpError } from '../../lib/errors.js';
 import type { KafkaClient, ProducerRecord } from '../../lib/kafka/types.js';
 import {
   listSchemaFiles,
@@ -14,11 +20,12 @@ import {
 import type { AvroSchema } from './avro-schema.js';
 import { createBatchSender } from './batch-sender.js';
 import { deadLetterRecord } from './dead-letter-record.js';
-import { minimalFilters } from './filter-covers.js';
 import { createGatewayPolicy } from './gateway-policy.js';
+import { STAGE } from './headers.js';
 import { createMqttSourceMetrics, type MqttSourceMetrics } from './metrics.js';
 import type { MqttMessage } from './mqtt-message.js';
 import { type MqttSession, openMqttSession } from './mqtt-session.js';
+import { namespaceFilters } from './namespace-filter.js';
 import type { MqttSourceOptions } from './options.js';
 import { type MessagePlan, type ProcessOptions, processMessage } from './process-message.js';
 import { createRecordEncoder, type RecordEncoder } from './record-encoder.js';
@@ -36,8 +43,6 @@ export interface MqttSourceDeps {
   setReady(ready: boolean): void;
   /** Epoch ms; receive times come from here (default Date.now). */
   clock?: () => number;
-  /** Called when the connector cannot go on (a dead letter refused by Kafka): exit and restart. */
-  onFatal?(error: IotpError): void;
   /** Schemas by the names routes use (default: every .avsc of `options.schemasDir`). */
   schemas?: ReadonlyMap<string, ParsedSchema & { json: unknown }>;
 }
@@ -125,6 +130,7 @@ export async function startMqttSource(options: MqttSourceOptions, deps: MqttSour
     statusTopic: options.status.topic,
     statusSchema: options.status.schema,
     deadLetterTopic: options.deadLetterTopic,
+    maxDeadLetterBytes: CLIENT_MAX_RECORD_BYTES, // replaced by the broker's bound below
     maxPayloadBytes: options.limits.maxPayloadBytes,
     bounds: { maxFutureMs: options.limits.maxFutureMs, maxPastMs: options.limits.maxPastMs },
     gateways: createGatewayPolicy(options.gateways),
@@ -132,6 +138,12 @@ export async function startMqttSource(options: MqttSourceOptions, deps: MqttSour
   };
 
   await checkTopics(deps.kafka, options, log);
+  processOptions.maxDeadLetterBytes = await deadLetterMaxBytes(deps.kafka, options.deadLetterTopic, log);
+  const truncations = deadLetterTruncations(deps.metrics);
+  const countDeadLetter = (record: ProducerRecord, reason: string) => {
+    metrics.deadLetters.inc({ reason });
+    if (record.headers?.[DLQ_HEADERS.payloadTruncated]) truncations.inc({ stage: STAGE });
+  };
   const topics = createTopicGuard(deps.kafka);
   const producer = deps.kafka.producer({ idempotent: true, lingerMs: 5 });
   await producer.connect();
@@ -141,11 +153,11 @@ export async function startMqttSource(options: MqttSourceOptions, deps: MqttSour
     autoRegister: options.registry.autoRegister,
   });
 
-  let fatal = false;
+  let blocked = false;
   let kafkaOk = true;
   let subscribed = false;
   let mqttUp = false;
-  const updateReady = () => deps.setReady(mqttUp && subscribed && kafkaOk && !fatal);
+  const updateReady = () => deps.setReady(mqttUp && subscribed && kafkaOk && !blocked);
   // Kafka is "stalled" when work has waited longer than STALL_MS without a successful send.
   let progressAt = performance.now();
   const sender = createBatchSender({
@@ -172,12 +184,18 @@ export async function startMqttSource(options: MqttSourceOptions, deps: MqttSour
         log.warn({ err: error, attempt, delayMs }, 'kafka send failed; retrying');
     },
     onFallback: (error) => log.error({ err: error }, 'kafka refused a message for good; dead-lettering it'),
-    onFatal: (error) => {
-      fatal = true;
+    onBlocked: (error) => {
+      blocked = true;
       updateReady();
-      log.fatal({ err: error }, 'a dead letter was refused by kafka: stopping intake');
-      session?.pause();
-      deps.onFatal?.(error);
+      log.error(
+        { err: error, deadLetterTopic: options.deadLetterTopic, retryMs: options.batch.retryMaxMs },
+        'kafka refuses the dead-letter topic: intake waits (not ready, nothing acked) and retries until the broker takes it',
+      );
+    },
+    onUnblocked: () => {
+      blocked = false;
+      updateReady();
+      log.info('the dead-letter topic takes records again: intake goes on');
     },
   });
 
@@ -200,35 +218,41 @@ export async function startMqttSource(options: MqttSourceOptions, deps: MqttSour
     metrics.inFlight.inc();
     if (sender.size === 0) progressAt = started;
     const plan = processMessage(message, processOptions);
-    for (const r of plan.records) if (r.kind === 'dead-letter') metrics.deadLetters.inc({ reason: r.reason });
+    const dlqOptions = {
+      topic: options.deadLetterTopic,
+      source: options.mqtt.clientId,
+      key: plan.key,
+      maxBytes: processOptions.maxDeadLetterBytes,
+    };
+    for (const r of plan.records) if (r.kind === 'dead-letter') countDeadLetter(r.record, r.reason);
     sender.enqueue({
       prepare: () =>
         encodePlan(plan, {
           encoder,
           topics,
           missingTopic: (topic) => {
-            metrics.deadLetters.inc({ reason: 'UNKNOWN_ROUTE' });
-            return deadLetterRecord(
+            const record = deadLetterRecord(
               message,
               {
                 reason: 'UNKNOWN_ROUTE',
                 rule: 'kafka-topic',
                 message: `the route's Kafka topic '${topic}' does not exist; create it (auto-creation is off)`,
               },
-              { topic: options.deadLetterTopic, source: options.mqtt.clientId },
+              dlqOptions,
             );
+            countDeadLetter(record, 'UNKNOWN_ROUTE');
+            return record;
           },
         }),
       fallback: (error) => {
         const reason = error.code === SerdeErrorCode.Validation ? 'SCHEMA_VIOLATION' : 'KAFKA_REJECTED';
-        metrics.deadLetters.inc({ reason });
-        return [
-          deadLetterRecord(
-            message,
-            { reason, rule: error.code, message: `${error.code}: ${error.message}` },
-            { topic: options.deadLetterTopic, source: options.mqtt.clientId },
-          ),
-        ];
+        const record = deadLetterRecord(
+          message,
+          { reason, rule: error.code, message: `${error.code}: ${error.message}` },
+          dlqOptions,
+        );
+        countDeadLetter(record, reason);
+        return [record];
       },
       done: () => {
         metrics.inFlight.dec();
@@ -240,7 +264,8 @@ export async function startMqttSource(options: MqttSourceOptions, deps: MqttSour
   };
 
   let session: MqttSession | undefined;
-  const filters = minimalFilters([...routes.filters, statusTemplate.filter]).map(
+  // The whole namespace, not only the routes: a topic no route matches is dead-lettered, not lost.
+  const filters = namespaceFilters([...options.routes.map((r) => r.mqtt), statusText]).map(
     (f) => `$share/${options.mqtt.group}/${f}`,
   );
   try {
@@ -360,7 +385,7 @@ async function checkTopics(kafka: KafkaClient, options: MqttSourceOptions, log: 
     ] as const;
     for (const [key, topic] of needed)
       if (!existing.has(topic))
-        throw new IotpErrorClass(
+        throw new IotpError(
           'MQTT_SOURCE_TOPIC_MISSING',
           `${key}: Kafka topic '${topic}' does not exist; create it first`,
           {

@@ -1,3 +1,4 @@
+import { fitDeadLetter } from '../../lib/dead-letter/fit.js';
 import type { ProducerRecord } from '../../lib/kafka/types.js';
 import type { Rejection } from './dead-letter-reason.js';
 import { H, STAGE } from './headers.js';
@@ -12,15 +13,18 @@ export interface DeadLetterOptions {
   index?: number;
   /** Kafka key: the topic's deviceId when a route matched, else none. */
   key?: string;
+  /** The record must fit this many bytes (lib/dead-letter: the broker's bound); the payload is cut past it. */
+  maxBytes: number;
 }
 
 /**
  * The dead-letter record for a refused message: the raw MQTT bytes untouched as the value, and
- * headers naming stage, reason, message, field/rule, MQTT topic/QoS/receive time.
+ * headers naming stage, reason, message, field/rule, MQTT topic/QoS/receive time. A payload too
+ * large for Kafka is cut to a prefix, with its original size and SHA-256 in headers (`fitDeadLetter`).
  *
  * @example
  *   deadLetterRecord(message, { reason: 'INVALID_JSON', message: 'payload is not JSON' },
- *     { topic: 'telemetry.dlq', source: 'mqtt-source-0' })
+ *     { topic: 'telemetry.dlq', source: 'mqtt-source-0', maxBytes: 1_000_000 })
  */
 export function deadLetterRecord(
   message: MqttMessage,
@@ -38,11 +42,14 @@ export function deadLetterRecord(
   if (rejection.field !== undefined) headers[H.errorField] = rejection.field;
   if (rejection.rule !== undefined) headers[H.errorRule] = rejection.rule;
   if (options.index !== undefined) headers[H.errorIndex] = String(options.index);
-  return {
-    topic: options.topic,
-    key: options.key ?? null,
-    value: message.payload,
-    timestamp: message.receivedAt,
-    headers,
-  };
+  return fitDeadLetter(
+    {
+      topic: options.topic,
+      key: options.key ?? null,
+      value: message.payload,
+      timestamp: message.receivedAt,
+      headers,
+    },
+    options.maxBytes,
+  ).record;
 }

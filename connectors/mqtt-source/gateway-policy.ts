@@ -2,35 +2,64 @@ import { ConfigError } from '../../lib/errors.js';
 
 /**
  * Which leaf devices a gateway may publish readings for (inside a JSON array on its own topic).
- * `undefined` config: any gateway for any leaf — Mosquitto's ACL already proved the publisher is
- * the topic's deviceId. A map restricts it: only listed gateways, only leaves matching their
- * patterns (`*` matches any run of characters).
+ * Only the listed gateways, only for leaves matching their patterns. Nobody else speaks for another
+ * device: Mosquitto's ACL proved the publisher is the topic's deviceId, and a payload must not undo
+ * that (no config: no gateways).
+ *
+ * Keys are gateway deviceIds or patterns; `*` matches any run of characters, and `{gateway}` in a
+ * leaf pattern stands for the gateway's own deviceId.
  *
  * @example
- *   const policy = createGatewayPolicy({ 'gw-1': ['leaf-*'] });
- *   policy.mayPublishFor('gw-1', 'leaf-7');  // true
- *   policy.mayPublishFor('dev-2', 'leaf-7'); // false
+ *   const policy = createGatewayPolicy({ 'gw-1': ['leaf-*'], 'sim-gw-*': ['{gateway}.*'] });
+ *   policy.mayPublishFor('gw-1', 'leaf-7');           // true
+ *   policy.mayPublishFor('sim-gw-00003', 'sim-gw-00003.07'); // true
+ *   policy.mayPublishFor('dev-2', 'leaf-7');          // false
  */
 export interface GatewayPolicy {
   mayPublishFor(gatewayId: string, leafId: string): boolean;
 }
 
-export function createGatewayPolicy(config: Record<string, string[]> | undefined, key = 'gateways'): GatewayPolicy {
-  if (config === undefined) return { mayPublishFor: () => true };
-  const compiled = new Map<string, RegExp[]>();
+interface Rule {
+  gateway: RegExp;
+  leaves: string[];
+}
+
+export function createGatewayPolicy(config: Record<string, string[]> = {}, key = 'gateways'): GatewayPolicy {
+  const rules: Rule[] = [];
   for (const [gateway, patterns] of Object.entries(config)) {
-    if (!Array.isArray(patterns) || patterns.some((p) => typeof p !== 'string' || p.length === 0))
+    if (
+      !Array.isArray(patterns) ||
+      patterns.length === 0 ||
+      patterns.some((p) => typeof p !== 'string' || p.length === 0)
+    )
       throw new ConfigError(`${key}.${gateway}`, 'expected a list of leaf deviceId patterns such as ["leaf-*"]');
-    compiled.set(
-      gateway,
-      patterns.map((p) => new RegExp(`^${p.split('*').map(escapeRegExp).join('.*')}$`)),
-    );
+    rules.push({ gateway: globToRegExp(gateway), leaves: patterns });
   }
+  // Decisions repeat (one per reading of a batch): remember them, bounded.
+  const cache = new Map<string, boolean>();
+  const decide = (gatewayId: string, leafId: string): boolean =>
+    rules.some(
+      (rule) =>
+        rule.gateway.test(gatewayId) &&
+        rule.leaves.some((p) => globToRegExp(p.replaceAll('{gateway}', gatewayId)).test(leafId)),
+    );
   return {
     mayPublishFor(gatewayId, leafId) {
-      return (compiled.get(gatewayId) ?? []).some((re) => re.test(leafId));
+      if (rules.length === 0) return false;
+      const k = `${gatewayId}\u0000${leafId}`;
+      let allowed = cache.get(k);
+      if (allowed === undefined) {
+        allowed = decide(gatewayId, leafId);
+        if (cache.size >= 100_000) cache.clear();
+        cache.set(k, allowed);
+      }
+      return allowed;
     },
   };
+}
+
+function globToRegExp(glob: string): RegExp {
+  return new RegExp(`^${glob.split('*').map(escapeRegExp).join('.*')}$`);
 }
 
 function escapeRegExp(text: string): string {

@@ -1,5 +1,8 @@
+import { DLQ_HEADERS } from '../../lib/dead-letter/headers.js';
+
 /**
- * Kafka header names written by the MQTT source (namespaced, as Benthos does with `mqtt_topic`).
+ * Kafka header names written by the MQTT source (namespaced, as Benthos does with `mqtt_topic`);
+ * the `error.*` ones are the shared dead-letter vocabulary (lib/dead-letter/headers.ts).
  * Values are UTF-8 strings; times are epoch ms as decimal strings unless named `*.time` (ISO-8601).
  */
 export const H = {
@@ -12,16 +15,16 @@ export const H = {
   tsSource: 'iotp.ts_source',
   /** Set on gateway batches: the publisher's (gateway's) deviceId. */
   gateway: 'iotp.gateway',
-  errorStage: 'error.stage',
-  errorReason: 'error.reason',
-  errorMessage: 'error.message',
-  errorField: 'error.field',
-  errorRule: 'error.rule',
+  errorStage: DLQ_HEADERS.stage,
+  errorReason: DLQ_HEADERS.reason,
+  errorMessage: DLQ_HEADERS.message,
+  errorField: DLQ_HEADERS.field,
+  errorRule: DLQ_HEADERS.rule,
   /** Index of the refused reading in a gateway's JSON array (the whole raw payload is kept). */
-  errorIndex: 'error.index',
-  errorTime: 'error.time',
+  errorIndex: DLQ_HEADERS.index,
+  errorTime: DLQ_HEADERS.time,
   /** The connector replica (MQTT client id) that refused the message. */
-  errorSource: 'error.source',
+  errorSource: DLQ_HEADERS.source,
 } as const;
 
 export const STAGE = 'mqtt-source';

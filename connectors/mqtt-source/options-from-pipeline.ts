@@ -59,6 +59,7 @@ export function mqttSourceOptionsFromPipeline(
     status: { topic: config.kafka.topics.deviceStatus, schema: config.registry.schemas.deviceStatus },
     deadLetterTopic: config.kafka.topics.dlq,
     limits: { maxPayloadBytes: m.maxPayloadBytes, maxFutureMs: m.maxClockSkew },
+    gateways: m.gateways,
     registry: { url: config.registry.url, autoRegister: config.registry.autoRegister },
     metricsPort: replica.metricsPort ?? 9400,
     ...replica.extra,

@@ -90,8 +90,8 @@ export const mqttSourceOptionsSchema = z.strictObject({
   unknownFields: z.enum(['reject', 'ignore']).default('reject'),
   gateways: z
     .record(z.string(), z.array(z.string().min(1)))
-    .optional()
-    .describe('gatewayId -> leaf deviceId patterns; absent: any publisher may send a batch for any leaf'),
+    .default({})
+    .describe('gatewayId -> leaf deviceId patterns; nobody else may publish for another device'),
   batch: z
     .strictObject({
       maxMessages: positiveInt.default(500),

@@ -4,6 +4,7 @@ import { type DeadLetter, type ProcessOptions, processMessage, type ValueRecord 
 import { message, processOptions, RECEIVED_AT } from './test-support/fixtures.js';
 
 const options = processOptions();
+const gatewayOptions = processOptions({ gateways: createGatewayPolicy({ 'gw-1': ['leaf-*'] }) });
 const ts = RECEIVED_AT - 10_000;
 
 function values(records: ReturnType<typeof processMessage>['records']): ValueRecord[] {
@@ -54,7 +55,7 @@ describe('processMessage: readings', () => {
       { deviceId: 'leaf-2', ts: ts + 1, temperature: 21 },
       { ts: ts + 2, temperature: 22 },
     ]);
-    const plan = processMessage(message('sensors/lab/gw-1/environment', payload), options);
+    const plan = processMessage(message('sensors/lab/gw-1/environment', payload), gatewayOptions);
     expect(plan.readings).toBe(3);
     const out = values(plan.records);
     expect(out.map((r) => [r.key, r.timestamp, r.value.temperature, r.headers['iotp.gateway']])).toEqual([
@@ -69,7 +70,7 @@ describe('processMessage: readings', () => {
       { deviceId: 'leaf-1', ts, temperature: 20 },
       { deviceId: 'leaf-2', ts, temperature: 'hot' },
     ]);
-    const plan = processMessage(message('sensors/lab/gw-1/environment', payload), options);
+    const plan = processMessage(message('sensors/lab/gw-1/environment', payload), gatewayOptions);
     expect(values(plan.records).map((r) => r.key)).toEqual(['leaf-1']);
     const [dead] = deadLetters(plan.records);
     expect(dead?.record.headers).toMatchObject({
@@ -78,6 +79,26 @@ describe('processMessage: readings', () => {
       'error.index': '1',
     });
     expect(dead?.record.value).toEqual(Buffer.from(payload));
+  });
+
+  it('an array from a device that is not a gateway: own readings go through, any other deviceId is DEVICE_SPOOFED', () => {
+    const payload = JSON.stringify([
+      { ts, temperature: 20 },
+      { deviceId: 'd1', ts: ts + 1, temperature: 21 },
+      { deviceId: 'victim', ts, temperature: 99 },
+    ]);
+    const plan = processMessage(message('sensors/lab/d1/environment', payload), options);
+    expect(values(plan.records).map((r) => [r.key, r.value.temperature])).toEqual([
+      ['d1', 20],
+      ['d1', 21],
+    ]);
+    const [dead] = deadLetters(plan.records);
+    expect(dead?.record.key).toBe('d1');
+    expect(dead?.record.headers).toMatchObject({
+      'error.reason': 'DEVICE_SPOOFED',
+      'error.rule': 'gateway-leaf',
+      'error.index': '2',
+    });
   });
 
   it('a restricted gateway policy refuses leaves the gateway does not own', () => {
@@ -198,7 +219,7 @@ describe('processMessage: device status', () => {
 
   it('an empty (cleared) retained status carries nothing', () => {
     const plan = processMessage(message('sensors/lab/d1/status', ''), options);
-    expect(plan).toEqual({ records: [], readings: 0, ignored: true });
+    expect(plan).toEqual({ records: [], readings: 0, ignored: true, key: 'd1' });
   });
 
   it('an unknown status is dead-lettered', () => {

@@ -43,6 +43,8 @@ export interface MessagePlan {
   readings: number;
   /** A status message that carried nothing (an empty retained payload clearing the status). */
   ignored: boolean;
+  /** The topic's deviceId when the topic matched a route or the status template: the key of its dead letters. */
+  key?: string;
 }
 
 export interface ProcessOptions {
@@ -53,6 +55,8 @@ export interface ProcessOptions {
   statusTopic: string;
   statusSchema: string;
   deadLetterTopic: string;
+  /** A dead letter must fit this many bytes (the broker's bound, read at start); its payload is cut past it. */
+  maxDeadLetterBytes: number;
   maxPayloadBytes: number;
   bounds: TimeBounds;
   gateways: GatewayPolicy;
@@ -81,17 +85,19 @@ export function processMessage(message: MqttMessage, options: ProcessOptions): M
       source: options.source,
       key,
       index,
+      maxBytes: options.maxDeadLetterBytes,
     }),
   });
   const only = (rejection: Rejection, key?: string): MessagePlan => ({
     records: [dead(rejection, key)],
     readings: 0,
     ignored: false,
+    key,
   });
 
-  const tooBig = oversize(message.payload, options.maxPayloadBytes);
-  if (tooBig) return only(tooBig);
   const resolved = options.routes.resolve(message.topic);
+  const tooBig = oversize(message.payload, options.maxPayloadBytes);
+  if (tooBig) return only(tooBig, resolved.ok ? resolved.route.deviceId : undefined);
   if (!resolved.ok) return only(resolved.rejection);
   const route = resolved.route;
   const schema = options.schemas.get(route.schemaName);
@@ -150,7 +156,7 @@ export function processMessage(message: MqttMessage, options: ProcessOptions): M
         readings++;
       } else records.push(dead(result.rejection, route.deviceId, index));
     });
-    return { records, readings, ignored: false };
+    return { records, readings, ignored: false, key: route.deviceId };
   }
   if (!isPlainObject(parsed.value))
     return only(
@@ -164,7 +170,7 @@ export function processMessage(message: MqttMessage, options: ProcessOptions): M
     );
   const result = buildReading(parsed.value, base);
   if (!result.ok) return only(result.rejection, route.deviceId);
-  return { records: [toRecord(result.reading)], readings: 1, ignored: false };
+  return { records: [toRecord(result.reading)], readings: 1, ignored: false, key: route.deviceId };
 }
 
 function processStatus(message: MqttMessage, segments: Record<string, string>, options: ProcessOptions): MessagePlan {
@@ -178,17 +184,19 @@ function processStatus(message: MqttMessage, segments: Record<string, string>, o
           topic: options.deadLetterTopic,
           source: options.source,
           key: deviceId,
+          maxBytes: options.maxDeadLetterBytes,
         }),
       },
     ],
     readings: 0,
     ignored: false,
+    key: deviceId,
   });
   const tooBig = oversize(message.payload, options.maxPayloadBytes);
   if (tooBig) return dead(tooBig);
   const parsed = parseDeviceStatus(message.payload);
   if (!parsed.ok) return dead(parsed.rejection);
-  if ('cleared' in parsed) return { records: [], readings: 0, ignored: true };
+  if ('cleared' in parsed) return { records: [], readings: 0, ignored: true, key: deviceId };
   const time = eventTime(parsed.ts, message.receivedAt, options.bounds);
   if (!time.ok) return dead(time.rejection);
   const schema = options.schemas.get(options.statusSchema);
@@ -215,5 +223,6 @@ function processStatus(message: MqttMessage, segments: Record<string, string>, o
     ],
     readings: 0,
     ignored: false,
+    key: deviceId,
   };
 }

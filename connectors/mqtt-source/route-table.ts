@@ -1,6 +1,5 @@
 import { ConfigError } from '../../lib/errors.js';
 import type { Rejection } from './dead-letter-reason.js';
-import { minimalFilters } from './filter-covers.js';
 import {
   compileTopicTemplate,
   fillPlaceholders,
@@ -39,16 +38,15 @@ export interface ResolvedRoute {
 export type RouteResolution = { ok: true; route: ResolvedRoute } | { ok: false; rejection: Rejection };
 
 /**
- * Routes compiled once: the MQTT filters to subscribe and the topic -> route lookup. The most
- * specific template (most literal levels) wins; ties go to the first in config order.
+ * Routes compiled once: the topic -> route lookup. The most specific template (most literal
+ * levels) wins; ties go to the first in config order. (The connector subscribes to the whole
+ * namespace the routes live under: `namespace-filter.ts`.)
  *
  * @example
  *   const table = createRouteTable([{ mqtt: 'sensors/{site}/{deviceId}/{type}', topic: 'telemetry.{type}', schema: '{type}' }]);
- *   table.filters;                                  // ['sensors/+/+/+']
  *   table.resolve('sensors/lab/d1/environment');    // ok, kafkaTopic 'telemetry.environment'
  */
 export interface RouteTable {
-  readonly filters: readonly string[];
   resolve(mqttTopic: string): RouteResolution;
 }
 
@@ -82,8 +80,6 @@ export function createRouteTable(specs: readonly MqttRouteSpec[], keyPrefix = 'r
   const bySpecificity = [...compiled].sort(
     (a, b) => b.template.literalCount - a.template.literalCount || a.order - b.order,
   );
-  const filters = minimalFilters(bySpecificity.map((r) => r.template.filter));
-
   // Topics repeat (one per device and type): remember resolutions, bounded.
   const cache = new Map<string, RouteResolution>();
   const resolveUncached = (mqttTopic: string): RouteResolution => {
@@ -112,7 +108,6 @@ export function createRouteTable(specs: readonly MqttRouteSpec[], keyPrefix = 'r
   };
 
   return {
-    filters,
     resolve(mqttTopic) {
       const known = cache.get(mqttTopic);
       if (known) return known;

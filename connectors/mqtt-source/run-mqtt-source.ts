@@ -37,8 +37,7 @@ export async function runMqttSource(run: RunMqttSourceOptions): Promise<WorkerHa
   const options = mqttSourceOptionsFromPipeline(config, run);
   const kafka = createKafkaClient(kafkaClientConfigFromPipeline(config, options.mqtt.clientId));
   const registry = registryFromConfig(config);
-  let handle: WorkerHandle | undefined;
-  handle = await runWorker({
+  return runWorker({
     component: 'mqtt-source',
     port: options.metricsPort,
     start: async (ctx) => {
@@ -49,13 +48,8 @@ export async function runMqttSource(run: RunMqttSourceOptions): Promise<WorkerHa
         metrics: ctx.registry,
         log: ctx.log,
         setReady: ctx.setReady,
-        onFatal: () => {
-          process.exitCode = 1;
-          void handle?.shutdown('fatal: dead letter refused by Kafka');
-        },
       });
       return { stop: () => source.stop() };
     },
   });
-  return handle;
 }

@@ -176,6 +176,11 @@ export interface Admin {
   /** The group's committed offsets (next to read) for the topics; partitions without one are omitted. */
   committedOffsets(groupId: string, topics: string[]): Promise<TopicPartitionOffset[]>;
   listGroups(): Promise<string[]>;
+  /**
+   * The topic's effective configuration (topic overrides and broker defaults), e.g.
+   * `max.message.bytes`; undefined if the topic does not exist.
+   */
+  topicConfig(topic: string): Promise<Record<string, string> | undefined>;
   disconnect(): Promise<void>;
 }
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { IotpError } from '../../lib/errors.js';
 import { TopologyTestDriver } from '../test-utils/topology-test-driver.js';
@@ -40,6 +41,23 @@ describe('error handlers (test driver)', () => {
       'source.timestamp': '5',
     });
     expect((await d.readOutput<string, number>('out')).map((r) => r.value)).toEqual([4]);
+    d.close();
+  });
+
+  it('a dead letter near the size limit is cut to fit, with the original size and SHA-256', async () => {
+    const d = new TopologyTestDriver(topology(), { maxDeadLetterBytes: 100_000 });
+    const value = Buffer.alloc(150_000, 0x7b); // '{{{{...': not JSON
+    await d.pipeRaw('in', Buffer.from('k'), value, 5);
+    const [dead] = d.readRawOutput('telemetry.dlq');
+    expect(dead?.headers).toMatchObject({
+      'error.code': 'SERDE_INVALID_JSON',
+      'payload.truncated': 'true',
+      'payload.size': '150000',
+      'payload.sha256': createHash('sha256').update(value).digest('hex'),
+    });
+    expect(dead?.value?.length).toBeGreaterThan(99_000);
+    expect(dead?.value?.length).toBeLessThan(100_000);
+    expect(dead?.value?.equals(value.subarray(0, dead.value.length))).toBe(true);
     d.close();
   });
 

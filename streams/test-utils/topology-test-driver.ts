@@ -20,6 +20,8 @@ export interface TopologyTestDriverOptions {
   handlers?: Partial<ErrorHandlers>;
   lateTopic?: string;
   dlqTopic?: string;
+  /** The bound dead-letter and late records must fit (default: the client bound). */
+  maxDeadLetterBytes?: number;
 }
 
 /** A record read back from an output topic. */
@@ -72,6 +74,7 @@ export class TopologyTestDriver {
       clock: this.clock.now,
       lateTopic: this.lateTopic,
       dlqTopic: this.dlqTopic,
+      maxDeadLetterBytes: this.options.maxDeadLetterBytes,
       handlers: this.options.handlers,
       idleTimeoutMs: this.options.idleTimeoutMs,
     });

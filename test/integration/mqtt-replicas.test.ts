@@ -48,7 +48,7 @@ describe('mqtt-source replicas', () => {
     sources.push(a.source);
     const b = await startTestSource(scenario.options({ clientId: `${scenario.group}-b` }), kafka);
     sources.push(b.source);
-    expect(a.source.filters).toEqual([`$share/${scenario.group}/${scenario.mqttRoot}/+/+/+`]);
+    expect(a.source.filters).toEqual([`$share/${scenario.group}/${scenario.mqttRoot}/#`]);
     expect(a.ready() && b.ready()).toBe(true);
 
     const base = Date.now() - 600_000;

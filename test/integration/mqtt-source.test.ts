@@ -4,7 +4,9 @@
  * order; device status (retained and Last Will) lands on the compacted status topic; every
  * dead-letter reason keeps the raw bytes with its headers while the flow goes on.
  */
+import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MqttSource } from '../../connectors/mqtt-source/connector.js';
 import {
@@ -22,13 +24,19 @@ const env = stackEnv();
 let kafka: KafkaClient;
 let scenario: Scenario;
 let source: MqttSource;
+let sourceMetrics: Registry;
+let sourceReady: () => boolean;
 const decoder = testDecoder(env.SCHEMA_REGISTRY_URL as string);
 
 beforeAll(async () => {
   kafka = testKafka(env.KAFKA_BROKERS as string);
   scenario = createScenario(env, kafka);
   await scenario.createTopics();
-  ({ source } = await startTestSource(scenario.options(), kafka));
+  ({
+    source,
+    metrics: sourceMetrics,
+    ready: sourceReady,
+  } = await startTestSource(scenario.options({ extra: { gateways: { 'gw-*': ['{gateway}.*'] } } }), kafka));
 });
 
 afterAll(async () => {
@@ -187,13 +195,23 @@ describe('mqtt-source on the real stack', () => {
         payload: () => Buffer.from('{"deviceId":"someone-else","temperature":1}'),
         headers: { 'error.field': 'deviceId', 'error.rule': 'matches-topic' },
       },
+      {
+        // An array from a device that is not a gateway may not speak for another device.
+        reason: 'DEVICE_SPOOFED',
+        topic: () => scenario.readingTopic('dl-1'),
+        payload: () => Buffer.from('[{"deviceId":"victim","temperature":99}]'),
+        headers: { 'error.field': 'deviceId', 'error.rule': 'gateway-leaf', 'error.index': '0' },
+      },
+      {
+        // One level more than any route: no route matches; the namespace subscription still gets it.
+        reason: 'UNKNOWN_ROUTE',
+        topic: () => `${scenario.readingTopic('dl-1')}/extra`,
+        payload: () => Buffer.from('{"temperature":1}'),
+        headers: { 'error.rule': 'route' },
+      },
     ];
 
-    it.each(
-      cases.map(
-        (c) => [`${c.reason}${c.headers['error.rule'] === 'kafka-topic' ? ' (missing Kafka topic)' : ''}`, c] as const,
-      ),
-    )('%s', async (_name, c) => {
+    it.each(cases.map((c) => [`${c.reason} (${c.headers['error.rule']})`, c] as const))('%s', async (_name, c) => {
       const reason = c.reason;
       const pub = await connectPublisher(env.MQTT_URL as string);
       const payload = c.payload();
@@ -229,6 +247,41 @@ describe('mqtt-source on the real stack', () => {
     });
   });
 
+  it('a 1 MiB payload (under Mosquitto max_packet_size) becomes a dead letter that fits Kafka; intake goes on', async () => {
+    const payload = Buffer.alloc(1_048_374, 0x61); // what a device can send: the broker PUBACKs it
+    payload.write('{"temperature":1,"pad":"');
+    payload.write('"}', payload.length - 2);
+    const topic = scenario.readingTopic('big-1');
+    const dlqBefore = (await readTopic(kafka, scenario.topics.dlq)).length;
+    const pub = await connectPublisher(env.MQTT_URL as string);
+    try {
+      await pub.publishAsync(topic, payload, { qos: 1 });
+      await pub.publishAsync(scenario.readingTopic('big-ok'), JSON.stringify({ temperature: 8 }), { qos: 1 });
+    } finally {
+      await pub.endAsync();
+    }
+    const [good] = await waitForKeys(scenario.topics.environment, ['big-ok']);
+    expect((await decoder.decode(good as ConsumedRecord)).temperature).toBe(8);
+    await waitForCount(kafka, scenario.topics.dlq, dlqBefore + 1, 30_000);
+    const [dead] = (await readTopic(kafka, scenario.topics.dlq)).slice(dlqBefore) as [ConsumedRecord];
+    expect(dead.key?.toString()).toBe('big-1');
+    expect(dead.headers).toMatchObject({
+      'error.stage': 'mqtt-source',
+      'error.reason': 'OVERSIZE',
+      'mqtt.topic': topic,
+      'payload.truncated': 'true',
+      'payload.size': String(payload.length),
+      'payload.sha256': createHash('sha256').update(payload).digest('hex'),
+    });
+    const kept = dead.value as Buffer;
+    expect(kept.length).toBeGreaterThan(900_000);
+    expect(kept.length).toBeLessThan(payload.length);
+    expect(Buffer.compare(kept, payload.subarray(0, kept.length))).toBe(0);
+    const truncated = await sourceMetrics.getSingleMetric('iotp_dead_letters_truncated_total')?.get();
+    expect(truncated?.values.find((v) => v.labels.stage === 'mqtt-source')?.value).toBeGreaterThanOrEqual(1);
+    expect(sourceReady()).toBe(true);
+  });
+
   async function waitForKeys(topic: string, keys: string[], timeoutMs = 30_000): Promise<ConsumedRecord[]> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
@@ -248,4 +301,54 @@ describe('mqtt-source on the real stack', () => {
       await sleep(300);
     }
   }
+});
+
+describe('mqtt-source: nothing PUBACKed is dropped in silence (literal routes, as the shipped config has)', () => {
+  let literal: Scenario;
+  let literalSource: MqttSource;
+
+  beforeAll(async () => {
+    literal = createScenario(env, kafka, 'mqtt-lit');
+    await literal.createTopics();
+    const routes = [
+      {
+        mqtt: `${literal.mqttRoot}/{site}/{deviceId}/environment`,
+        topic: literal.topics.environment,
+        schema: 'environment',
+      },
+    ];
+    ({ source: literalSource } = await startTestSource(literal.options({ extra: { routes } }), kafka));
+  });
+
+  afterAll(async () => {
+    await literalSource?.stop();
+    await literal?.deleteTopics();
+  });
+
+  it('an unknown type, an extra level and a site with a / each become an UNKNOWN_ROUTE dead letter with the topic', async () => {
+    expect(literalSource.filters).toEqual([`$share/${literal.group}/${literal.mqttRoot}/#`]);
+    const unrouted = [
+      literal.readingTopic('u-1', 'co2'),
+      `${literal.readingTopic('u-1')}/extra`,
+      literal.readingTopic('u-1', 'environment', 'plant/north'),
+    ];
+    await mosquittoPub(env.MQTT_URL as string, unrouted[0] as string, ['{"co2":400}']);
+    await mosquittoPub(env.MQTT_URL as string, unrouted[1] as string, ['{"temperature":1}']);
+    await mosquittoPub(env.MQTT_URL as string, unrouted[2] as string, ['{"temperature":2}']);
+    await mosquittoPub(env.MQTT_URL as string, literal.readingTopic('u-ok'), ['{"temperature":3}']);
+    await waitForCount(kafka, literal.topics.dlq, 3, 30_000);
+    await waitForCount(kafka, literal.topics.environment, 1, 30_000);
+    const dead = await readTopic(kafka, literal.topics.dlq);
+    expect(dead.map((r) => r.headers['mqtt.topic']).sort()).toEqual([...unrouted].sort());
+    for (const record of dead) {
+      expect(record.headers).toMatchObject({
+        'error.stage': 'mqtt-source',
+        'error.reason': 'UNKNOWN_ROUTE',
+        'error.rule': 'route',
+      });
+      expect(record.headers['error.message']).toContain(record.headers['mqtt.topic'] as string);
+    }
+    const metric = await literalSource.metrics.deadLetters.get();
+    expect(metric.values.find((v) => v.labels.reason === 'UNKNOWN_ROUTE')?.value).toBe(3);
+  });
 });

@@ -3,6 +3,7 @@
  * API). Exact points for a known input; undecodable, unmappable and InfluxDB-refused records in the
  * dead-letter topic with their raw bytes and reason headers, the rest written; offsets committed.
  */
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { quoteIdent } from '../../connectors/influxdb-sink/influxql-client.js';
 import {
@@ -172,5 +173,79 @@ describe.each(['v1', 'v2'] as const)('sink worker, InfluxDB %s API', (api) => {
       const series = (await registry.getSingleMetric('iotp_consumer_lag')?.get())?.values.length ?? 0;
       return series === 2 && lag === 0;
     });
+  });
+});
+
+describe('sink worker: a dead letter near the size limit', () => {
+  it('an undecodable record larger than the dead-letter topic takes becomes a dead letter cut to fit; the good record after it is written', async ({
+    onTestFinished,
+  }) => {
+    const name = uniqueName('sinkw-big');
+    const topic = `${name}.env`;
+    const dlq = `${name}.dlq`;
+    const measurement = topic.replace(/[.-]/g, '_');
+    const kafka = kafkaFor(env, `${name}-test`);
+    const admin = kafka.admin();
+    await admin.connect();
+    const db = await tempDatabase(env, 'iotp_sinkw_big');
+    onTestFinished(async () => {
+      await admin.deleteTopics([topic, dlq]).catch(() => undefined);
+      await admin.disconnect();
+      await db.drop();
+    });
+    // The bound comes from the dead-letter topic's own max.message.bytes, read at start.
+    await admin.createTopics([
+      { topic, partitions: 1 },
+      { topic: dlq, partitions: 1, config: { 'max.message.bytes': '500000' } },
+    ]);
+    const { encoder } = await registryAndEncoder(env, topic, schemaFile('environment'));
+    const start = recentStart();
+    const [good] = makeReadings(1, 1, start);
+    const big = Buffer.alloc(600_000, 0x42); // fits the input topic, not the dead-letter topic
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send([
+      { topic, key: 'dev-big', value: big, headers: { origin: 'x'.repeat(900) } },
+      { topic, key: good!.deviceId, value: encoder.encodeSync(good), timestamp: good!.ts },
+    ]);
+    await producer.disconnect();
+
+    const groupId = `${name}-sink`;
+    const settings = settingsFor({
+      ...env,
+      ...db.env,
+      IOTP_SINK__TOPICS: `[${topic}]`,
+      IOTP_SINK__TOPIC_PREFIX: '',
+      IOTP_SINK__GROUP_ID: groupId,
+      IOTP_SINK__LINGER: '100ms',
+      IOTP_KAFKA__TOPICS__DLQ: dlq,
+      SINK_REPLICA_ID: `${name}-r1`,
+    });
+    const { sink, registry, fatal } = await startSinkHere(env, settings);
+    onTestFinished(() => sink.stop());
+    await waitUntil('the sink committed both records', () => {
+      throwIfFatal(fatal);
+      return allCommitted(admin, groupId, [topic], 2);
+    });
+    expect(fatal).toEqual([]);
+
+    const dead: ConsumedRecord[] = [];
+    await kafka.replay({ topic: dlq, partitions: [0], onRecords: (rs) => void dead.push(...rs) });
+    expect(dead).toHaveLength(1);
+    const [d] = dead as [ConsumedRecord];
+    expect(d.key?.toString()).toBe('dev-big');
+    expect(d.headers).toMatchObject({
+      'error.stage': 'influxdb-sink',
+      'error.reason': 'DECODE_FAILED',
+      'payload.truncated': 'true',
+      'payload.size': String(big.length),
+      'payload.sha256': createHash('sha256').update(big).digest('hex'),
+    });
+    expect(d.value?.length).toBeGreaterThan(490_000);
+    expect(d.value?.length).toBeLessThan(500_000);
+    expect(Buffer.compare(d.value as Buffer, big.subarray(0, d.value?.length))).toBe(0);
+    expect(await metricValue(registry, 'iotp_dead_letters_truncated_total', { stage: 'influxdb-sink' })).toBe(1);
+    const rows = await db.q.rows(`SELECT "temperature" FROM ${quoteIdent(measurement)}`);
+    expect(rows.map((r) => r.temperature)).toEqual([good!.temperature]);
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createKafkaClient, kafkaConfigFromEnv } from '../../lib/kafka/index.js';
 import { KafkaStreams } from '../../streams/runtime/kafka/kafka-streams.js';
@@ -77,5 +78,68 @@ describe.each(['exactly_once', 'at_least_once'] as const)('stream runtime on the
     expect(streams.state).toBe('CLOSED');
     const changelog = await admin.topicOffsets(changelogTopic(app, 'stats'));
     expect(changelog).toHaveLength(PARTITIONS);
+  });
+});
+
+describe('stream runtime on the real broker: a dead letter near the size limit', () => {
+  it('an undecodable record larger than the dead-letter topic takes is dead-lettered cut to fit; the commit goes through', async ({
+    onTestFinished,
+  }) => {
+    const env = stackEnv();
+    const client = createKafkaClient(kafkaConfigFromEnv(env, { clientId: uniqueName('streams-test') }));
+    const app = uniqueName('stats-big');
+    const input = `${app}.in`;
+    const output = `${app}.out`;
+    const dlq = `${app}-dlq`;
+    const admin = client.admin();
+    await admin.connect();
+    onTestFinished(async () => {
+      const mine = (await admin.listTopics()).filter((t) => t.startsWith(app));
+      await admin.deleteTopics(mine).catch(() => undefined);
+      await admin.disconnect();
+    });
+    // The bound comes from the dead-letter topic's own max.message.bytes, read at start.
+    await admin.createTopics([
+      { topic: input, partitions: 1 },
+      { topic: output, partitions: 1 },
+      { topic: dlq, partitions: 1, config: { 'max.message.bytes': '500000' } },
+    ]);
+    const readings = makeReadings({ count: 50, devices: 5, partitions: 1, startMs: recentStart(), stepMs: 100 });
+    const ref = statsReference(readings, WINDOW, GRACE);
+    const producer = client.producer();
+    await producer.connect();
+    onTestFinished(() => producer.disconnect());
+    const big = Buffer.alloc(600_000, 0x7b); // not JSON; fits the input topic, not the dead-letter topic
+    await producer.send([{ topic: input, key: 'dev-big', value: big, headers: { origin: 'x'.repeat(900) } }]);
+    const streams = new KafkaStreams(statsTopology({ input, output, windowMs: WINDOW, graceMs: GRACE }), {
+      applicationId: app,
+      client,
+      dlqTopic: dlq,
+    });
+    onTestFinished(() => streams.close());
+    await streams.start();
+    await produceReadings(producer, input, readings);
+    let dead: Awaited<ReturnType<typeof readCommitted>> = [];
+    let results = 0;
+    const done = await waitUntil(async () => {
+      dead = await readCommitted(client, dlq, 1).catch(() => []);
+      results = (await readCommitted(client, output, 1)).length;
+      return dead.length >= 1 && results >= ref.results.size;
+    }, 60_000);
+    expect(done).toBe(true);
+    expect(dead).toHaveLength(1);
+    const [d] = dead;
+    expect(d?.key?.toString()).toBe('dev-big');
+    expect(d?.headers).toMatchObject({
+      'error.code': 'SERDE_INVALID_JSON',
+      'payload.truncated': 'true',
+      'payload.size': String(big.length),
+      'payload.sha256': createHash('sha256').update(big).digest('hex'),
+      'source.topic': input,
+    });
+    expect(d?.value?.length).toBeGreaterThan(490_000);
+    expect(d?.value?.length).toBeLessThan(500_000);
+    expect(Buffer.compare(d?.value as Buffer, big.subarray(0, d?.value?.length))).toBe(0);
+    expect(results).toBe(ref.results.size);
   });
 });

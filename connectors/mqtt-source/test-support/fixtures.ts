@@ -42,9 +42,10 @@ export function processOptions(overrides: Partial<ProcessOptions> = {}): Process
     statusTopic: 'telemetry.device-status',
     statusSchema: 'device-status',
     deadLetterTopic: 'telemetry.dlq',
+    maxDeadLetterBytes: 1_000_000,
     maxPayloadBytes: 4096,
     bounds: { maxFutureMs: 5 * 60_000, maxPastMs: 7 * 24 * 3_600_000 },
-    gateways: createGatewayPolicy(undefined),
+    gateways: createGatewayPolicy(),
     source: 'mqtt-source-test',
     ...overrides,
   };

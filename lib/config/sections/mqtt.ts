@@ -59,6 +59,15 @@ export const mqttSection = z
       .prefault('5m')
       .describe('Readings whose event time is further in the future than this are rejected to the dead-letter topic.'),
     keepalive: duration().prefault('30s').describe('MQTT keepalive.'),
+    gateways: z
+      .record(
+        z.string().min(1),
+        z.array(z.string().min(1)).min(1, { error: 'expected at least one leaf deviceId pattern such as leaf-*' }),
+      )
+      .default({})
+      .describe(
+        "Gateways (deviceIds or patterns) and the leaf deviceIds each may publish for; `*` = any run of characters, `{gateway}` = the gateway's own id, e.g. `{ gw-1: ['leaf-*'], 'gw-*': ['{gateway}.*'] }`. A JSON array from any other device is not a gateway batch: each reading must carry the topic's own deviceId (or none), else it is DEVICE_SPOOFED.",
+      ),
   })
   .strict()
   .prefault({})

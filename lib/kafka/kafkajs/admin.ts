@@ -1,9 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Kafka, Admin as KafkajsAdmin } from 'kafkajs';
+import type { ConfigResourceTypes, Kafka, Admin as KafkajsAdmin } from 'kafkajs';
 import { IotpError } from '../../errors.js';
 import { retryRetriable } from '../retry-retriable.js';
 import type { Admin, PartitionOffsets, TopicPartitionOffset, TopicSpec } from '../types.js';
 import { fromKafkajsError, kafkajsCall } from './errors.js';
+
+/** kafkajs' ConfigResourceTypes.TOPIC: the enum is not an ESM named export of the CommonJS package. */
+const TOPIC_RESOURCE = 2 as ConfigResourceTypes;
 
 /** Admin calls on kafkajs. Internal topics (names starting with `__`) are left out of listTopics. */
 export class KafkajsAdminClient implements Admin {
@@ -114,6 +117,21 @@ export class KafkajsAdminClient implements Admin {
   async listGroups(): Promise<string[]> {
     const { groups } = await kafkajsCall('admin.listGroups', () => this.admin.listGroups());
     return groups.map((g) => g.groupId).sort();
+  }
+
+  async topicConfig(topic: string): Promise<Record<string, string> | undefined> {
+    if (!(await this.admin.listTopics()).includes(topic)) return undefined;
+    const described = await kafkajsCall(
+      'admin.topicConfig',
+      () =>
+        this.admin.describeConfigs({
+          includeSynonyms: false,
+          resources: [{ type: TOPIC_RESOURCE, name: topic }],
+        }),
+      { topic },
+    );
+    const entries = described.resources[0]?.configEntries ?? [];
+    return Object.fromEntries(entries.map((e) => [e.configName, e.configValue]));
   }
 
   disconnect(): Promise<void> {

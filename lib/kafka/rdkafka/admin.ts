@@ -19,7 +19,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /**
  * Admin calls on node-rdkafka: its AdminClient creates and deletes topics; metadata and watermarks
  * come from a producer handle; committed offsets from a consumer handle with the group's id that
- * never joins the group. node-rdkafka binds no ListGroups, so `listGroups` goes through kafkajs' admin
+ * never joins the group. node-rdkafka binds no ListGroups or DescribeConfigs, so `listGroups` and `topicConfig` go through kafkajs' admin
  * on the same brokers and credentials. createTopics/deleteTopics wait until metadata shows the result.
  */
 export class RdkafkaAdminClient implements Admin {
@@ -156,12 +156,21 @@ export class RdkafkaAdminClient implements Admin {
   }
 
   async listGroups(): Promise<string[]> {
+    return (await this.kafkajsAdmin()).listGroups();
+  }
+
+  /** node-rdkafka binds no DescribeConfigs either: kafkajs' admin answers. */
+  async topicConfig(topic: string): Promise<Record<string, string> | undefined> {
+    return (await this.kafkajsAdmin()).topicConfig(topic);
+  }
+
+  private async kafkajsAdmin(): Promise<KafkajsAdminClient> {
     if (!this.groupsAdmin) {
       const admin = createKafkajsClient({ ...this.config, backend: 'kafkajs', logger: this.log }).admin();
       await admin.connect();
       this.groupsAdmin = admin as KafkajsAdminClient;
     }
-    return this.groupsAdmin.listGroups();
+    return this.groupsAdmin;
   }
 
   async disconnect(): Promise<void> {

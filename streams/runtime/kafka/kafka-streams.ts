@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
+import { DEFAULT_MAX_RECORD_BYTES, deadLetterMaxBytes, deadLetterTruncations } from '../../../lib/dead-letter/index.js';
 import { ConfigError, IotpError, toIotpError } from '../../../lib/errors.js';
 import type { Admin, Batch, Consumer, KafkaClient, Producer, TopicPartition } from '../../../lib/kafka/types.js';
 import { silentLogger } from '../../../lib/runtime/log.js';
@@ -80,6 +81,7 @@ export class KafkaStreams {
   private readonly guarantee: Guarantee;
   private readonly lateTopic: string;
   private readonly dlqTopic: string;
+  private maxDeadLetterBytes = DEFAULT_MAX_RECORD_BYTES;
   private readonly listener: TaskListener;
   private lastReady = false;
   private assignedOnce = false;
@@ -96,18 +98,21 @@ export class KafkaStreams {
     this.guarantee = config.guarantee ?? 'exactly_once';
     if (this.guarantee !== 'exactly_once' && this.guarantee !== 'at_least_once')
       throw new ConfigError('guarantee', `expected exactly_once or at_least_once, got ${String(this.guarantee)}`);
-    this.metrics = streamsMetrics(config.registry ?? new Registry());
+    const registry = config.registry ?? new Registry();
+    this.metrics = streamsMetrics(registry);
     this.log = (config.log ?? silentLogger()).child({ application: config.applicationId });
     this.clock = config.clock ?? systemClock;
     this.lateTopic = config.lateTopic ?? `${config.applicationId}-late`;
     this.dlqTopic = config.dlqTopic ?? DEFAULT_DLQ_TOPIC;
     const application = config.applicationId;
     const m = this.metrics;
+    const truncations = deadLetterTruncations(registry);
     this.listener = {
       recordIn: (topic) => m.recordsIn.inc({ application, topic }),
       recordOut: (topic) => m.recordsOut.inc({ application, topic }),
       late: (step) => m.late.inc({ application, step }),
       deadLetter: (stage, step) => m.deadLetters.inc({ application, stage, step: step ?? '' }),
+      truncated: () => truncations.inc({ stage: 'streams' }),
     };
   }
 
@@ -143,6 +148,7 @@ export class KafkaStreams {
       lateTopic: this.lateTopic,
       dlqTopic: this.dlqTopic,
     });
+    this.maxDeadLetterBytes = await deadLetterMaxBytes(c.client, this.dlqTopic, this.log);
     if (this.guarantee === 'at_least_once') {
       this.producer = c.client.producer({ idempotent: true });
       await this.producer.connect();
@@ -196,6 +202,7 @@ export class KafkaStreams {
       clock: this.clock,
       lateTopic: this.lateTopic,
       dlqTopic: this.dlqTopic,
+      maxDeadLetterBytes: this.maxDeadLetterBytes,
       handlers: c.handlers,
       idleTimeoutMs: c.idleTimeoutMs,
       listener: this.listener,

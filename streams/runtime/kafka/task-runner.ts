@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { IotpError, toIotpError } from '../../../lib/errors.js';
+import { chunkRecords } from '../../../lib/kafka/chunk-records.js';
 import { KafkaErrorCodes } from '../../../lib/kafka/kafka-error.js';
 import { retryRetriable } from '../../../lib/kafka/retry-retriable.js';
 import type {
@@ -15,7 +16,6 @@ import type {
 import { changelogTopic, TASK_META_STORE } from '../names.js';
 import type { OutputRecord } from '../record.js';
 import type { StreamTask, TaskOutput } from '../task/stream-task.js';
-import { chunkRecords } from './chunk-records.js';
 import type { StreamsMetrics } from './streams-metrics.js';
 
 export type Guarantee = 'exactly_once' | 'at_least_once';

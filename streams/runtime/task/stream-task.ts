@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { DEFAULT_MAX_RECORD_BYTES, fitDeadLetter } from '../../../lib/dead-letter/index.js';
 import { ConfigError, IotpError, toIotpError } from '../../../lib/errors.js';
 import { silentLogger } from '../../../lib/runtime/log.js';
 import { deadLetter } from '../errors/dead-letter.js';
@@ -20,6 +21,11 @@ export interface StreamTaskOptions {
   clock: Clock;
   lateTopic: string;
   dlqTopic: string;
+  /**
+   * Dead-letter and late records must fit this many bytes (the broker's bound, read at start);
+   * past it their payload is cut, with its size and SHA-256 in headers. Default: the client bound.
+   */
+  maxDeadLetterBytes?: number;
   handlers?: Partial<ErrorHandlers>;
   /**
    * Idle rule (0 = off): once the task has read nothing for this many ms of wall-clock time, its
@@ -386,8 +392,16 @@ export class StreamTask {
         context: { ...context, code: err.code },
       });
     this.log.warn({ stage, code: err.code, reason: err.message, ...context }, 'dead letter');
-    this.direct.push(deadLetter(this.options.dlqTopic, raw, stage, err, step, this.options.clock()));
+    this.direct.push(this.fitToKafka(deadLetter(this.options.dlqTopic, raw, stage, err, step, this.options.clock())));
     this.options.listener?.deadLetter?.(stage, step);
+  }
+
+  /** A dead-letter or late record cut to fit Kafka if it must (no input can make a commit fail). */
+  private fitToKafka(record: OutputRecord): OutputRecord {
+    const bound = this.options.maxDeadLetterBytes ?? DEFAULT_MAX_RECORD_BYTES;
+    const { record: fitted, truncated } = fitDeadLetter(record, bound);
+    if (truncated) this.options.listener?.truncated?.(record.topic);
+    return fitted as OutputRecord;
   }
 
   private late(info: LateInfo, headers: Headers | undefined): void {
@@ -397,23 +411,25 @@ export class StreamTask {
       this.log.warn({ ...info }, 'late record outside record processing: counted, nothing to forward');
       return;
     }
-    this.direct.push({
-      topic: this.options.lateTopic,
-      key: raw.key,
-      value: raw.value,
-      timestamp: raw.timestamp,
-      headers: {
-        ...raw.headers,
-        ...headers,
-        'late.step': info.step,
-        'late.stream.time': String(info.streamTime),
-        'late.closed.windows': String(info.closedWindows),
-        ...(info.windowEnd === undefined ? {} : { 'late.window.end': String(info.windowEnd) }),
-        'source.topic': raw.topic,
-        'source.partition': String(raw.partition),
-        'source.offset': raw.offset,
-      },
-    });
+    this.direct.push(
+      this.fitToKafka({
+        topic: this.options.lateTopic,
+        key: raw.key,
+        value: raw.value,
+        timestamp: raw.timestamp,
+        headers: {
+          ...raw.headers,
+          ...headers,
+          'late.step': info.step,
+          'late.stream.time': String(info.streamTime),
+          'late.closed.windows': String(info.closedWindows),
+          ...(info.windowEnd === undefined ? {} : { 'late.window.end': String(info.windowEnd) }),
+          'source.topic': raw.topic,
+          'source.partition': String(raw.partition),
+          'source.offset': raw.offset,
+        },
+      }),
+    );
   }
 
   private contextFor(node: NodeRuntime): ProcessorContext<unknown, unknown> {

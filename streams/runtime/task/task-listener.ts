@@ -6,4 +6,6 @@ export interface TaskListener {
   recordOut?(topic: string): void;
   late?(step: string): void;
   deadLetter?(stage: ErrorStage, step: string | undefined): void;
+  /** A dead-letter or late record's payload was cut to fit Kafka. */
+  truncated?(topic: string): void;
 }

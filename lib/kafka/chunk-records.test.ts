@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { OutputRecord } from '../record.js';
 import { chunkRecords } from './chunk-records.js';
+import type { ProducerRecord } from './types.js';
 
-const rec = (n: number): OutputRecord => ({
+const rec = (n: number): ProducerRecord => ({
   topic: 't',
   key: Buffer.alloc(6),
   value: Buffer.alloc(n),
@@ -17,7 +17,7 @@ describe('chunkRecords', () => {
     expect(chunks.flat()).toEqual(records);
     for (const c of chunks)
       if (c.length > 1) expect(c.reduce((a, r) => a + 30 + (r.value?.length ?? 0), 0)).toBeLessThanOrEqual(1_000);
-    expect(chunks.find((c) => c.includes(records[50] as OutputRecord))).toHaveLength(1);
+    expect(chunks.find((c) => c.includes(records[50] as ProducerRecord))).toHaveLength(1);
     expect(chunkRecords([])).toEqual([]);
   });
 });

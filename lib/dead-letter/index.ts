@@ -1,0 +1,8 @@
+/**
+ * What every stage shares about dead letters: the header vocabulary, making a dead letter fit
+ * Kafka, the bound read from the broker, and the truncation metric.
+ */
+export * from './fit.js';
+export * from './headers.js';
+export * from './limits.js';
+export * from './metrics.js';
