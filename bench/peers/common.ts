@@ -118,6 +118,8 @@ export interface Proc {
   writeLine(text: string): void;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves with the exit code. */
   stop(graceMs?: number): Promise<number | null>;
+  /** Waits up to `timeoutMs` for the process to exit by itself; its exit code, or undefined if still running. */
+  waitExit(timeoutMs: number): Promise<number | null | undefined>;
   tail(n?: number): string;
 }
 
@@ -185,6 +187,15 @@ export function spawnProc(
     },
     writeLine(text) {
       child.stdin?.write(`${text}\n`);
+    },
+    async waitExit(timeoutMs) {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<undefined>((r) => {
+        timer = setTimeout(() => r(undefined), timeoutMs);
+      });
+      const code = await Promise.race([exit, timeout]);
+      clearTimeout(timer);
+      return code;
     },
     async stop(graceMs = 30_000) {
       if (exited) return exit;
@@ -299,5 +310,36 @@ export async function waitWithProgress(
       note(`  ${what}: ${progress()}`);
     }
     await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** Soft- then hard-deletes schema registry subjects (Confluent API); missing ones are ignored. */
+export async function deleteSubjects(registryUrl: string, subjects: string[]): Promise<void> {
+  for (const subject of subjects) {
+    for (const query of ['', '?permanent=true']) {
+      await fetch(`${registryUrl}/subjects/${encodeURIComponent(subject)}${query}`, { method: 'DELETE' }).catch(
+        () => undefined,
+      );
+    }
+  }
+}
+
+/**
+ * The iotp code measured: HEAD and the tracked files under the worker code that differ from it
+ * (other engineers work in the same checkout, and a run measures the working tree).
+ */
+export function codeState(): string {
+  try {
+    const git = (args: string[]) =>
+      execFileSync('git', args, { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const head = git(['rev-parse', '--short', 'HEAD']);
+    const dirty = git(['status', '--porcelain', '--untracked-files=no', '--', 'connectors', 'streams', 'lib', 'cli'])
+      .split('\n')
+      .filter((l) => l.trim() !== '');
+    return dirty.length === 0
+      ? `iotp at ${head}`
+      : `iotp at ${head} + ${dirty.length} uncommitted changed files under connectors/ streams/ lib/ cli/`;
+  } catch {
+    return 'iotp at an unknown commit';
   }
 }
