@@ -22,6 +22,7 @@ export type {
 } from './processor/processor.js';
 export type { Headers, OutputRecord, RawRecord, SourceMetadata, StreamRecord } from './record.js';
 export { type Serde, Serdes, type SyncSerde } from './serde.js';
+export type { Journal, JournaledStore } from './state/journaled-store.js';
 export type { KeyValueStore } from './state/key-value-store.js';
 export type { Session, SessionStore } from './state/session-store.js';
 export type { StateStore, StoreBuilder } from './state/state-store.js';

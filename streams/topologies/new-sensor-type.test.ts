@@ -93,6 +93,7 @@ describe('a new sensor type (new .avsc + one route)', () => {
         heartbeat: undefined,
         checkIntervalMs: 1_000,
         stateRetentionMs: 86_400_000,
+        snapshotEvery: 128,
       }),
     );
     await d.pipeInput('telemetry.air', 'a1', { deviceId: 'a1', ts: T0, site: '', co2: 9000, voc: 600 }, T0);

@@ -39,6 +39,15 @@ export const detectorsSection = z
         stateRetention: duration()
           .prefault('7d')
           .describe("Event time after a device's last reading when its detector state is dropped (bounds the store)."),
+        snapshotEvery: z
+          .number()
+          .int()
+          .min(1)
+          .max(65_534)
+          .default(128)
+          .describe(
+            "A device's detector state is logged whole to its changelog every this many events (readings); only the events in between (about 50 bytes each). Larger: less changelog traffic, longer restores (a restore replays up to this many events per device).",
+          ),
       })
       .strict()
       .prefault({})

@@ -28,6 +28,8 @@ export interface StateStore {
   expire(streamTime: number): void;
   drainChangelog(): ChangelogEntry[];
   restore(key: Buffer, value: Buffer | null): void;
+  /** Every changelog entry was restored: a store that restores in two steps finishes here. */
+  restoreComplete?(): void;
   /** Number of entries held. */
   size(): number;
   close(): void;

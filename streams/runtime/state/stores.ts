@@ -1,6 +1,7 @@
 import { ConfigError } from '../../../lib/errors.js';
 import { validateName } from '../names.js';
 import type { SyncSerde } from '../serde.js';
+import { InMemoryJournaledStore, type Journal, type JournaledStore } from './journaled-store.js';
 import { InMemoryKeyValueStore, type KeyValueStore } from './key-value-store.js';
 import { InMemorySessionStore, type SessionStore } from './session-store.js';
 import type { StoreBuilder } from './state-store.js';
@@ -44,6 +45,29 @@ export const Stores = {
       retentionMs,
       logged,
       build: () => new InMemoryKeyValueStore(name, keySerde, valueSerde, retentionMs, logged),
+      changelogConfig: () => ({ 'cleanup.policy': 'compact' }),
+    };
+  },
+
+  /**
+   * A key-value store whose values change through a journal's events, logged as events with a
+   * snapshot every `journal.snapshotEvery` events per key (see {@link JournaledStore}).
+   */
+  journaled<K, S, E, R>(
+    name: string,
+    keySerde: SyncSerde<K>,
+    journal: Journal<K, S, E, R>,
+    options: StoreOptions,
+  ): StoreBuilder<JournaledStore<K, S, E, R>> {
+    validateName('store.name', name);
+    const retentionMs = retention(name, options.retentionMs);
+    const logged = options.logged ?? true;
+    return {
+      name,
+      kind: 'key-value',
+      retentionMs,
+      logged,
+      build: () => new InMemoryJournaledStore(name, keySerde, journal, retentionMs, logged),
       changelogConfig: () => ({ 'cleanup.policy': 'compact' }),
     };
   },

@@ -173,6 +173,7 @@ export class StreamTask {
   start(): void {
     if (this.started) return;
     this.started = true;
+    for (const store of this.storeMap.values()) store.restoreComplete?.();
     this.lastInputWall = this.options.clock();
     for (const node of this.nodes.values()) {
       if (node.processor?.init) {

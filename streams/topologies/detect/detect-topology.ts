@@ -6,8 +6,8 @@ import { readingTime } from '../aggregate/aggregate-topology.js';
 import { readingValues } from '../shared/reading-values.js';
 import type { TopologyRoute } from '../shared/topology-route.js';
 import type { AnomalyRecord } from './anomaly-record.js';
-import { type DetectInput, DetectProcessor, type DetectRoute, type DetectStepSpec } from './detect-processor.js';
-import { deviceStateSerde } from './device-state.js';
+import { type DetectInput, DetectProcessor, type DetectStepSpec } from './detect-processor.js';
+import { deviceJournal } from './device-journal.js';
 import type { AnyDetector } from './field-detectors.js';
 
 export interface DetectTopologyOptions {
@@ -21,6 +21,8 @@ export interface DetectTopologyOptions {
   checkIntervalMs: number;
   /** Per-device state is dropped after this much event time without a reading. */
   stateRetentionMs: number;
+  /** A device's state is logged whole every this many events (readings, statuses); events in between. */
+  snapshotEvery: number;
   onAnomaly?(anomaly: AnomalyRecord, wallClockMs: number): void;
 }
 
@@ -32,17 +34,19 @@ export function detectStoreName(type: string): string {
 /**
  * The detect topology: every reading route's records parsed once (`<type>-values`; bad values are
  * dead-lettered), the device-status topic (`status-values`), and one `detect` step keeping a
- * state per device and type in `<type>-detectors` (see {@link DetectProcessor}), writing anomaly
+ * state per device and type in the journaled store `<type>-detectors` (see {@link DetectProcessor}
+ * and device-journal.ts: events are logged, with a snapshot every `snapshotEvery`), writing anomaly
  * records keyed by deviceId to `anomaliesTopic` with the anomaly's event time as timestamp.
  *
  * @example
  *   const t = detectTopology({ routes, readingSerde, anomaliesTopic: 'telemetry.anomalies', anomalySerde,
- *     heartbeat: heartbeatConfig(config.detectors), checkIntervalMs: 10_000, stateRetentionMs: 7 * 86_400_000 });
+ *     heartbeat: heartbeatConfig(config.detectors), checkIntervalMs: 10_000, stateRetentionMs: 7 * 86_400_000,
+ *     snapshotEvery: 128 });
  */
 export function detectTopology(options: DetectTopologyOptions): Topology {
   const builder = new StreamsBuilder();
   const parents: string[] = [];
-  const detectRoutes: DetectRoute[] = [];
+  const stores = new Map<string, string>();
   for (const { route, detectors } of options.routes) {
     const step = `${route.type}-values`;
     builder
@@ -60,7 +64,7 @@ export function detectTopology(options: DetectTopologyOptions): Topology {
         step,
       );
     parents.push(step);
-    detectRoutes.push({ route, store: detectStoreName(route.type), detectors });
+    stores.set(route.type, detectStoreName(route.type));
   }
   if (options.status) {
     builder
@@ -78,17 +82,26 @@ export function detectTopology(options: DetectTopologyOptions): Topology {
   }
   const topology = builder.build();
   const spec: DetectStepSpec = {
-    routes: detectRoutes,
+    stores,
     heartbeat: options.heartbeat,
     checkIntervalMs: options.checkIntervalMs,
     ...(options.onAnomaly ? { onAnomaly: options.onAnomaly } : {}),
   };
   topology.addProcessor('detect', () => new DetectProcessor(spec), ...parents);
-  for (const r of detectRoutes)
+  for (const { route, detectors } of options.routes) {
+    const journal = deviceJournal({
+      route,
+      detectors,
+      heartbeat: options.heartbeat,
+      snapshotEvery: options.snapshotEvery,
+    });
     topology.addStateStore(
-      Stores.keyValue(r.store, Serdes.string(), deviceStateSerde, { retentionMs: options.stateRetentionMs }),
+      Stores.journaled(detectStoreName(route.type), Serdes.string(), journal, {
+        retentionMs: options.stateRetentionMs,
+      }),
       'detect',
     );
+  }
   topology.addSink(
     'anomalies-out',
     options.anomaliesTopic,

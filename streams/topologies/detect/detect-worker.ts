@@ -70,6 +70,7 @@ export async function buildDetect(
     heartbeat: missing.enabled ? heartbeatConfig(config.detectors) : undefined,
     checkIntervalMs: missing.checkInterval,
     stateRetentionMs: config.detectors.defaults.stateRetention,
+    snapshotEvery: config.detectors.defaults.snapshotEvery,
     ...(metrics
       ? {
           onAnomaly: (a: AnomalyRecord, now: number) => {

@@ -1,0 +1,264 @@
+import { IotpError } from '../../../lib/errors.js';
+import type { SyncSerde } from '../serde.js';
+import { keyId, prefixTimes, splitTimes } from './encoding.js';
+import type { ChangelogEntry, StateStore, StoreContext } from './state-store.js';
+
+/**
+ * How a journaled store's state changes: a pure reducer over events. The state of a key is
+ * `init()` folded with every event applied to it, so the store can log the small events instead of
+ * the (large) state, and a restore rebuilds the state by replaying them after the latest snapshot.
+ *
+ * `apply` must be deterministic (same state, same event: same new state, bit for bit) and take
+ * everything it depends on from the event (a wall-clock time included), never from outside.
+ */
+export interface Journal<K, S, E, R> {
+  init(): S;
+  /** Folds `event` into the state of `key` in place; what it returns is the step's output (ignored on replay). */
+  apply(state: S, event: E, key: K): R;
+  /** Snapshots: must restore a state that behaves exactly as the original. */
+  stateSerde: SyncSerde<S>;
+  eventSerde: SyncSerde<E>;
+  /**
+   * A key's state is logged whole once this many of its events were logged since its last
+   * snapshot; between snapshots only events are. The journal of a key holds fewer than this many
+   * events, so a restore replays fewer than this many per key.
+   */
+  snapshotEvery: number;
+}
+
+/**
+ * A key-value store whose values change only through a {@link Journal}'s events, logged as events:
+ * changelog traffic follows what changed (an event per update, a snapshot every `snapshotEvery`
+ * events), not the size of the state. Kafka Streams logs whole values; a detector state of a few
+ * kilobytes changing a few numbers per reading is what this store is for.
+ *
+ * Changelog layout (compacted topic; key = store key bytes + a 2-byte suffix, big-endian):
+ * - suffix 0xFFFF, the snapshot: 8-byte event time + 8-byte sequence number + state bytes;
+ * - suffix s < snapshotEvery, journal slot s: 8-byte event time + 8-byte sequence number + event bytes.
+ * A key's n-th event goes to slot n % snapshotEvery, so compaction keeps the latest snapshot and the
+ * events after it; older slot values (sequence <= the snapshot's) are ignored on restore. A deleted
+ * key tombstones its snapshot and every slot it used.
+ *
+ * @example
+ *   const store = ctx.getStateStore<JournaledStore<string, DeviceState, DetectEvent, Anomaly[]>>('detectors');
+ *   const anomalies = store.apply(deviceId, { kind: 'reading', ts, values }, ts);
+ */
+export interface JournaledStore<K, S, E, R> extends StateStore {
+  get(key: K): S | undefined;
+  /** Applies `event` to the key's state (a new `init()` state if none) and logs it; `timestamp` (event time) drives retention. */
+  apply(key: K, event: E, timestamp?: number): R;
+  delete(key: K): void;
+  all(): IterableIterator<[K, S]>;
+}
+
+const SNAPSHOT_SLOT = 0xffff;
+
+interface Entry<K, S> {
+  key: K;
+  state: S;
+  ts: number;
+  /** Events applied to this key, ever (the last one's sequence number). */
+  seq: number;
+  /** Sequence number of the latest logged snapshot (0: none; events from 1 on are in the journal). */
+  snapshotSeq: number;
+}
+
+interface Dirty<K> {
+  key: K;
+  /** Events applied since the last drain, encoded, with their sequence numbers. */
+  events: { seq: number; ts: number; bytes: Buffer }[];
+  /** The key was deleted since the last drain: tombstone its snapshot and these many slots (0..n-1) first. */
+  tombstoneSlots: number;
+}
+
+interface Restoring<K> {
+  key: K;
+  snapshot?: { ts: number; seq: number; bytes: Buffer };
+  slots: Map<number, { ts: number; seq: number; bytes: Buffer }>;
+}
+
+export class InMemoryJournaledStore<K, S, E, R> implements JournaledStore<K, S, E, R> {
+  readonly kind = 'key-value' as const;
+  private readonly entries = new Map<string, Entry<K, S>>();
+  private readonly dirty = new Map<string, Dirty<K>>();
+  private restoring = new Map<string, Restoring<K>>();
+  private ctx: StoreContext | undefined;
+  private topic = '';
+
+  constructor(
+    readonly name: string,
+    private readonly keySerde: SyncSerde<K>,
+    private readonly journal: Journal<K, S, E, R>,
+    readonly retentionMs: number,
+    readonly logged: boolean,
+  ) {
+    const every = journal.snapshotEvery;
+    if (!Number.isInteger(every) || every < 1 || every >= SNAPSHOT_SLOT)
+      throw new IotpError('STREAMS_STORE_CONFIG', `store ${name}: snapshotEvery must be an integer in [1, 65534]`);
+  }
+
+  init(context: StoreContext): void {
+    this.ctx = context;
+    this.topic = `${context.applicationId}-${this.name}-changelog`;
+  }
+
+  private keyBytes(key: K): Buffer {
+    return this.keySerde.serialize(key, this.topic) ?? Buffer.alloc(0);
+  }
+
+  private id(key: K): string {
+    return keyId(key, () => this.keyBytes(key));
+  }
+
+  private dirtyOf(id: string, key: K): Dirty<K> {
+    let d = this.dirty.get(id);
+    if (d === undefined) {
+      d = { key, events: [], tombstoneSlots: 0 };
+      this.dirty.set(id, d);
+    }
+    return d;
+  }
+
+  get(key: K): S | undefined {
+    return this.entries.get(this.id(key))?.state;
+  }
+
+  apply(key: K, event: E, timestamp?: number): R {
+    const id = this.id(key);
+    const t = timestamp ?? this.ctx?.currentStreamTimeMs() ?? 0;
+    const ts = Number.isFinite(t) ? t : 0;
+    let e = this.entries.get(id);
+    if (e === undefined) {
+      e = { key, state: this.journal.init(), ts, seq: 0, snapshotSeq: 0 };
+      this.entries.set(id, e);
+    }
+    const out = this.journal.apply(e.state, event, key);
+    e.seq++;
+    e.ts = Math.max(e.ts, ts);
+    if (this.logged) {
+      this.dirtyOf(id, key).events.push({
+        seq: e.seq,
+        ts: e.ts,
+        bytes: this.journal.eventSerde.serialize(event, this.topic) ?? Buffer.alloc(0),
+      });
+    }
+    return out;
+  }
+
+  delete(key: K): void {
+    const id = this.id(key);
+    const e = this.entries.get(id);
+    if (e === undefined) return;
+    this.entries.delete(id);
+    if (!this.logged) return;
+    const d = this.dirtyOf(id, key);
+    d.events = [];
+    // Events 1..seq used slots 1..seq (mod snapshotEvery): tombstone them all, so a key re-created
+    // later cannot pick up its predecessor's events on restore.
+    d.tombstoneSlots = Math.max(d.tombstoneSlots, Math.min(e.seq + 1, this.journal.snapshotEvery));
+  }
+
+  *all(): IterableIterator<[K, S]> {
+    for (const e of this.entries.values()) yield [e.key, e.state];
+  }
+
+  expire(streamTime: number): void {
+    const limit = streamTime - this.retentionMs;
+    const old: K[] = [];
+    for (const e of this.entries.values()) if (e.ts < limit) old.push(e.key);
+    for (const key of old) this.delete(key);
+  }
+
+  drainChangelog(): ChangelogEntry[] {
+    const out: ChangelogEntry[] = [];
+    const every = this.journal.snapshotEvery;
+    for (const [id, d] of this.dirty) {
+      const keyBytes = this.keyBytes(d.key);
+      if (d.tombstoneSlots > 0) {
+        out.push({ key: suffixed(keyBytes, SNAPSHOT_SLOT), value: null });
+        for (let slot = 0; slot < d.tombstoneSlots; slot++) out.push({ key: suffixed(keyBytes, slot), value: null });
+      }
+      const e = this.entries.get(id);
+      if (e === undefined) continue; // deleted, not re-created
+      if (d.events.length === 0) continue;
+      if (e.seq - e.snapshotSeq >= every) {
+        // The journal would overflow its slots: log the state itself; earlier slots are now moot.
+        const bytes = this.journal.stateSerde.serialize(e.state, this.topic) ?? Buffer.alloc(0);
+        out.push({ key: suffixed(keyBytes, SNAPSHOT_SLOT), value: prefixTimes([e.ts, e.seq], bytes) });
+        e.snapshotSeq = e.seq;
+        continue;
+      }
+      for (const ev of d.events)
+        out.push({ key: suffixed(keyBytes, ev.seq % every), value: prefixTimes([ev.ts, ev.seq], ev.bytes) });
+    }
+    this.dirty.clear();
+    return out;
+  }
+
+  restore(key: Buffer, value: Buffer | null): void {
+    if (key.length < 2) throw corrupt(this.name, `a changelog key of ${key.length} bytes`);
+    const slot = key.readUInt16BE(key.length - 2);
+    const k = this.keySerde.deserialize(key.subarray(0, key.length - 2), this.topic);
+    const id = this.id(k);
+    let r = this.restoring.get(id);
+    if (r === undefined) {
+      r = { key: k, slots: new Map() };
+      this.restoring.set(id, r);
+    }
+    if (value === null) {
+      if (slot === SNAPSHOT_SLOT) r.snapshot = undefined;
+      else r.slots.delete(slot);
+      return;
+    }
+    const { times, rest } = splitTimes(value, 2, this.name);
+    const item = { ts: times[0] ?? 0, seq: times[1] ?? 0, bytes: rest };
+    if (slot === SNAPSHOT_SLOT) r.snapshot = item;
+    else r.slots.set(slot, item);
+  }
+
+  /**
+   * Rebuilds every restored key: its snapshot (or a new state), then its journal events after the
+   * snapshot in sequence order, as long as they follow on without a gap.
+   */
+  restoreComplete(): void {
+    for (const [id, r] of this.restoring) {
+      const snapshotSeq = r.snapshot?.seq ?? 0;
+      const events = [...r.slots.values()].filter((ev) => ev.seq > snapshotSeq).sort((a, b) => a.seq - b.seq);
+      if (r.snapshot === undefined && events[0]?.seq !== 1) continue; // nothing (left) of this key
+      const state = r.snapshot
+        ? this.journal.stateSerde.deserialize(r.snapshot.bytes, this.topic)
+        : this.journal.init();
+      let seq = snapshotSeq;
+      let ts = r.snapshot?.ts ?? 0;
+      for (const ev of events) {
+        if (ev.seq !== seq + 1) break; // a gap: what follows it cannot be applied
+        this.journal.apply(state, this.journal.eventSerde.deserialize(ev.bytes, this.topic), r.key);
+        seq = ev.seq;
+        ts = Math.max(ts, ev.ts);
+      }
+      this.entries.set(id, { key: r.key, state, ts, seq, snapshotSeq });
+    }
+    this.restoring = new Map();
+  }
+
+  size(): number {
+    return this.entries.size;
+  }
+
+  close(): void {
+    this.entries.clear();
+    this.dirty.clear();
+    this.restoring.clear();
+  }
+}
+
+function suffixed(keyBytes: Buffer, slot: number): Buffer {
+  const out = Buffer.allocUnsafe(keyBytes.length + 2);
+  keyBytes.copy(out, 0);
+  out.writeUInt16BE(slot, keyBytes.length);
+  return out;
+}
+
+function corrupt(store: string, what: string): IotpError {
+  return new IotpError('STATE_CORRUPT', `store ${store}: ${what}`, { context: { store } });
+}
