@@ -6,6 +6,12 @@
  * excluded). Everything it made is deleted at the end.
  *
  *   node_modules/.bin/tsx bench/topologies/throughput.ts --topology aggregate --records 60000 --devices 1000 --guarantee exactly_once
+ *   node_modules/.bin/tsx bench/topologies/throughput.ts --topology detect --records 300000 --devices 10000 \
+ *     --detectors '  combined: { enabled: true }'
+ *
+ * `--detectors` is the pipeline YAML's `detectors:` section (lines indented by 2; default: the
+ * section's defaults). Besides records/s it reports the bytes the topology wrote to its changelogs
+ * per input record (keys and values), and the process's peak RSS while it ran.
  */
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -26,12 +32,14 @@ const records = Number(arg('records', '60000'));
 const devices = Number(arg('devices', '1000'));
 const guarantee = arg('guarantee', 'exactly_once') as 'exactly_once' | 'at_least_once';
 const commit = arg('commit-interval', '1s');
+const detectors = arg('detectors', '  defaults: {}');
 
 const env = loadStackEnv() as Record<string, string>;
 const prefix = `bench-topo-${randomBytes(3).toString('hex')}`;
 const pipeline = await testPipeline(env, prefix, {
   partitions: 3,
   streams: `  processingGuarantee: ${guarantee}\n  commitInterval: ${commit}`,
+  detectors,
 });
 const { config } = pipeline;
 const client = createKafkaClient(kafkaConfigFromEnv(env, { clientId: `${prefix}-bench` }));
@@ -82,6 +90,10 @@ try {
   await admin.connect();
   const ends = await admin.topicOffsets(route.topic);
   const total = ends.reduce((a, e) => a + Number(e.high), 0);
+  let peakRss = 0;
+  const rssSampler = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  }, 100);
   const started = performance.now();
   await streams.start();
   let first: { t: number; done: number } | undefined;
@@ -95,6 +107,23 @@ try {
   }
   const end = performance.now();
   await streams.close();
+  clearInterval(rssSampler);
+  const changelogs = (await admin.listTopics()).filter(
+    (t) => t.startsWith(`${applicationId}-`) && t.endsWith('-changelog'),
+  );
+  let changelogBytes = 0;
+  let changelogRecords = 0;
+  for (const topic of changelogs) {
+    const partitions = (await admin.topicOffsets(topic)).map((o) => o.partition);
+    await client.replay({
+      topic,
+      partitions,
+      onRecords: (rs) => {
+        changelogRecords += rs.length;
+        for (const r of rs) changelogBytes += (r.key?.length ?? 0) + (r.value?.length ?? 0);
+      },
+    });
+  }
   await admin.disconnect();
   const f = first ?? { t: started, done: 0 };
   console.log(
@@ -109,6 +138,9 @@ try {
       // From the first commit on (startup excluded); 'incl. startup' counts from start().
       recordsPerSecond: f.done < total ? Math.round((total - f.done) / ((end - f.t) / 1000)) : null,
       recordsPerSecondInclStartup: Math.round(total / ((end - started) / 1000)),
+      changelogRecords,
+      changelogBytesPerRecord: Math.round(changelogBytes / total),
+      peakRssMiB: Math.round(peakRss / 2 ** 20),
     }),
   );
 } finally {
