@@ -5,7 +5,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 .PHONY: help deps stack-install stack-up stack-up-clean stack-down stack-status typecheck lint format \
-        test test-unit test-integration demo bench
+        test test-unit test-integration demo bench bench-peers
 
 help:
 	@echo "make demo          stack up, the whole pipeline, a simulated device swarm, a summary"
@@ -52,3 +52,12 @@ test:
 
 demo:
 	@bash scripts/demo.sh
+
+# iotp vs established tools on this box (bench/peers/README.md): Telegraf and Kafka Streams, installed
+# and cached by bench/peers/install.sh; needs the stack up (make stack-up). Not part of make test.
+# REPS=n changes the repetitions of each harness (default 3).
+bench-peers: deps
+	@bash bench/peers/install.sh >/dev/null
+	@node_modules/.bin/tsx bench/peers/mqtt-vs-telegraf.ts $(if $(REPS),--reps $(REPS))
+	@node_modules/.bin/tsx bench/peers/streams-vs-kafka-streams.ts $(if $(REPS),--reps $(REPS))
+	@node_modules/.bin/tsx bench/peers/sink-vs-telegraf.ts $(if $(REPS),--reps $(REPS))
