@@ -89,7 +89,8 @@ const lpTopic = `${run}.environment-lp`;
 const groups: string[] = [];
 const influxPid = (() => {
   try {
-    return Number(readFileSync(join(repoRoot, '.stack', 'pids', 'influxdb.pid'), 'utf8').trim());
+    const stackDir = process.env.IOTP_STACK_DIR ?? join(repoRoot, '.stack');
+    return Number(readFileSync(join(stackDir, 'pids', 'influxdb.pid'), 'utf8').trim());
   } catch {
     return 0;
   }
