@@ -73,19 +73,22 @@ function rng(seed: number) {
 }
 
 describe('InMemoryJournaledStore', () => {
-  it('logs events, not states, and a snapshot once a key has snapshotEvery events since the last', () => {
+  it('logs the events of a key since the last drain as one entry, and a snapshot once it has snapshotEvery events since the last', () => {
+    const slot = (e: ChangelogEntry) => e.key.readUInt16BE(e.key.length - 2);
     const s = store(4);
     s.apply('d1', 1, 10);
     s.apply('d1', 2, 11);
+    s.apply('d2', 9, 11);
     const first = s.drainChangelog();
-    expect(first.map((e) => e.key.readUInt16BE(e.key.length - 2))).toEqual([1, 2]);
-    expect(first.every((e) => (e.value?.length ?? 0) === 16 + 8)).toBe(true); // ts + seq + a double
+    expect(first.map(slot)).toEqual([1, 1]);
+    // ts + first seq + count + (length + a double) per event
+    expect(first.map((e) => e.value?.length)).toEqual([16 + 4 + 2 * 12, 16 + 4 + 12]);
     s.apply('d1', 3, 12);
+    expect(s.drainChangelog().map(slot)).toEqual([2]);
     s.apply('d1', 4, 13);
-    const second = s.drainChangelog();
-    expect(second.map((e) => e.key.readUInt16BE(e.key.length - 2))).toEqual([0xffff]);
+    expect(s.drainChangelog().map(slot)).toEqual([0xffff]); // 4 events since none
     s.apply('d1', 5, 14);
-    expect(s.drainChangelog().map((e) => e.key.readUInt16BE(e.key.length - 2))).toEqual([1]);
+    expect(s.drainChangelog().map(slot)).toEqual([3]);
   });
 
   it('returns what the journal returns and replays nothing on the live path', () => {
@@ -140,6 +143,29 @@ describe('InMemoryJournaledStore', () => {
     log.push(...live.drainChangelog());
     const back = restored(8, compact(log));
     expect(back.get('k')).toEqual({ n: 1, sum: 100, last: [100] });
+  });
+
+  it('a restored key goes on writing after its latest entry, also when its slots wrapped around', () => {
+    for (let drains = 1; drains < 40; drains++) {
+      const live = store(5);
+      const log: ChangelogEntry[] = [];
+      for (let i = 0; i < drains; i++) {
+        live.apply('k', i);
+        if (i % 3 === 0) live.apply('k', -i - 0.5);
+        log.push(...live.drainChangelog());
+      }
+      const back = restored(5, compact(log));
+      const more: ChangelogEntry[] = [];
+      for (let i = 0; i < 7; i++) {
+        live.apply('k', 100 + i);
+        back.apply('k', 100 + i);
+        more.push(...back.drainChangelog());
+        live.drainChangelog();
+        expect(restored(5, compact([...log, ...more])).get('k'), `drains ${drains}, then ${i + 1}`).toEqual(
+          live.get('k'),
+        );
+      }
+    }
   });
 
   it('a restore replays fewer than snapshotEvery events per key', () => {

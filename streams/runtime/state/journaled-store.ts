@@ -28,16 +28,19 @@ export interface Journal<K, S, E, R> {
 
 /**
  * A key-value store whose values change only through a {@link Journal}'s events, logged as events:
- * changelog traffic follows what changed (an event per update, a snapshot every `snapshotEvery`
- * events), not the size of the state. Kafka Streams logs whole values; a detector state of a few
- * kilobytes changing a few numbers per reading is what this store is for.
+ * changelog traffic follows what changed (the events of a key since the last commit, one changelog
+ * record; a snapshot every `snapshotEvery` events), not the size of the state. Kafka Streams logs
+ * whole values; a detector state of kilobytes changing a few numbers per reading is what this
+ * store is for.
  *
  * Changelog layout (compacted topic; key = store key bytes + a 2-byte suffix, big-endian):
  * - suffix 0xFFFF, the snapshot: 8-byte event time + 8-byte sequence number + state bytes;
- * - suffix s < snapshotEvery, journal slot s: 8-byte event time + 8-byte sequence number + event bytes.
- * A key's n-th event goes to slot n % snapshotEvery, so compaction keeps the latest snapshot and the
- * events after it; older slot values (sequence <= the snapshot's) are ignored on restore. A deleted
- * key tombstones its snapshot and every slot it used.
+ * - suffix s < snapshotEvery, a journal entry: 8-byte event time + 8-byte sequence number of its
+ *   first event + 4-byte event count + per event a 4-byte length and the event bytes.
+ * A key's n-th journal entry goes to slot n % snapshotEvery; a snapshot is logged instead once the
+ * key has `snapshotEvery` events (or entries) since its last one, so compaction keeps the latest
+ * snapshot and the entries after it; older entries (events <= the snapshot's sequence) are ignored
+ * on restore. A deleted key tombstones its snapshot and every slot it used.
  *
  * @example
  *   const store = ctx.getStateStore<JournaledStore<string, DeviceState, DetectEvent, Anomaly[]>>('detectors');
@@ -61,6 +64,10 @@ interface Entry<K, S> {
   seq: number;
   /** Sequence number of the latest logged snapshot (0: none; events from 1 on are in the journal). */
   snapshotSeq: number;
+  /** Journal entries logged, ever (the last one's slot is entries % snapshotEvery). */
+  entries: number;
+  /** Journal entries logged since the latest snapshot. */
+  entriesSinceSnapshot: number;
 }
 
 interface Dirty<K> {
@@ -74,6 +81,7 @@ interface Dirty<K> {
 interface Restoring<K> {
   key: K;
   snapshot?: { ts: number; seq: number; bytes: Buffer };
+  /** Journal entries by slot: the sequence number of their first event, and their value. */
   slots: Map<number, { ts: number; seq: number; bytes: Buffer }>;
 }
 
@@ -129,7 +137,7 @@ export class InMemoryJournaledStore<K, S, E, R> implements JournaledStore<K, S, 
     const ts = Number.isFinite(t) ? t : 0;
     let e = this.entries.get(id);
     if (e === undefined) {
-      e = { key, state: this.journal.init(), ts, seq: 0, snapshotSeq: 0 };
+      e = { key, state: this.journal.init(), ts, seq: 0, snapshotSeq: 0, entries: 0, entriesSinceSnapshot: 0 };
       this.entries.set(id, e);
     }
     const out = this.journal.apply(e.state, event, key);
@@ -153,9 +161,9 @@ export class InMemoryJournaledStore<K, S, E, R> implements JournaledStore<K, S, 
     if (!this.logged) return;
     const d = this.dirtyOf(id, key);
     d.events = [];
-    // Events 1..seq used slots 1..seq (mod snapshotEvery): tombstone them all, so a key re-created
+    // Entries 1..n used slots 1..n (mod snapshotEvery): tombstone them all, so a key re-created
     // later cannot pick up its predecessor's events on restore.
-    d.tombstoneSlots = Math.max(d.tombstoneSlots, Math.min(e.seq + 1, this.journal.snapshotEvery));
+    d.tombstoneSlots = Math.max(d.tombstoneSlots, Math.min(e.entries + 1, this.journal.snapshotEvery));
   }
 
   *all(): IterableIterator<[K, S]> {
@@ -181,15 +189,21 @@ export class InMemoryJournaledStore<K, S, E, R> implements JournaledStore<K, S, 
       const e = this.entries.get(id);
       if (e === undefined) continue; // deleted, not re-created
       if (d.events.length === 0) continue;
-      if (e.seq - e.snapshotSeq >= every) {
-        // The journal would overflow its slots: log the state itself; earlier slots are now moot.
+      if (e.seq - e.snapshotSeq >= every || e.entriesSinceSnapshot + 1 >= every) {
+        // The journal would get long (or overflow its slots): log the state itself; earlier slots are now moot.
         const bytes = this.journal.stateSerde.serialize(e.state, this.topic) ?? Buffer.alloc(0);
         out.push({ key: suffixed(keyBytes, SNAPSHOT_SLOT), value: prefixTimes([e.ts, e.seq], bytes) });
         e.snapshotSeq = e.seq;
+        e.entriesSinceSnapshot = 0;
         continue;
       }
-      for (const ev of d.events)
-        out.push({ key: suffixed(keyBytes, ev.seq % every), value: prefixTimes([ev.ts, ev.seq], ev.bytes) });
+      e.entries++;
+      e.entriesSinceSnapshot++;
+      const first = d.events[0] as { seq: number };
+      out.push({
+        key: suffixed(keyBytes, e.entries % every),
+        value: prefixTimes([e.ts, first.seq], packEvents(d.events.map((ev) => ev.bytes))),
+      });
     }
     this.dirty.clear();
     return out;
@@ -217,13 +231,25 @@ export class InMemoryJournaledStore<K, S, E, R> implements JournaledStore<K, S, 
   }
 
   /**
-   * Rebuilds every restored key: its snapshot (or a new state), then its journal events after the
+   * Rebuilds every restored key: its snapshot (or a new state), then the journal's events after the
    * snapshot in sequence order, as long as they follow on without a gap.
    */
   restoreComplete(): void {
     for (const [id, r] of this.restoring) {
       const snapshotSeq = r.snapshot?.seq ?? 0;
-      const events = [...r.slots.values()].filter((ev) => ev.seq > snapshotSeq).sort((a, b) => a.seq - b.seq);
+      const events: { seq: number; ts: number; bytes: Buffer }[] = [];
+      let entriesAfter = 0;
+      let latest = { slot: 0, seq: 0 };
+      for (const [slot, entry] of r.slots) {
+        const packed = unpackEvents(entry.bytes, this.name);
+        if (entry.seq + packed.length - 1 <= snapshotSeq) continue;
+        entriesAfter++;
+        if (entry.seq > latest.seq) latest = { slot, seq: entry.seq };
+        packed.forEach((bytes, i) => {
+          if (entry.seq + i > snapshotSeq) events.push({ seq: entry.seq + i, ts: entry.ts, bytes });
+        });
+      }
+      events.sort((a, b) => a.seq - b.seq);
       if (r.snapshot === undefined && events[0]?.seq !== 1) continue; // nothing (left) of this key
       const state = r.snapshot
         ? this.journal.stateSerde.deserialize(r.snapshot.bytes, this.topic)
@@ -236,7 +262,16 @@ export class InMemoryJournaledStore<K, S, E, R> implements JournaledStore<K, S, 
         seq = ev.seq;
         ts = Math.max(ts, ev.ts);
       }
-      this.entries.set(id, { key: r.key, state, ts, seq, snapshotSeq });
+      // The next entry goes to the slot after the latest one still needed (entries wrap around).
+      this.entries.set(id, {
+        key: r.key,
+        state,
+        ts,
+        seq,
+        snapshotSeq,
+        entries: latest.slot,
+        entriesSinceSnapshot: entriesAfter,
+      });
     }
     this.restoring = new Map();
   }
@@ -250,6 +285,35 @@ export class InMemoryJournaledStore<K, S, E, R> implements JournaledStore<K, S, 
     this.dirty.clear();
     this.restoring.clear();
   }
+}
+
+/** Events of one journal entry: a 4-byte count, then per event a 4-byte length and its bytes. */
+function packEvents(events: readonly Buffer[]): Buffer {
+  let size = 4;
+  for (const e of events) size += 4 + e.length;
+  const out = Buffer.allocUnsafe(size);
+  let at = out.writeUInt32BE(events.length, 0);
+  for (const e of events) {
+    at = out.writeUInt32BE(e.length, at);
+    at += e.copy(out, at);
+  }
+  return out;
+}
+
+function unpackEvents(bytes: Buffer, store: string): Buffer[] {
+  if (bytes.length < 4) throw corrupt(store, `a journal entry of ${bytes.length} bytes`);
+  const count = bytes.readUInt32BE(0);
+  const out: Buffer[] = [];
+  let at = 4;
+  for (let i = 0; i < count; i++) {
+    if (at + 4 > bytes.length) throw corrupt(store, 'a journal entry cut short');
+    const length = bytes.readUInt32BE(at);
+    at += 4;
+    if (at + length > bytes.length) throw corrupt(store, 'a journal entry cut short');
+    out.push(bytes.subarray(at, at + length));
+    at += length;
+  }
+  return out;
 }
 
 function suffixed(keyBytes: Buffer, slot: number): Buffer {
