@@ -27,6 +27,7 @@ import { createScenario, type Scenario } from '../../connectors/mqtt-source/test
 import type { Consumer } from '../../lib/kafka/types.js';
 import { loadStackEnv } from '../../lib/runtime/stack-env.js';
 import {
+  codeState,
   cpuSeconds,
   deleteGroups,
   fmtRate,
@@ -363,7 +364,7 @@ const runners: Record<SideName, () => Promise<SideResult>> = {
 async function main(): Promise<void> {
   const started = Date.now();
   note(
-    `MQTT -> Kafka: ${reps} reps of ${total} readings (${devices} devices, publisher window ${window}, iotp backend ${values.backend}, Telegraf batch ${telegrafBatch} flush ${telegrafFlush}); load ${loadAverage()}`,
+    `MQTT -> Kafka: ${reps} reps of ${total} readings (${devices} devices, publisher window ${window}, iotp backend ${values.backend}, Telegraf batch ${telegrafBatch} flush ${telegrafFlush}); ${codeState()}; load ${loadAverage()}`,
   );
   const results: Record<SideName, SideResult>[] = [];
   const orders: string[] = [];
@@ -403,7 +404,7 @@ async function main(): Promise<void> {
     `box limit (Mosquitto QoS 1 pub -> mqtt.js sub, no Kafka): median ${fmtRate(median(results.map((r) => r.mosquitto.rate)))} msg/s; iotp at ${fmtRatio(iotpOfBox)} of it, telegraf at ${fmtRatio(telegrafOfBox)} (medians of per-rep fractions)\n`,
   );
   process.stdout.write(
-    `${JSON.stringify({ bench: 'mqtt-vs-telegraf', date: new Date().toISOString(), reps, messages: total, devices, window, telegrafBatch, telegrafFlush, backend: values.backend, medianRatio: m, iotpOfBox, telegrafOfBox, results, seconds: Math.round((Date.now() - started) / 1000), loadAverage: loadAverage() })}\n`,
+    `${JSON.stringify({ bench: 'mqtt-vs-telegraf', date: new Date().toISOString(), code: codeState(), reps, messages: total, devices, window, telegrafBatch, telegrafFlush, backend: values.backend, medianRatio: m, iotpOfBox, telegrafOfBox, results, seconds: Math.round((Date.now() - started) / 1000), loadAverage: loadAverage() })}\n`,
   );
 }
 
