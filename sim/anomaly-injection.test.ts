@@ -37,9 +37,13 @@ describe('anomaly injection', () => {
       expect(t.startTs).toBe(t.endTs);
       expect(sent[t.field]).toBe(t.value);
       expect(normal[t.field]).toBe(t.expected);
+      // At least 6 of the device field's noise sigmas from the reading, and beyond its day's normal range.
       const delta = (t.value as number) - (t.expected as number);
+      const sigma = t.sigma as number;
       const model = fieldModel(t.field);
-      expect(t.kind === 'SPIKE' ? delta : -delta).toBeGreaterThanOrEqual(model.anomalyScale * 0.99);
+      expect(t.kind === 'SPIKE' ? delta : -delta).toBeGreaterThanOrEqual(6 * sigma - 10 ** -model.decimals);
+      if (t.kind === 'SPIKE') expect(t.value).toBeGreaterThan((t.dailyHigh as number) + 2.9 * sigma);
+      else expect(t.value).toBeLessThan((t.dailyLow as number) - 2.9 * sigma);
       expect(t.value).toBeGreaterThanOrEqual(model.anomalyFloor ?? model.min);
       expect(t.value).toBeLessThanOrEqual(model.max);
       // Only that field of that reading differs from the clean run.
@@ -56,24 +60,53 @@ describe('anomaly injection', () => {
     expect(same).toBe(5000 - listed.size);
   });
 
-  it('shifts the level by the offset, and sticks a value, over the inclusive truth range', () => {
-    const run = buildRun({ anomalyRate: 60, kinds: ['LEVEL_SHIFT', 'STUCK'] });
-    const published = readingsByKey(run.messages);
-    const kinds = new Set(run.truth.map((t) => t.kind));
-    expect(kinds).toEqual(new Set(['LEVEL_SHIFT', 'STUCK']));
-    for (const t of run.truth) {
-      const sent = [...published.values()].filter(
-        (r) => r.deviceId === t.deviceId && (r.ts as number) >= t.startTs && (r.ts as number) <= t.endTs,
-      );
+  it('shifts, drifts, sticks and adds noise over the inclusive truth range, each as the truth says', () => {
+    const kinds = ['LEVEL_SHIFT', 'STUCK', 'DRIFT', 'NOISE_BURST'] as const;
+    const long = buildRun({ anomalyRate: 30, kinds: [...kinds], durationS: 600 });
+    const longClean = readingsByKey(buildRun({ durationS: 600 }).messages);
+    const published = readingsByKey(long.messages);
+    expect(new Set(long.truth.map((t) => t.kind))).toEqual(new Set(kinds));
+    const byDevice = new Map<unknown, Array<Record<string, unknown>>>();
+    for (const r of published.values()) byDevice.set(r.deviceId, [...(byDevice.get(r.deviceId) ?? []), r]);
+    const burstResiduals: number[] = [];
+    for (const t of long.truth) {
+      const sent = (byDevice.get(t.deviceId) ?? [])
+        .filter((r) => (r.ts as number) >= t.startTs && (r.ts as number) <= t.endTs)
+        .sort((a, b) => (a.ts as number) - (b.ts as number));
       expect(sent).toHaveLength(t.readings);
-      for (const r of sent) {
-        const normal = cleanReadings.get(`${r.deviceId}@${r.ts}`) as Record<string, number>;
+      const model = fieldModel(t.field);
+      const step = 10 ** -model.decimals;
+      const sigma = t.sigma as number;
+      if (t.kind !== 'STUCK' && t.kind !== 'NOISE_BURST')
+        expect(Math.abs(t.offset as number)).toBeGreaterThanOrEqual(6 * sigma - step);
+      sent.forEach((r, k) => {
+        const normal = longClean.get(`${r.deviceId}@${r.ts}`) as Record<string, number>;
+        const diff = (r[t.field] as number) - (normal[t.field] as number);
+        // Every other field is untouched.
+        for (const [name, v] of Object.entries(normal)) if (name !== t.field) expect(r[name]).toBe(v);
         if (t.kind === 'STUCK') expect(r[t.field]).toBe(t.value);
-        else expect((r[t.field] as number) - normal[t.field]!).toBeCloseTo(t.offset as number, 1);
+        else if (t.kind === 'LEVEL_SHIFT')
+          expect(Math.abs(diff - (t.offset as number))).toBeLessThanOrEqual(step * 1.01);
+        else if (t.kind === 'DRIFT') {
+          // A ramp: reading k of n carries (k + 1) / n of the final offset.
+          const length = t.clipped ? undefined : t.readings;
+          if (length)
+            expect(Math.abs(diff - ((t.offset as number) * (k + 1)) / length)).toBeLessThanOrEqual(step * 1.01);
+        } else burstResiduals.push(diff / (sigma * Math.sqrt((t.noiseFactor as number) ** 2 - 1)));
+      });
+      if (t.kind === 'NOISE_BURST') {
+        expect(t.noiseFactor).toBeGreaterThanOrEqual(4);
+        expect(t.noiseFactor).toBeLessThanOrEqual(8);
       }
       if (t.clipped) continue;
-      expect(t.readings).toBeGreaterThanOrEqual(t.kind === 'STUCK' ? 10 : 20);
+      const min = { LEVEL_SHIFT: 30, STUCK: 25, DRIFT: 30, NOISE_BURST: 20 }[t.kind as (typeof kinds)[number]];
+      expect(t.readings).toBeGreaterThanOrEqual(min);
     }
+    // The burst's extra noise has the stated size: residuals / (sigma sqrt(F^2 - 1)) have a standard deviation of 1.
+    expect(burstResiduals.length).toBeGreaterThan(500);
+    const sd = Math.sqrt(burstResiduals.reduce((a, x) => a + x * x, 0) / burstResiduals.length);
+    expect(sd).toBeGreaterThan(0.85);
+    expect(sd).toBeLessThan(1.15);
   });
 
   it('silences a device: exactly the listed readings are not sent', () => {
@@ -150,6 +183,8 @@ describe('anomaly injection', () => {
 
   it('parses kind lists with aliases and names the key on a bad one', () => {
     expect(parseAnomalyKinds('spike, silent,level-shift')).toEqual(['SPIKE', 'MISSING', 'LEVEL_SHIFT']);
+    expect(parseAnomalyKinds('drift,noise-burst,noise,dropout')).toEqual(['DRIFT', 'NOISE_BURST', 'MISSING']);
+    expect(parseAnomalyKinds('all')).toHaveLength(8);
     expect(() => parseAnomalyKinds('spike,wobble', '--anomaly-kinds')).toThrow(
       /--anomaly-kinds: unknown anomaly kind 'wobble'/,
     );

@@ -1,11 +1,26 @@
 import { ConfigError } from '../lib/errors.js';
 
 /**
- * What the simulator injects. The first five are the detector's kinds (schemas/anomaly.avsc);
- * MISSING is a silent device (it stops publishing for a while); MALFORMED is a payload the MQTT
- * source must dead-letter.
+ * What the simulator injects (ground truth only: the detectors' kinds are schemas/anomaly.avsc's,
+ * and a detector may well report a DRIFT as a LEVEL_SHIFT):
+ * - SPIKE, DIP: one reading far above / below normal.
+ * - LEVEL_SHIFT: a constant offset for a while. STUCK: the value frozen for a while.
+ * - DRIFT: a slow ramp away from normal over tens of readings, to a clearly abnormal offset, then back.
+ * - NOISE_BURST: noise several times the device's usual for a while.
+ * - MISSING: a dropout, the device stops publishing for a while.
+ * - MALFORMED: a payload the MQTT source must dead-letter.
+ * Sizes and lengths: anomaly-magnitudes.ts and anomaly-injector.ts.
  */
-export const ANOMALY_KINDS = ['SPIKE', 'DIP', 'LEVEL_SHIFT', 'STUCK', 'MISSING', 'MALFORMED'] as const;
+export const ANOMALY_KINDS = [
+  'SPIKE',
+  'DIP',
+  'LEVEL_SHIFT',
+  'STUCK',
+  'MISSING',
+  'MALFORMED',
+  'DRIFT',
+  'NOISE_BURST',
+] as const;
 export type AnomalyKind = (typeof ANOMALY_KINDS)[number];
 
 /**
@@ -33,7 +48,12 @@ const ALIASES: Readonly<Record<string, AnomalyKind>> = {
   stuck: 'STUCK',
   missing: 'MISSING',
   silent: 'MISSING',
+  dropout: 'MISSING',
   malformed: 'MALFORMED',
+  drift: 'DRIFT',
+  'noise-burst': 'NOISE_BURST',
+  noise_burst: 'NOISE_BURST',
+  noise: 'NOISE_BURST',
 };
 
 /** Parses `spike,dip,silent,...` (case-insensitive; `all` = every kind). */

@@ -4,7 +4,8 @@ import { ANOMALY_KINDS, type AnomalyKind, type MalformedVariant } from './anomal
 /**
  * One injected anomaly, as a line of the `--truth` file (JSON lines), so tests and benchmarks can
  * score what the pipeline found. `startTs`..`endTs` are the event times (epoch ms, inclusive) of the
- * first and last affected reading: for MISSING the readings that were due and not sent.
+ * first and last affected reading: for MISSING the readings that were due and not sent. Fields
+ * after `readings` are optional (added over time; readers must not require them).
  *
  * @example
  *   {"deviceId":"sim-000042","site":"site-03","type":"environment","field":"temperature","kind":"SPIKE",
@@ -26,8 +27,17 @@ export interface TruthRecord {
   /** SPIKE/DIP: the value the model gave and the value published. STUCK: the frozen value. */
   expected?: number;
   value?: number;
-  /** LEVEL_SHIFT: the offset added, in the field's unit. */
+  /** LEVEL_SHIFT: the offset added, in the field's unit. DRIFT: the offset its last reading reached. */
   offset?: number;
+  /** The device field's usual noise (standard deviation, field unit) the anomaly was sized against. */
+  sigma?: number;
+  /** The device field's normal range over the 24 h before startTs (noise-free), field unit. */
+  dailyLow?: number;
+  dailyHigh?: number;
+  /** NOISE_BURST: the noise is this many times the device field's usual `sigma`. */
+  noiseFactor?: number;
+  /** Time between two readings of the device when the anomaly started (history and live differ), ms. */
+  intervalMs?: number;
   /** The gateway that published the reading (gateway mode). */
   gatewayId?: string;
   /** The run ended before the anomaly did: endTs is the last affected reading sent. */

@@ -76,5 +76,9 @@ export const SALT = {
   anomalySize: 3_004,
   anomalySign: 3_005,
   malformedVariant: 3_006,
+  /** Anomaly size draws: this + 0, 1, 2, ... */
+  anomalyMagnitude: 3_100,
+  /** The extra noise of a NOISE_BURST (a gaussian: uses 2c and 2c + 1). */
+  burstNoise: 3_200,
   siteParams: 4_000,
 } as const;

@@ -22,7 +22,8 @@ export interface SimMessage {
 
 export interface MessageBuilderOptions {
   fleet: Fleet;
-  schedule: Schedule;
+  /** Which unit, reading number and event time each slot is: the live Schedule or the history one. */
+  schedule: Pick<Schedule, 'unitOf' | 'seqOf' | 'tsOf'>;
   seed: number;
   /** Start of the fleet's life (drift and counters measure from here), epoch ms. */
   originTs: number;
@@ -68,7 +69,7 @@ export function createMessageBuilder(options: MessageBuilderOptions): MessageBui
           utcOffsetHours: device.utcOffsetHours,
           params: device.params,
         });
-        const injection = injector.apply(device, seq, ts, values);
+        const injection = injector.apply(device, seq, ts, values, originTs);
         if (!injection.publish) continue;
         const reading = readingPayload(device.deviceId, ts, values);
         readings.push(reading);

@@ -3,14 +3,21 @@ import type { Logger } from 'pino';
 import { silentLogger } from '../lib/runtime/log.js';
 import { createAnomalyInjector } from './anomaly-injector.js';
 import { createFleet, type PublishUnit } from './fleet.js';
+import type { TruthRecord } from './ground-truth.js';
+import { checkHistoryBounds } from './history-bounds.js';
+import { type HistoryStats, runHistoryLoop } from './history-loop.js';
+import { createHistorySchedule } from './history-schedule.js';
 import { createMessageBuilder } from './message-builder.js';
 import { addMosquittoUsers, removeMosquittoUsers, waitForMqttLogin } from './mosquitto-users.js';
 import { connectMqttClientPool, type MqttClientPool, type SimClientSpec } from './mqtt-client-pool.js';
 import { statusPayload, statusTopic } from './payload.js';
 import { type PublishStats, runPublishLoop } from './publish-loop.js';
-import { createSchedule } from './schedule.js';
+import { createSchedule, type Schedule } from './schedule.js';
 import type { SimulationOptions } from './simulation-options.js';
+import type { HistorySummary, SimulationSummary } from './simulation-summary.js';
 import { createTruthWriter } from './truth-writer.js';
+
+export type { HistorySummary, LiveSummary, SimulationSummary } from './simulation-summary.js';
 
 export interface SimulationDeps {
   /** Wall clock (ms): paces the run and stamps event times. */
@@ -19,44 +26,10 @@ export interface SimulationDeps {
   log?: Logger;
   /** Aborting (SIGINT) ends the run cleanly: stop sending, wait for acks, mark devices OFFLINE. */
   signal?: AbortSignal;
+  /** Progress of the live phase. */
   onProgress?(stats: PublishStats): void;
-}
-
-/**
- * What a run did. `readings.acked` is what the broker took (QoS 1: PUBACKed; QoS 0: written to
- * the socket); `anomalies` counts ground-truth records by kind.
- *
- * @example
- *   { "devices": 5000, "rate": 2500, "achievedRate": 2498.7, "readings": { "sent": 150000, "acked": 150000, ... } }
- */
-export interface SimulationSummary {
-  devices: number;
-  units: number;
-  gateways: number;
-  sites: number;
-  types: string[];
-  clients: number;
-  qos: 0 | 1;
-  seed: number;
-  rate: number;
-  durationS: number;
-  /** Event time of the first slot and of the last slot built, epoch ms. */
-  startTs: number;
-  endTs: number;
-  elapsedMs: number;
-  /** Readings acked per second of the publishing phase. */
-  achievedRate: number;
-  messages: { sent: number; acked: number };
-  readings: { due: number; sent: number; acked: number; malformed: number };
-  errors: number;
-  firstError?: string;
-  maxBehind: number;
-  reconnects: number;
-  anomalies: { total: number; byKind: Record<string, number> };
-  truthFile?: string;
-  connectMs: number;
-  credentials?: { users: number; ms: number; loginReadyMs: number };
-  statusMessages: number;
+  /** Progress of the history phase (`historyMs` > 0), before any live progress. */
+  onHistoryProgress?(stats: HistoryStats): void;
 }
 
 /**
@@ -72,30 +45,37 @@ export interface SimulationSummary {
 export async function runSimulation(options: SimulationOptions, deps: SimulationDeps): Promise<SimulationSummary> {
   const log = deps.log ?? silentLogger();
   const fleet = createFleet(options);
-  const startTs = options.startTs ?? deps.now();
-  const schedule = createSchedule({
-    units: fleet.units.length,
-    devices: fleet.devices.length,
-    rate: options.rate,
-    durationS: options.durationS,
-    startTs,
-  });
+  const now0 = deps.now();
+  // The live part starts at --start-ts, or at the wall clock once the history has caught up with it.
+  const plannedLiveTs = options.startTs ?? now0;
+  const historyStartTs = options.historyMs > 0 ? plannedLiveTs - options.historyMs : undefined;
+  if (historyStartTs !== undefined) checkHistoryBounds(historyStartTs, plannedLiveTs, now0);
+  // Drift and counters measure from the fleet's origin: history and live are one series per device.
+  const originTs = historyStartTs ?? plannedLiveTs;
+  const liveSchedule = (startTs: number): Schedule =>
+    createSchedule({
+      units: fleet.units.length,
+      devices: fleet.devices.length,
+      rate: options.rate,
+      durationS: options.durationS,
+      startTs,
+    });
+  let schedule = liveSchedule(plannedLiveTs);
   const truth = createTruthWriter(options.truthFile);
+  let liveStartTs: number | undefined;
+  const byPhase: { history: Record<string, number>; live: Record<string, number> } = { history: {}, live: {} };
+  const onTruth = (r: TruthRecord) => {
+    truth.write(r);
+    const live = historyStartTs === undefined || (liveStartTs !== undefined && r.startTs >= liveStartTs);
+    const counts = live ? byPhase.live : byPhase.history;
+    counts[r.kind] = (counts[r.kind] ?? 0) + 1;
+  };
   const injector = createAnomalyInjector({
     seed: options.seed,
     ratePerDeviceHour: options.anomalyRate,
     kinds: options.anomalyKinds,
-    intervalMs: schedule.intervalMs,
-    onTruth: (r) => truth.write(r),
-  });
-  const builder = createMessageBuilder({
-    fleet,
-    schedule,
-    seed: options.seed,
-    originTs: startTs,
-    injector,
-    onTruth: (r) => truth.write(r),
-    topicRoot: options.topicRoot,
+    intervalMs: historyStartTs === undefined ? schedule.intervalMs : options.historyIntervalMs,
+    onTruth,
   });
 
   let credentials: SimulationSummary['credentials'];
@@ -149,6 +129,9 @@ export async function runSimulation(options: SimulationOptions, deps: Simulation
     for (const [c, s] of specs.entries()) statusTargets.push({ client: c, site: firstSite, id: s.clientId });
 
   let stats: PublishStats | undefined;
+  let historyStats: HistoryStats | undefined;
+  let historyLastTs: number | undefined;
+  let historyCaughtUp = true;
   let statusMessages = 0;
   try {
     if (options.status) {
@@ -156,11 +139,65 @@ export async function runSimulation(options: SimulationOptions, deps: Simulation
         statusPayload(t.id, t.site, 'ONLINE', deps.now()),
       );
     }
+    const publish = (m: { unit: PublishUnit; topic: string; payload: string }, done: (error?: Error) => void) =>
+      pool.publish(clientOf(m.unit), m.topic, m.payload, options.qos, false, done);
+    if (historyStartTs !== undefined) {
+      const historySchedule = createHistorySchedule({
+        units: fleet.units.length,
+        startTs: historyStartTs,
+        intervalMs: options.historyIntervalMs,
+      });
+      const planned = historySchedule.roundsBefore(plannedLiveTs);
+      const fixedEnd = options.startTs;
+      log.info(
+        { devices: fleet.devices.length, rounds: planned, intervalMs: options.historyIntervalMs },
+        'publishing history',
+      );
+      historyStats = await runHistoryLoop({
+        schedule: historySchedule,
+        builder: createMessageBuilder({
+          fleet,
+          schedule: historySchedule,
+          seed: options.seed,
+          originTs,
+          injector,
+          onTruth,
+          topicRoot: options.topicRoot,
+        }),
+        publish,
+        readingsPerRound: fleet.devices.length,
+        endTs: fixedEnd === undefined ? deps.now : () => fixedEnd,
+        catchUp: fixedEnd === undefined,
+        // Catching up with the clock: at most twice the rounds asked for (a fleet the broker cannot
+        // take at devices/interval readings/s would never catch up).
+        maxRounds: fixedEnd === undefined ? 2 * planned + 1 : planned,
+        now: deps.now,
+        sleep: deps.sleep,
+        maxInFlight: options.maxInFlight,
+        progressEveryMs: 250,
+        ...(deps.signal ? { signal: deps.signal } : {}),
+        ...(deps.onHistoryProgress ? { onProgress: deps.onHistoryProgress } : {}),
+      });
+      historyLastTs = historySchedule.tsOf(Math.max(0, historyStats.rounds - 1) * fleet.units.length);
+      historyCaughtUp = fixedEnd !== undefined || historyStats.rounds < 2 * planned + 1;
+      injector.setInterval(schedule.intervalMs);
+    }
+    liveStartTs = options.startTs ?? Math.max(deps.now(), historyLastTs === undefined ? 0 : historyLastTs + 1);
+    schedule = liveSchedule(liveStartTs);
+    const builder = createMessageBuilder({
+      fleet,
+      schedule,
+      seed: options.seed,
+      originTs,
+      injector,
+      onTruth,
+      topicRoot: options.topicRoot,
+    });
     log.info({ devices: fleet.devices.length, rate: options.rate, durationS: options.durationS }, 'publishing');
     stats = await runPublishLoop({
       schedule,
       builder,
-      publish: (m, done) => pool.publish(clientOf(m.unit), m.topic, m.payload, options.qos, false, done),
+      publish,
       now: deps.now,
       sleep: deps.sleep,
       maxInFlight: options.maxInFlight,
@@ -185,7 +222,10 @@ export async function runSimulation(options: SimulationOptions, deps: Simulation
   }
 
   const s = stats;
+  const h = historyStats;
   const lastSlot = Math.max(0, s.slots - 1);
+  const liveDue = readingsIn(fleet.units, schedule.unitOf, s.due);
+  const historyDue = h ? h.rounds * fleet.devices.length : 0;
   const summary: SimulationSummary = {
     devices: fleet.devices.length,
     units: fleet.units.length,
@@ -197,28 +237,84 @@ export async function runSimulation(options: SimulationOptions, deps: Simulation
     seed: options.seed,
     rate: options.rate,
     durationS: options.durationS,
-    startTs,
+    startTs: historyStartTs ?? schedule.tsOf(0),
     endTs: schedule.tsOf(lastSlot),
     elapsedMs: s.elapsedMs,
-    achievedRate: s.elapsedMs > 0 ? Math.round((s.readingsAcked * 10_000) / s.elapsedMs) / 10 : 0,
-    messages: { sent: s.messagesSent, acked: s.messagesAcked },
+    achievedRate: perSecond(s.readingsAcked, s.elapsedMs),
+    messages: { sent: s.messagesSent + (h?.messagesSent ?? 0), acked: s.messagesAcked + (h?.messagesAcked ?? 0) },
     readings: {
-      due: readingsIn(fleet.units, schedule.unitOf, s.due),
-      sent: s.readingsSent,
-      acked: s.readingsAcked,
-      malformed: s.malformedSent,
+      due: liveDue + historyDue,
+      sent: s.readingsSent + (h?.readingsSent ?? 0),
+      acked: s.readingsAcked + (h?.readingsAcked ?? 0),
+      malformed: s.malformedSent + (h?.malformedSent ?? 0),
     },
-    errors: s.errors,
+    errors: s.errors + (h?.errors ?? 0),
     maxBehind: s.maxBehind,
     reconnects: pool.reconnects,
     anomalies: { total: truth.count, byKind: { ...truth.byKind } },
     connectMs,
     statusMessages,
+    live: {
+      startTs: schedule.tsOf(0),
+      endTs: schedule.tsOf(lastSlot),
+      intervalMs: schedule.intervalMs,
+      readings: { due: liveDue, sent: s.readingsSent, acked: s.readingsAcked, malformed: s.malformedSent },
+      messages: { sent: s.messagesSent, acked: s.messagesAcked },
+      errors: s.errors,
+    },
   };
-  if (s.firstError) summary.firstError = s.firstError;
+  const firstError = h?.firstError ?? s.firstError;
+  if (firstError) summary.firstError = firstError;
+  if (h && historyStartTs !== undefined) {
+    summary.history = historySummary(h, {
+      startTs: historyStartTs,
+      lastTs: historyLastTs ?? historyStartTs,
+      requestedMs: options.historyMs,
+      intervalMs: options.historyIntervalMs,
+      devices: fleet.devices.length,
+      liveStartTs: schedule.tsOf(0),
+      caughtUp: historyCaughtUp,
+    });
+    summary.anomalies.history = byPhase.history;
+    summary.anomalies.live = byPhase.live;
+  }
   if (options.truthFile) summary.truthFile = options.truthFile;
   if (credentials) summary.credentials = credentials;
   return summary;
+}
+
+function perSecond(n: number, ms: number): number {
+  return ms > 0 ? Math.round((n * 10_000) / ms) / 10 : 0;
+}
+
+function historySummary(
+  h: HistoryStats,
+  x: {
+    startTs: number;
+    lastTs: number;
+    requestedMs: number;
+    intervalMs: number;
+    devices: number;
+    liveStartTs: number;
+    caughtUp: boolean;
+  },
+): HistorySummary {
+  const out: HistorySummary = {
+    startTs: x.startTs,
+    endTs: x.lastTs,
+    requestedMs: x.requestedMs,
+    intervalMs: x.intervalMs,
+    rounds: h.rounds,
+    readings: { due: h.rounds * x.devices, sent: h.readingsSent, acked: h.readingsAcked, malformed: h.malformedSent },
+    messages: { sent: h.messagesSent, acked: h.messagesAcked },
+    errors: h.errors,
+    elapsedMs: h.elapsedMs,
+    achievedRate: perSecond(h.readingsAcked, h.elapsedMs),
+    gapMs: x.liveStartTs - x.lastTs,
+    caughtUp: x.caughtUp,
+  };
+  if (h.firstError) out.firstError = h.firstError;
+  return out;
 }
 
 function will(root: string, site: string, id: string, ts: number): { topic: string; payload: string } {

@@ -25,7 +25,38 @@ describe('resolveSimulationOptions', () => {
       status: true,
       perDeviceCredentials: false,
     });
-    expect(o.anomalyKinds).toHaveLength(6);
+    expect(o.anomalyKinds).toHaveLength(8);
+    expect(o.historyMs).toBe(0);
+  });
+
+  it('takes a history of up to 6 days at an interval no longer than itself', () => {
+    expect(resolveSimulationOptions({ history: '1d', interval: '1m' }, env)).toMatchObject({
+      historyMs: 86_400_000,
+      historyIntervalMs: 60_000,
+    });
+    expect(resolveSimulationOptions({ history: '6h' }, env)).toMatchObject({
+      historyMs: 21_600_000,
+      historyIntervalMs: 60_000,
+    });
+    expect(resolveSimulationOptions({ history: '6d', interval: '30s' }, env).historyMs).toBe(6 * 86_400_000);
+  });
+
+  it('refuses a history Kafka or the MQTT source would drop, naming the flag', () => {
+    const bad: Array<[Record<string, string>, RegExp]> = [
+      [{ history: '7d' }, /--history: expected at most 6d, got '7d': Kafka's 7-day time retention/],
+      [{ history: 'a day' }, /--history: expected a duration such as 90s, 30m, 12h or 1d/],
+      [
+        { history: '1h', interval: '2h' },
+        /--interval: expected a duration from 100ms to the --history span \(1h\), got '2h'/,
+      ],
+      [{ history: '1h', interval: '10ms' }, /--interval: expected a duration from 100ms/],
+      [{ interval: '1m' }, /--interval: is the spacing of --history readings: expected --history with it/],
+    ];
+    for (const [flags, message] of bad) {
+      const attempt = () => resolveSimulationOptions(flags, env);
+      expect(attempt).toThrow(ConfigError);
+      expect(attempt).toThrow(message);
+    }
   });
 
   it('uses the password listener and the password file for per-device credentials', () => {

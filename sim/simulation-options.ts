@@ -1,6 +1,8 @@
+import { formatDuration, parseDuration } from '../lib/config/duration.js';
 import { ConfigError } from '../lib/errors.js';
 import { ANOMALY_KINDS, type AnomalyKind, parseAnomalyKinds } from './anomaly-kinds.js';
 import { seedFrom } from './hash-random.js';
+import { MAX_HISTORY_MS } from './history-bounds.js';
 
 /**
  * Everything a simulator run needs, validated. Defaults come from `resolveSimulationOptions`:
@@ -42,14 +44,26 @@ export interface SimulationOptions {
   status: boolean;
   /** At the end, delete the retained status messages instead of leaving OFFLINE. */
   clearRetained: boolean;
-  /** Event time of the first reading, epoch ms (default: now). */
+  /** Event time of the first live reading, epoch ms (default: now, after the history). */
   startTs?: number;
+  /**
+   * Event time published before the live part, ms (0 = none): every device's readings of the past
+   * `historyMs` at `historyIntervalMs` spacing, as fast as the broker acks them. At most MAX_HISTORY_MS.
+   */
+  historyMs: number;
+  /** Spacing of the history's readings (per device), ms. */
+  historyIntervalMs: number;
   maxInFlight: number;
   protocolVersion: 4 | 5;
   progressEveryS: number;
   /** First level of every topic: `sensors` for the pipeline; another root keeps a load test away from it. */
   topicRoot: string;
 }
+
+/** The shortest history interval. */
+export const MIN_HISTORY_INTERVAL_MS = 100;
+/** The history's default interval. */
+export const DEFAULT_HISTORY_INTERVAL = '1m';
 
 /** The flags as commander hands them over (strings, booleans). */
 export type SimulationFlags = Partial<Record<string, string | boolean | undefined>>;
@@ -67,6 +81,35 @@ const num = (flag: string, raw: string, min: number, exclusive = false): number 
 };
 const str = (v: string | boolean | undefined): string | undefined =>
   typeof v === 'string' && v !== '' ? v : undefined;
+
+function duration(flag: string, raw: string): number {
+  const ms = parseDuration(raw);
+  if (ms === undefined)
+    throw new ConfigError(flag, `expected a duration such as 90s, 30m, 12h or 1d (one unit), got '${raw}'`);
+  return ms;
+}
+
+/** `--history` and `--interval`, checked against each other and the pipeline's limits. */
+function parseHistory(history: string | undefined, interval: string | undefined): [number, number] {
+  if (history === undefined || history === '0') {
+    if (interval !== undefined)
+      throw new ConfigError('--interval', `is the spacing of --history readings: expected --history with it`);
+    return [0, duration('--interval', DEFAULT_HISTORY_INTERVAL)];
+  }
+  const historyMs = duration('--history', history);
+  if (historyMs > MAX_HISTORY_MS)
+    throw new ConfigError(
+      '--history',
+      `expected at most ${formatDuration(MAX_HISTORY_MS)}, got '${history}': Kafka's 7-day time retention deletes older records and the MQTT source refuses event times more than 7 days old`,
+    );
+  const intervalMs = duration('--interval', interval ?? DEFAULT_HISTORY_INTERVAL);
+  if (intervalMs < MIN_HISTORY_INTERVAL_MS || intervalMs > historyMs)
+    throw new ConfigError(
+      '--interval',
+      `expected a duration from ${MIN_HISTORY_INTERVAL_MS}ms to the --history span (${formatDuration(historyMs)}), got '${interval ?? DEFAULT_HISTORY_INTERVAL}'`,
+    );
+  return [historyMs, intervalMs];
+}
 
 function parseStartTs(raw: string): number {
   const n = /^\d+$/.test(raw) ? Number(raw) : Date.parse(raw);
@@ -95,8 +138,11 @@ export function resolveSimulationOptions(flags: SimulationFlags, env: Record<str
     .map((s) => s.trim())
     .filter((s) => s !== '');
 
+  const [historyMs, historyIntervalMs] = parseHistory(f('history'), f('interval'));
   const options: SimulationOptions = {
     url,
+    historyMs,
+    historyIntervalMs,
     devices: int('--devices', f('devices') ?? '1000', 1),
     sites: int('--sites', f('sites') ?? '10', 1),
     types,

@@ -1,14 +1,14 @@
 import { between, gaussian, SALT } from '../hash-random.js';
 import { clampRound, DAY_MS, dailyCycle, type FieldModel, type SensorTypeModel } from './sensor-type-model.js';
 
-const temperature: FieldModel = { name: 'temperature', unit: '°C', min: -40, max: 125, decimals: 2, anomalyScale: 8 };
-const humidity: FieldModel = { name: 'humidity', unit: '%', min: 0, max: 100, decimals: 1, anomalyScale: 20 };
-const pressure: FieldModel = { name: 'pressure', unit: 'hPa', min: 300, max: 1100, decimals: 2, anomalyScale: 15 };
+const temperature: FieldModel = { name: 'temperature', unit: '°C', min: -40, max: 125, decimals: 2 };
+const humidity: FieldModel = { name: 'humidity', unit: '%', min: 0, max: 100, decimals: 1 };
+const pressure: FieldModel = { name: 'pressure', unit: 'hPa', min: 300, max: 1100, decimals: 2 };
 
 /**
  * Air temperature (warmest mid-afternoon), relative humidity (highest before dawn, so it moves
- * against temperature) and barometric pressure (the small twice-daily atmospheric tide), each with
- * its own slow drift and gaussian noise.
+ * against temperature) and barometric pressure (the small twice-daily atmospheric tide, its phase
+ * shifted a little per device), each with its own base, amplitude, slow drift and gaussian noise.
  */
 export const environmentModel: SensorTypeModel = {
   type: 'environment',
@@ -30,11 +30,12 @@ export const environmentModel: SensorTypeModel = {
       pAmp: p(12, 0.5, 1.2),
       pDrift: p(13, -2, 2),
       pNoise: p(14, 0.03, 0.08),
+      pPeak: p(15, 9.5, 10.5),
     };
   },
-  sample({ seed, deviceIndex, seq, ts, originTs, utcOffsetHours, params: q }) {
+  sample({ seed, deviceIndex, seq, ts, originTs, utcOffsetHours, params: q, noiseless }) {
     const days = (ts - originTs) / DAY_MS;
-    const noise = (k: number) => gaussian(seed, deviceIndex, seq, SALT.noise + k);
+    const noise = (k: number) => (noiseless ? 0 : gaussian(seed, deviceIndex, seq, SALT.noise + k));
     const t =
       (q.tBase ?? 0) +
       (q.tAmp ?? 0) * dailyCycle(ts, utcOffsetHours, q.tPeak ?? 15) +
@@ -47,7 +48,7 @@ export const environmentModel: SensorTypeModel = {
       (q.hNoise ?? 0) * noise(1);
     const pr =
       (q.pBase ?? 0) +
-      (q.pAmp ?? 0) * dailyCycle(ts, utcOffsetHours, 10, 12) +
+      (q.pAmp ?? 0) * dailyCycle(ts, utcOffsetHours, q.pPeak ?? 10, 12) +
       (q.pDrift ?? 0) * days +
       (q.pNoise ?? 0) * noise(2);
     return {
@@ -56,4 +57,5 @@ export const environmentModel: SensorTypeModel = {
       pressure: clampRound(pr, pressure),
     };
   },
+  noiseSigma: (q) => ({ temperature: q.tNoise ?? 0, humidity: q.hNoise ?? 0, pressure: q.pNoise ?? 0 }),
 };

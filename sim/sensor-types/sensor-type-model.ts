@@ -1,9 +1,10 @@
 /**
  * One numeric field of a simulated sensor type. Names match the field names of the type's Avro
- * schema (`schemas/<type>.avsc`); min/max are the schema's documented range.
+ * schema (`schemas/<type>.avsc`); min/max are the schema's documented range. Anomaly sizes are not
+ * set here: they are measured against each device's own noise and daily range (anomaly-magnitudes.ts).
  *
  * @example
- *   { name: 'temperature', unit: '°C', min: -40, max: 125, decimals: 2, anomalyScale: 8 }
+ *   { name: 'temperature', unit: '°C', min: -40, max: 125, decimals: 2 }
  */
 export interface FieldModel {
   readonly name: string;
@@ -12,8 +13,6 @@ export interface FieldModel {
   readonly max: number;
   /** Digits after the point in published values. */
   readonly decimals: number;
-  /** Typical anomaly size in the field's unit: spikes/dips move 1-2x this, level shifts 0.5-1x. */
-  readonly anomalyScale: number;
   /** Lowest value an injected dip or level shift may reach (default `min`): a consuming meter's power stays >= 0. */
   readonly anomalyFloor?: number;
   /** A cumulative counter (energy): never given value anomalies, only ever grows. */
@@ -34,12 +33,15 @@ export interface SampleContext {
   readonly utcOffsetHours: number;
   /** The device's parameters, from `deviceParams`. */
   readonly params: Readonly<Record<string, number>>;
+  /** Leave the noise out: the device's normal level (daily cycle, drift), what anomalies are sized against. */
+  readonly noiseless?: boolean;
 }
 
 /**
  * A sensor type's signal model: per-device parameters drawn once from the seed, then every reading
- * a pure function of (parameters, event time, reading number). Values are physically plausible,
- * inside the schema's range, rounded to `decimals`.
+ * a pure function of (parameters, event time, reading number). Every value field has a per-device
+ * base, a daily cycle (amplitude and phase in local time), a slow linear drift from `originTs` and
+ * gaussian noise. Values are physically plausible, inside the schema's range, rounded to `decimals`.
  *
  * @example
  *   const params = environmentModel.deviceParams(seed, 17);
@@ -52,6 +54,11 @@ export interface SensorTypeModel {
   readonly fields: readonly FieldModel[];
   deviceParams(seed: number, deviceIndex: number): Record<string, number>;
   sample(ctx: SampleContext): Record<string, number>;
+  /**
+   * The standard deviation of each field's reading-to-reading noise on this device, in the
+   * field's unit (0 for counters): the unit of every anomaly size.
+   */
+  noiseSigma(params: Readonly<Record<string, number>>): Record<string, number>;
 }
 
 export const HOUR_MS = 3_600_000;
