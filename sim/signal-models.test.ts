@@ -79,4 +79,60 @@ describe('signal models', () => {
     expect(dayKwh).toBeGreaterThan(0);
     expect(Math.abs(dayKwh - meanPowerKwh) / meanPowerKwh).toBeLessThan(0.03);
   });
+
+  it("state each field's noise per device: noiseSigma is the noise measured in the readings", () => {
+    for (const model of [environmentModel, powerModel]) {
+      for (const d of [0, 7, 23]) {
+        const params = model.deviceParams(3, d);
+        const sigma = model.noiseSigma(params);
+        const sample = sampler(model, 3, d, 2);
+        const series = Array.from({ length: 2000 }, (_, k) => sample(T0 + k * 1000, k));
+        for (const field of model.fields) {
+          const s = sigma[field.name] as number;
+          if (field.counter) {
+            expect(s).toBe(0);
+            continue;
+          }
+          // Successive differences: the daily cycle moves little in a second, the noise twice over.
+          let sum = 0;
+          for (let k = 1; k < series.length; k++)
+            sum += ((series[k]![field.name] as number) - (series[k - 1]![field.name] as number)) ** 2;
+          const measured = Math.sqrt(sum / (series.length - 1) / 2);
+          expect(Math.abs(measured - s) / s, `${model.type}.${field.name} device ${d}`).toBeLessThan(0.1);
+        }
+      }
+    }
+  });
+
+  it('give every value field a daily cycle, a slow drift and a character of its own per device', () => {
+    for (const model of [environmentModel, powerModel]) {
+      for (const field of model.fields.filter((f) => !f.counter)) {
+        const devices = [0, 1, 2, 3].map((d) => {
+          const params = model.deviceParams(4, d);
+          const at = (ts: number) =>
+            model.sample({
+              seed: 4,
+              deviceIndex: d,
+              seq: 0,
+              ts,
+              originTs: T0,
+              utcOffsetHours: 0,
+              params,
+              noiseless: true,
+            })[field.name] as number;
+          const day = Array.from({ length: 24 }, (_, h) => at(T0 + h * HOUR_MS));
+          const sigma = model.noiseSigma(params)[field.name] as number;
+          // The day's swing is several noise sigmas.
+          expect(Math.max(...day) - Math.min(...day), `${field.name} daily range`).toBeGreaterThan(3 * sigma);
+          // The same hour 4 days later has moved by the device's drift.
+          return { level: at(T0), drift: at(T0 + 4 * DAY_MS) - at(T0) };
+        });
+        expect(new Set(devices.map((d) => d.level)).size, `${field.name} level per device`).toBe(4);
+        // (rounded to the field's decimals two small drifts may meet)
+        expect(new Set(devices.map((d) => d.drift.toFixed(6))).size, `${field.name} drift per device`).toBeGreaterThan(
+          2,
+        );
+      }
+    }
+  });
 });
