@@ -134,6 +134,10 @@ History (--history <duration> --interval <d>):
   MQTT source refuses event times more than 7 days old, limits.maxPastMs); the MQTT source refuses
   event times more than mqtt.maxClockSkew (5 min) ahead of its clock and the Kafka broker more than
   1 h ahead, so a --start-ts with --history may be at most 5 min in the future.
+  Backpressure: a PUBACK means Mosquitto has the message, not the MQTT source: what the connector
+  has not taken yet waits in its session (max_queued_messages, 1,000,000 in the local stack; more is
+  dropped). Keep devices x history / interval well below that when the connector is slower than
+  the simulator (local stack, 2 cores: ~8k readings/s published, ~4k/s into Kafka).
   Example: iotp simulate --devices 200 --history 1d --interval 1m --rate 400 --duration 60 --anomaly-rate 0.5
 `;
 
