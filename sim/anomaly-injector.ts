@@ -33,6 +33,7 @@ export const DEFAULT_ANOMALY_LENGTHS: AnomalyLengths = {
   NOISE_BURST: [20, 60],
 };
 
+/** How often anomalies start, which kinds, how long and how big they are, and where their truth goes. */
 export interface AnomalyInjectorOptions {
   seed: number;
   /** Expected anomaly starts per device per hour of event time. */

@@ -25,6 +25,7 @@ export interface HistoryStats {
   elapsedMs: number;
 }
 
+/** What `runHistoryLoop` publishes, where, and how much may wait for an ack. */
 export interface HistoryLoopOptions {
   schedule: HistorySchedule;
   builder: MessageBuilder;

@@ -1,6 +1,7 @@
 import { Presets, SingleBar } from 'cli-progress';
 import type { HistoryStats } from './history-loop.js';
 
+/** Where history progress goes and how often (off a terminal). */
 export interface HistoryProgressOptions {
   /** Where progress goes (stderr: stdout carries the summary). */
   stream: NodeJS.WritableStream & { isTTY?: boolean };

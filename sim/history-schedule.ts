@@ -7,6 +7,7 @@ import { ConfigError } from '../lib/errors.js';
  */
 export const HISTORY_SEQ_BASE = 2 ** 40;
 
+/** Where the history starts and how far apart its rounds are. */
 export interface HistoryScheduleOptions {
   /** Publishing units (devices, or gateways). */
   units: number;

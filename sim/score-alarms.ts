@@ -38,6 +38,13 @@ export interface Alarm {
   ts: number;
 }
 
+/**
+ * What scoring needs besides truth and alarms. From the simulator's summary: `span` = { startTs, endTs },
+ * `devices`, `intervalMs` = `live.intervalMs` (truth records carry their own interval).
+ *
+ * @example
+ *   scoreAlarms(truth, alarms, { span: { startTs: s.startTs, endTs: s.endTs }, devices: s.devices, intervalMs: s.live.intervalMs })
+ */
 export interface ScoreOptions {
   /** The event time the run covered, history included, epoch ms (inclusive). */
   span: { startTs: number; endTs: number };
