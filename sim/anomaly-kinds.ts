@@ -5,7 +5,8 @@ import { ConfigError } from '../lib/errors.js';
  * and a detector may well report a DRIFT as a LEVEL_SHIFT):
  * - SPIKE, DIP: one reading far above / below normal.
  * - LEVEL_SHIFT: a constant offset for a while. STUCK: the value frozen for a while.
- * - DRIFT: a slow ramp away from normal over tens of readings, to a clearly abnormal offset, then back.
+ * - DRIFT: a slow linear ramp away from normal over tens of readings, its last reading at a clearly
+ *   abnormal offset; the next reading is normal again (a recalibration).
  * - NOISE_BURST: noise several times the device's usual for a while.
  * - MISSING: a dropout, the device stops publishing for a while.
  * - MALFORMED: a payload the MQTT source must dead-letter.
