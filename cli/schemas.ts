@@ -1,4 +1,4 @@
-import { join, relative, resolve } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { type LoadedPipelineConfig, loadPipelineConfig } from '../lib/config/load.js';
 import { pipelineSubjects } from '../lib/config/subjects.js';
@@ -69,10 +69,13 @@ function prepare(opts: CommonOptions): { config: LoadedPipelineConfig; plans: Su
     return undefined;
   }
   const subjects = pipelineSubjects(config);
-  const used = new Set(subjects.map((s) => s.schema.file));
+  // The schemas of `dir` stand in for the config's files of the same name (--dir checks another set).
+  const byName = new Map(schemas.map((s) => [basename(s.file), s]));
+  const plans = subjects.map((s) => ({ subject: s.subject, schema: byName.get(basename(s.schema.file)) ?? s.schema }));
+  const used = new Set(plans.map((p) => p.schema.file));
   for (const s of schemas)
     if (!used.has(s.file)) out(`note: ${relative(process.cwd(), s.file)} is not used by any route or output`);
-  return { config, plans: subjects.map((s) => ({ subject: s.subject, schema: s.schema })) };
+  return { config, plans };
 }
 
 async function runCheck(opts: CommonOptions & { register?: boolean }): Promise<void> {

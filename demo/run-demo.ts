@@ -109,13 +109,13 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     }
 
     const registry = registryFromConfig(config);
-    const decoder = createAvroDecoder<FoundAnomaly & { ts: number }>({ registry });
+    const decoder = createAvroDecoder<FoundAnomaly & { ts: number; status: string }>({ registry });
     const found: FoundAnomaly[] = [];
     for (const r of await recordsSince(client, admin, config.kafka.topics.anomalies, startedAt)) {
       if (!r.value) continue;
       const { value } = await decoder.decode(r.value);
-      // only alarms during the run: at its end every device goes OFFLINE, which is not scored
-      if (value.ts >= sinceMs && value.ts <= simulation.endTs)
+      // only incidents (as they open) during the run: at its end every device goes OFFLINE, which is not scored
+      if (value.status === 'OPEN' && value.ts >= sinceMs && value.ts <= simulation.endTs)
         found.push({ deviceId: value.deviceId, field: value.field, kind: value.kind, ts: Number(value.ts) });
     }
     const truth = parseTruthLines(readFileSync(truthFile, 'utf8'));

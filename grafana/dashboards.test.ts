@@ -100,7 +100,13 @@ describe('generated dashboards', () => {
     expect(dashboards['device-detail.json']?.annotations.list.map((a) => a.name)).toContain('Anomalies');
     expect(titles('device-detail.json')).toEqual(expect.arrayContaining(['Status', 'Last seen', '$field']));
     expect(titles('anomalies.json')).toEqual(
-      expect.arrayContaining(['Latest anomalies', 'Anomalies by kind', 'Anomalies by detector', 'Anomalies by site']),
+      expect.arrayContaining([
+        'Latest incidents (time = start; end and duration once closed)',
+        'Open incidents',
+        'Incidents by kind',
+        'Incidents by detector',
+        'Incidents by site',
+      ]),
     );
     expect(titles('pipeline-health.json')).toEqual(
       expect.arrayContaining([

@@ -4,7 +4,8 @@ import type { MappingRule } from './mapping-rule.js';
  * The default mapping of a topic, from the pipeline's topic naming contract (DESIGN.md):
  * - `<prefix><type>` raw readings -> measurement `<type>`, timestamp `ts`;
  * - `<prefix><type>.agg.<window>` window results -> `<type>_<window>` (e.g. environment_1m), timestamp `windowStart`;
- * - `<prefix>anomalies` -> `anomalies`, tagged by type, field, kind and detector;
+ * - `<prefix>anomalies` -> `anomalies`, tagged by type, field, kind and detector, with channel and
+ *   status as string fields (one point per incident: its CLOSED record overwrites its OPEN one);
  * - `<prefix>device-status` -> `device_status`, status as a string field (not also a tag: InfluxQL
  *   cannot tell a tag and a field of the same name apart in `last("status")`).
  * `extraTags` (configured low-cardinality strings) are added to every rule.
@@ -22,7 +23,8 @@ export function ruleForTopic(topic: string, options: { prefix: string; extraTags
       measurement: 'anomalies',
       tags: tags(['type', 'field', 'kind', 'detector']),
       tagMaps: ['tags'],
-      stringFields: [],
+      // An incident's OPEN and CLOSED records share ts and tags: the CLOSED one overwrites the point.
+      stringFields: ['channel', 'status'],
       timestampField: 'ts',
       exclude: [],
     };

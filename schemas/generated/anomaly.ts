@@ -6,7 +6,7 @@ export type AnomalyKind = 'SPIKE' | 'DIP' | 'LEVEL_SHIFT' | 'STUCK' | 'OUT_OF_RA
 /** Every AnomalyKind symbol, in schema order. */
 export const AnomalyKindSymbols = ['SPIKE', 'DIP', 'LEVEL_SHIFT', 'STUCK', 'OUT_OF_RANGE', 'MISSING'] as const;
 
-/** An anomaly a detector found in one field of one device's readings. Key: deviceId. Topic: telemetry.anomalies. */
+/** An incident: consecutive alarms of one device's field (or, for MISSING, one silence of the device) less than the detectors' cooldown apart. A record is written when the incident opens (status OPEN, its first alarm) and once more when it ends (status CLOSED, with its end, duration and alarm count); both carry the same ts, type, field, kind and detector, so a store keyed on them keeps one row per incident. Key: deviceId. Topic: telemetry.anomalies. */
 export interface Anomaly {
   /** Device identifier; the Kafka record key. */
   deviceId: string;
@@ -30,20 +30,30 @@ export interface Anomaly {
   lower: null | number;
   /** Upper bound of the expected band, in the field's unit. */
   upper: null | number;
-  /** Name of the detector that raised it, e.g. zscore. */
+  /** Name of the detector that raised it, e.g. combined/range or spike-dip. */
   detector: string;
+  /** What in the detector fired: for the combined detector its channel (range, shape, regime, profile, stuck), else the detector's name; heartbeat or device-status for MISSING. */
+  channel: string;
+  /** OPEN: the incident's first alarm. CLOSED: the incident ended (no alarm for the cooldown, or the device is back). */
+  status: string;
+  /** Event time of the incident's last alarm (for MISSING: of the reading that ended the silence); null while OPEN. unit: ms */
+  end: null | number;
+  /** end - ts; 0 while OPEN. unit: ms */
+  durationMs: number;
+  /** Alarms (flagged readings) the incident holds. */
+  alarms: number;
 }
 
 /** What a producer passes to encode a Anomaly: fields with a default may be left out. */
-export type AnomalyInput = Omit<Anomaly, 'site' | 'value' | 'expected' | 'lower' | 'upper'> &
-  Partial<Pick<Anomaly, 'site' | 'value' | 'expected' | 'lower' | 'upper'>>;
+export type AnomalyInput = Omit<Anomaly, 'site' | 'value' | 'expected' | 'lower' | 'upper' | 'channel' | 'status' | 'end' | 'durationMs' | 'alarms'> &
+  Partial<Pick<Anomaly, 'site' | 'value' | 'expected' | 'lower' | 'upper' | 'channel' | 'status' | 'end' | 'durationMs' | 'alarms'>>;
 
 /** The Avro schema of Anomaly, as in schemas/anomaly.avsc. */
 export const anomalySchema = {
   "type": "record",
   "name": "Anomaly",
   "namespace": "iotp.telemetry",
-  "doc": "An anomaly a detector found in one field of one device's readings. Key: deviceId. Topic: telemetry.anomalies.",
+  "doc": "An incident: consecutive alarms of one device's field (or, for MISSING, one silence of the device) less than the detectors' cooldown apart. A record is written when the incident opens (status OPEN, its first alarm) and once more when it ends (status CLOSED, with its end, duration and alarm count); both carry the same ts, type, field, kind and detector, so a store keyed on them keeps one row per incident. Key: deviceId. Topic: telemetry.anomalies.",
   "fields": [
     {
       "name": "deviceId",
@@ -135,7 +145,43 @@ export const anomalySchema = {
     {
       "name": "detector",
       "type": "string",
-      "doc": "Name of the detector that raised it, e.g. zscore."
+      "doc": "Name of the detector that raised it, e.g. combined/range or spike-dip."
+    },
+    {
+      "name": "channel",
+      "type": "string",
+      "default": "",
+      "doc": "What in the detector fired: for the combined detector its channel (range, shape, regime, profile, stuck), else the detector's name; heartbeat or device-status for MISSING."
+    },
+    {
+      "name": "status",
+      "type": "string",
+      "default": "OPEN",
+      "doc": "OPEN: the incident's first alarm. CLOSED: the incident ended (no alarm for the cooldown, or the device is back)."
+    },
+    {
+      "name": "end",
+      "type": [
+        "null",
+        {
+          "type": "long",
+          "logicalType": "timestamp-millis"
+        }
+      ],
+      "default": null,
+      "doc": "Event time of the incident's last alarm (for MISSING: of the reading that ended the silence); null while OPEN. unit: ms"
+    },
+    {
+      "name": "durationMs",
+      "type": "long",
+      "default": 0,
+      "doc": "end - ts; 0 while OPEN. unit: ms"
+    },
+    {
+      "name": "alarms",
+      "type": "int",
+      "default": 1,
+      "doc": "Alarms (flagged readings) the incident holds."
     }
   ]
 } as const;

@@ -94,6 +94,7 @@ describe('a new sensor type (new .avsc + one route)', () => {
         checkIntervalMs: 1_000,
         stateRetentionMs: 86_400_000,
         snapshotEvery: 128,
+        cooldownMs: 300_000,
       }),
     );
     await d.pipeInput('telemetry.air', 'a1', { deviceId: 'a1', ts: T0, site: '', co2: 9000, voc: 600 }, T0);

@@ -149,6 +149,12 @@ async function fleetData(prefix: string, now: number): Promise<Fleet> {
       lower: 18,
       upper: 24,
       detector: i % 2 === 0 ? 'zscore' : 'cusum',
+      // incidents: some still open, some closed
+      channel: i % 2 === 0 ? 'zscore' : 'cusum',
+      status: i % 2 === 0 ? 'OPEN' : 'CLOSED',
+      end: i % 2 === 0 ? null : ts + 3 * MINUTE,
+      durationMs: i % 2 === 0 ? 0 : 3 * MINUTE,
+      alarms: i % 2 === 0 ? 1 : 4,
     };
     push(t('anomalies'), id, anomalies.encodeSync(value), ts);
   });
@@ -167,6 +173,11 @@ async function fleetData(prefix: string, now: number): Promise<Fleet> {
       lower: 1400,
       upper: 1800,
       detector: 'zscore',
+      channel: 'zscore',
+      status: 'CLOSED',
+      end: ts + MINUTE,
+      durationMs: MINUTE,
+      alarms: 2,
     };
     push(t('anomalies'), id, anomalies.encodeSync(value), ts);
   }

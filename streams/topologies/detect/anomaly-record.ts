@@ -5,7 +5,8 @@ import type { Anomaly, AnomalyKind } from '../../detectors/index.js';
  *
  * @example
  *   { deviceId: 'env-7', type: 'environment', site: 'lab', field: 'temperature', ts: 1767225600000, value: 48.5,
- *     kind: 'SPIKE', score: 0.9999, expected: 21.2, lower: 19.9, upper: 22.5, detector: 'spike-dip' }
+ *     kind: 'SPIKE', score: 0.9999, expected: 21.2, lower: 19.9, upper: 22.5, detector: 'combined/range',
+ *     channel: 'range', status: 'OPEN', end: null, durationMs: 0, alarms: 1 }
  */
 export interface AnomalyRecord {
   deviceId: string;
@@ -21,6 +22,14 @@ export interface AnomalyRecord {
   lower: number | null;
   upper: number | null;
   detector: string;
+  /** What in the detector fired: the combined detector's channel, else the detector's name. */
+  channel: string;
+  /** OPEN: an incident's first alarm; CLOSED: the incident ended (see incidents.ts). */
+  status: 'OPEN' | 'CLOSED';
+  /** Event time of the incident's last alarm; null while OPEN. */
+  end: number | null;
+  durationMs: number;
+  alarms: number;
 }
 
 /** Infinite bounds (a one-sided range) and NaN are written as null: "no bound". */
@@ -41,5 +50,10 @@ export function anomalyRecord(
     lower: num(anomaly.lower),
     upper: num(anomaly.upper),
     detector: anomaly.detector,
+    channel: anomaly.detector.includes('/') ? (anomaly.detector.split('/')[1] as string) : anomaly.detector,
+    status: 'OPEN',
+    end: null,
+    durationMs: 0,
+    alarms: 1,
   };
 }

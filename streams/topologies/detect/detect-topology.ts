@@ -23,6 +23,8 @@ export interface DetectTopologyOptions {
   stateRetentionMs: number;
   /** A device's state is logged whole every this many events (readings, statuses); events in between. */
   snapshotEvery: number;
+  /** Alarms of one device field closer than this (event time) are one incident. */
+  cooldownMs: number;
   onAnomaly?(anomaly: AnomalyRecord, wallClockMs: number): void;
 }
 
@@ -94,6 +96,7 @@ export function detectTopology(options: DetectTopologyOptions): Topology {
       detectors,
       heartbeat: options.heartbeat,
       snapshotEvery: options.snapshotEvery,
+      cooldownMs: options.cooldownMs,
     });
     topology.addStateStore(
       Stores.journaled(detectStoreName(route.type), Serdes.string(), journal, {

@@ -71,6 +71,7 @@ export async function buildDetect(
     checkIntervalMs: missing.checkInterval,
     stateRetentionMs: config.detectors.defaults.stateRetention,
     snapshotEvery: config.detectors.defaults.snapshotEvery,
+    cooldownMs: config.detectors.defaults.cooldown,
     ...(metrics
       ? {
           onAnomaly: (a: AnomalyRecord, now: number) => {

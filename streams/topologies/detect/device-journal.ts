@@ -1,4 +1,4 @@
-import type { AnomalyKind, HeartbeatConfig } from '../../detectors/index.js';
+import type { HeartbeatConfig } from '../../detectors/index.js';
 import { heartbeatInterval } from '../../detectors/index.js';
 import type { Journal } from '../../runtime/state/journaled-store.js';
 import type { TopologyRoute } from '../shared/topology-route.js';
@@ -6,6 +6,7 @@ import { type AnomalyRecord, anomalyRecord } from './anomaly-record.js';
 import { type DeviceEvent, deviceEventSerde } from './device-event.js';
 import { type DeviceState, deviceStateSerde, newDeviceState } from './device-state.js';
 import { type AnyDetector, runFieldDetectors } from './field-detectors.js';
+import { closeNow, closeQuiet, foldAlarm } from './incidents.js';
 import { observeReading, silenceBefore } from './silence.js';
 
 /** One reading type as the detect step sees it: its route and per-field detectors. */
@@ -16,6 +17,8 @@ export interface DeviceJournalSpec {
   heartbeat: HeartbeatConfig | undefined;
   /** A device's state is logged whole every this many events (its journal in between). */
   snapshotEvery: number;
+  /** Alarms of a field closer than this (event time) are one incident. */
+  cooldownMs: number;
 }
 
 /**
@@ -34,13 +37,16 @@ export function deviceJournal(spec: DeviceJournalSpec): Journal<string, DeviceSt
 }
 
 /**
- * Folds one event into a device's state and returns the anomalies it raises. Pure: the same state
- * and event always give the same new state and anomalies (a replay after a restore discards them).
- * - reading: a silence nobody reported before it is reported now (MISSING, `heartbeat`); after a
- *   silence the field detectors start over; then every field's detectors run, one anomaly per field
- *   and kind (the highest score wins);
- * - offline: MISSING (`device-status`) unless the silence was already reported;
- * - silence: the heartbeat check's verdict, MISSING (`heartbeat`).
+ * Folds one event into a device's state and returns the incident records it emits. Pure: the
+ * same state and event always give the same new state and records (a replay after a restore
+ * discards them). Alarms become incidents (incidents.ts): a field's alarms less than the cooldown
+ * apart are one incident, written when it opens and when it closes.
+ * - reading: a silence nobody reported before it is reported now, as a closed MISSING incident
+ *   (`heartbeat`); a reported silence ends (its incident closes); after a silence the field
+ *   detectors start over; then every field's detectors run: the field's strongest alarm joins or
+ *   opens its incident, a field without alarm closes an incident quiet for the cooldown;
+ * - offline: a MISSING incident (`device-status`) unless the silence was already reported;
+ * - silence: the heartbeat check's verdict, a MISSING incident (`heartbeat`).
  */
 export function applyDeviceEvent(
   state: DeviceState,
@@ -49,28 +55,42 @@ export function applyDeviceEvent(
   spec: DeviceJournalSpec,
 ): AnomalyRecord[] {
   const type = spec.route.type;
+  const cooldown = spec.cooldownMs;
   if (event.kind === 'offline') {
     if (state.reported === 'MISSING') return [];
     state.reported = 'MISSING';
     state.offlineTs = event.ts;
-    return [missingRecord(deviceId, type, state.site, event.ts, 'device-status', state, spec.heartbeat)];
+    const missing = missingRecord(deviceId, type, state.site, event.ts, 'device-status', state, spec.heartbeat);
+    return foldAlarm(state.incidents, missing, cooldown);
   }
   if (event.kind === 'silence') {
     state.reported = 'MISSING';
-    return [missingRecord(deviceId, type, state.site, event.dueTs, 'heartbeat', state, spec.heartbeat)];
+    const missing = missingRecord(deviceId, type, state.site, event.dueTs, 'heartbeat', state, spec.heartbeat);
+    return foldAlarm(state.incidents, missing, cooldown);
   }
   const out: AnomalyRecord[] = [];
   if (event.site) state.site = event.site;
   const heartbeat = spec.heartbeat;
   const unreported = heartbeat ? silenceBefore(state, event.ts, heartbeat) : undefined;
-  if (unreported) out.push(missingRecord(deviceId, type, state.site, unreported.dueTs, 'heartbeat', state, heartbeat));
+  if (unreported) {
+    // Seen after the fact: the silence is over as it is reported.
+    const missing = missingRecord(deviceId, type, state.site, unreported.dueTs, 'heartbeat', state, heartbeat);
+    out.push(...foldAlarm(state.incidents, missing, cooldown), ...closeNow(state.incidents, '', event.ts));
+  }
   const wasMissing = state.reported === 'MISSING';
   observeReading(state, event.ts, event.arrival);
-  // Back from a silence: the field detectors start over (warm-up again). The signal after an
-  // outage is not comparable with the one before; alarms on the first readings back would be
-  // about the gap, not the device.
-  if (unreported || (wasMissing && state.reported === 'OK')) state.fields = {};
+  const back = unreported !== undefined || (wasMissing && state.reported === 'OK');
+  if (wasMissing && state.reported === 'OK') out.push(...closeNow(state.incidents, '', event.ts));
+  // Back from a silence: the field detectors start over (warm-up again), and their incidents end.
+  // The signal after an outage is not comparable with the one before; alarms on the first
+  // readings back would be about the gap, not the device.
+  if (back) {
+    state.fields = {};
+    for (const field of Object.keys(state.incidents))
+      if (field !== '') out.push(...closeNow(state.incidents, field, state.incidents[field]?.last ?? event.ts));
+  }
   const fields = spec.route.fields;
+  const quiet: string[] = [];
   for (let i = 0; i < fields.length; i++) {
     const value = event.values[i];
     const field = fields[i] as string;
@@ -81,7 +101,7 @@ export function applyDeviceEvent(
       states = {};
       state.fields[field] = states;
     }
-    const flagged = new Map<AnomalyKind, AnomalyRecord>();
+    let strongest: AnomalyRecord | undefined;
     for (const result of runFieldDetectors(detectors, states, event.ts, value)) {
       if (!result.anomaly) continue;
       const a = anomalyRecord(
@@ -89,12 +109,20 @@ export function applyDeviceEvent(
         result.anomaly,
         result.score,
       );
-      const prev = flagged.get(a.kind);
-      if (prev === undefined || a.score > prev.score) flagged.set(a.kind, a);
+      if (strongest === undefined || stronger(a, strongest)) strongest = a;
     }
-    out.push(...flagged.values());
+    if (strongest) out.push(...foldAlarm(state.incidents, strongest, cooldown));
+    else quiet.push(field);
   }
+  if (quiet.length > 0) out.push(...closeQuiet(state.incidents, quiet, event.ts, cooldown));
   return out;
+}
+
+/** Ties of score go to the more specific kind: a hard bound over a stuck run over a shift over a spike. */
+const KIND_RANK: Readonly<Record<string, number>> = { OUT_OF_RANGE: 3, STUCK: 2, LEVEL_SHIFT: 1 };
+
+function stronger(a: AnomalyRecord, b: AnomalyRecord): boolean {
+  return a.score > b.score || (a.score === b.score && (KIND_RANK[a.kind] ?? 0) > (KIND_RANK[b.kind] ?? 0));
 }
 
 /** A MISSING anomaly; its band: expected = the usual interval (ms), upper = tolerance x interval. */

@@ -2,6 +2,7 @@ import { IotpError } from '../../../lib/errors.js';
 import { type HeartbeatState, heartbeatState } from '../../detectors/index.js';
 import { decodeDetectorState, encodeDetectorState } from '../../detectors/state-codec.js';
 import type { SyncSerde } from '../../runtime/serde.js';
+import type { Incidents } from './incidents.js';
 
 /**
  * Everything the detect topology keeps per device and reading type: the latest site and event
@@ -23,6 +24,8 @@ export interface DeviceState {
   /** Event time of an OFFLINE status: only a reading taken after it ends that silence. */
   offlineTs: number | null;
   fields: Record<string, Record<string, unknown>>;
+  /** Open incidents by field ('' for a silence): see incidents.ts. */
+  incidents: Incidents;
 }
 
 export function newDeviceState(): DeviceState {
@@ -34,6 +37,7 @@ export function newDeviceState(): DeviceState {
     reported: 'OK',
     offlineTs: null,
     fields: {},
+    incidents: {},
   };
 }
 
@@ -48,6 +52,7 @@ export const deviceStateSerde: SyncSerde<DeviceState> = {
     s.lastTs = s.lastTs ?? Number.NEGATIVE_INFINITY;
     s.arrival = s.arrival ?? Number.NEGATIVE_INFINITY;
     s.offlineTs = s.offlineTs ?? null;
+    s.incidents = s.incidents ?? {};
     return s;
   },
 };
