@@ -205,7 +205,7 @@ describe('iotp simulate on the real Mosquitto', () => {
     expect(written).toEqual(truth);
     expect(summary.anomalies.total).toBe(written.length);
     expect(new Set(written.map((t) => t.kind))).toEqual(
-      new Set(['SPIKE', 'DIP', 'LEVEL_SHIFT', 'STUCK', 'MISSING', 'MALFORMED']),
+      new Set(['SPIKE', 'DIP', 'LEVEL_SHIFT', 'STUCK', 'DRIFT', 'NOISE_BURST', 'MISSING', 'MALFORMED']),
     );
     for (const t of written) expect(t.deviceId.startsWith(`${prefix}-`)).toBe(true);
 
