@@ -201,12 +201,13 @@ describe('sink worker: a dead letter near the size limit', () => {
     const { encoder } = await registryAndEncoder(env, topic, schemaFile('environment'));
     const start = recentStart();
     const [good] = makeReadings(1, 1, start);
+    if (good === undefined) throw new Error('makeReadings gave no reading');
     const big = Buffer.alloc(600_000, 0x42); // fits the input topic, not the dead-letter topic
     const producer = kafka.producer();
     await producer.connect();
     await producer.send([
       { topic, key: 'dev-big', value: big, headers: { origin: 'x'.repeat(900) } },
-      { topic, key: good!.deviceId, value: encoder.encodeSync(good), timestamp: good!.ts },
+      { topic, key: good.deviceId, value: encoder.encodeSync(good), timestamp: good.ts },
     ]);
     await producer.disconnect();
 
@@ -246,6 +247,6 @@ describe('sink worker: a dead letter near the size limit', () => {
     expect(Buffer.compare(d.value as Buffer, big.subarray(0, d.value?.length))).toBe(0);
     expect(await metricValue(registry, 'iotp_dead_letters_truncated_total', { stage: 'influxdb-sink' })).toBe(1);
     const rows = await db.q.rows(`SELECT "temperature" FROM ${quoteIdent(measurement)}`);
-    expect(rows.map((r) => r.temperature)).toEqual([good!.temperature]);
+    expect(rows.map((r) => r.temperature)).toEqual([good.temperature]);
   });
 });
