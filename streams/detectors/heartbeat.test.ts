@@ -36,6 +36,16 @@ describe('heartbeat', () => {
     expect(heartbeatCheck(s, 33 * MIN + 4 * MIN, DEFAULT_HEARTBEAT).status).toBe('MISSING');
   });
 
+  it('follows a device that changes pace within a few readings (median of the last 15 gaps)', () => {
+    const s = learned(Array.from({ length: 200 }, (_, i) => i * MIN));
+    const last = 199 * MIN;
+    for (let i = 1; i <= 8; i++) heartbeatObserve(s, last + i * 1000); // now one a second
+    expect(heartbeatCheck(s, last + 8000 + 3001, DEFAULT_HEARTBEAT)).toMatchObject({
+      status: 'MISSING',
+      intervalMs: 1000,
+    });
+  });
+
   it('uses the configured interval until enough gaps are seen, and is UNKNOWN without one', () => {
     const s = learned([0, MIN]);
     expect(heartbeatCheck(s, 10 * MIN, DEFAULT_HEARTBEAT).status).toBe('UNKNOWN');

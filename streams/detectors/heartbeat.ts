@@ -1,12 +1,15 @@
 import { ConfigError } from '../../lib/errors.js';
-import { type P2Quantile, p2Add, p2Quantile, p2Value } from './stats/p2-quantile.js';
 import type { Anomaly } from './types.js';
+
+/** Gaps remembered: the usual interval is their median, so it follows a device that changes pace. */
+export const HEARTBEAT_RECENT_GAPS = 15;
 
 /**
  * Missing heartbeat, as pure functions for a wall-clock punctuator: {@link heartbeatObserve} learns
- * a device's usual interval from its readings (the median gap, P² estimate, so one long outage does
- * not teach it to wait longer); {@link heartbeatCheck} says, at a given time, whether the device has
- * been silent for more than `tolerance` times that interval.
+ * a device's usual interval from its readings (the median of its last 15 gaps: one long outage does
+ * not teach it to wait longer, and a device that changes pace is followed within a few readings);
+ * {@link heartbeatCheck} says, at a given time, whether the device has been silent for more than
+ * `tolerance` times that interval.
  * Until `minSamples` gaps are seen the configured `expectedInterval` is used, or, without one, the
  * status stays UNKNOWN.
  */
@@ -26,7 +29,9 @@ export type HeartbeatStatus = 'OK' | 'MISSING' | 'UNKNOWN';
 export interface HeartbeatState {
   /** Latest reading time seen (event time, ms); null before the first. */
   lastSeen: number | null;
-  gaps: P2Quantile;
+  /** The latest gaps (ms), a ring of at most {@link HEARTBEAT_RECENT_GAPS}. */
+  recent: number[];
+  /** Gaps seen, ever (the ring's next slot is samples % its size). */
   samples: number;
   /** Status last reported by {@link heartbeatPunctuate}. */
   reported: HeartbeatStatus;
@@ -43,7 +48,7 @@ export interface HeartbeatCheck {
 }
 
 export function heartbeatState(): HeartbeatState {
-  return { lastSeen: null, gaps: p2Quantile(0.5), samples: 0, reported: 'UNKNOWN' };
+  return { lastSeen: null, recent: [], samples: 0, reported: 'UNKNOWN' };
 }
 
 export function validateHeartbeat(config: HeartbeatConfig, key = 'detectors.missing'): HeartbeatConfig {
@@ -67,16 +72,22 @@ export function validateHeartbeat(config: HeartbeatConfig, key = 'detectors.miss
  */
 export function heartbeatObserve(s: HeartbeatState, ts: number): void {
   if (s.lastSeen !== null && ts > s.lastSeen) {
-    p2Add(s.gaps, ts - s.lastSeen);
+    s.recent ??= []; // a state from before the ring
+    s.recent[s.samples % HEARTBEAT_RECENT_GAPS] = ts - s.lastSeen;
     s.samples++;
   }
   if (s.lastSeen === null || ts > s.lastSeen) s.lastSeen = ts;
 }
 
-/** The interval a verdict uses: the learned median once trusted, else the fallback. */
+/** The interval a verdict uses: the median of the recent gaps once trusted, else the fallback. */
 export function heartbeatInterval(s: HeartbeatState, c: HeartbeatConfig): number | undefined {
-  if (s.samples >= c.minSamples) return p2Value(s.gaps);
-  return c.expectedInterval;
+  const recent = s.recent ?? [];
+  if (s.samples < c.minSamples || recent.length === 0) return c.expectedInterval;
+  const sorted = [...recent].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 /**
