@@ -42,6 +42,10 @@ export function registerSimulateCommands(program: Command): void {
       'all',
     )
     .option(
+      '--anomaly-warmup <duration>',
+      "no anomaly starts in the run's first <duration> of event time (the detectors' warm-up), e.g. 10h",
+    )
+    .option(
       '--history <duration>',
       "first publish every device's readings of the past <duration> (e.g. 1d, 12h; at most 6d), as fast as the broker acks them",
     )

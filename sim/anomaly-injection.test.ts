@@ -26,6 +26,15 @@ describe('anomaly injection', () => {
     expect(run.truth.length).toBeLessThan(expected * 1.15);
   });
 
+  it('starts no anomaly before notBeforeTs (the detectors warm-up)', () => {
+    const all = buildRun({ anomalyRate: 720, kinds: ['SPIKE', 'DIP'] });
+    const notBeforeTs = Math.min(...all.truth.map((t) => t.startTs)) + 50_000;
+    const later = buildRun({ anomalyRate: 720, kinds: ['SPIKE', 'DIP'], notBeforeTs });
+    expect(later.truth.length).toBeGreaterThan(100);
+    expect(Math.min(...later.truth.map((t) => t.startTs))).toBeGreaterThanOrEqual(notBeforeTs);
+    expect(later.truth).toEqual(all.truth.filter((t) => t.startTs >= notBeforeTs));
+  });
+
   it('puts each injected spike and dip into the published value, as the truth says', () => {
     const run = buildRun({ anomalyRate: 360, kinds: ['SPIKE', 'DIP'] });
     const published = readingsByKey(run.messages);

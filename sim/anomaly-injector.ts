@@ -43,6 +43,8 @@ export interface AnomalyInjectorOptions {
   intervalMs: number;
   lengths?: AnomalyLengths;
   magnitudes?: AnomalyMagnitudes;
+  /** No anomaly starts before this event time (the detectors' warm-up); default: none. */
+  notBeforeTs?: number;
   /** Called once per anomaly when its last reading has been produced (MALFORMED: see `apply`). */
   onTruth(record: TruthRecord): void;
 }
@@ -205,6 +207,7 @@ export function createAnomalyInjector(options: AnomalyInjectorOptions): AnomalyI
         a.record.readings += 1;
         return step(device.index, seq, a, values);
       }
+      if (options.notBeforeTs !== undefined && ts < options.notBeforeTs) return { publish: true };
       if (p > 0 && kinds.length > 0 && uniform(seed, device.index, seq, SALT.anomalyStart) < p)
         return start(device, seq, ts, values, originTs);
       return { publish: true };

@@ -75,6 +75,7 @@ export async function runSimulation(options: SimulationOptions, deps: Simulation
     ratePerDeviceHour: options.anomalyRate,
     kinds: options.anomalyKinds,
     intervalMs: historyStartTs === undefined ? schedule.intervalMs : options.historyIntervalMs,
+    ...(options.anomalyWarmupMs > 0 ? { notBeforeTs: originTs + options.anomalyWarmupMs } : {}),
     onTruth,
   });
 

@@ -39,6 +39,11 @@ export interface SimulationOptions {
   removeCredentials: boolean;
   anomalyRate: number;
   anomalyKinds: AnomalyKind[];
+  /**
+   * No anomaly starts during the first `anomalyWarmupMs` of the run's event time (history
+   * included): the detectors' warm-up, when nothing could find them. 0 = anomalies from the start.
+   */
+  anomalyWarmupMs: number;
   truthFile?: string;
   /** Retained ONLINE per device/gateway at the start, OFFLINE at the end, Last Will per client. */
   status: boolean;
@@ -159,6 +164,7 @@ export function resolveSimulationOptions(flags: SimulationFlags, env: Record<str
     removeCredentials: flags.removeCredentials === true,
     anomalyRate: num('--anomaly-rate', f('anomalyRate') ?? '0', 0),
     anomalyKinds: parseAnomalyKinds(f('anomalyKinds') ?? ANOMALY_KINDS.join(','), '--anomaly-kinds'),
+    anomalyWarmupMs: f('anomalyWarmup') === undefined ? 0 : duration('--anomaly-warmup', f('anomalyWarmup') as string),
     status: flags.status !== false,
     clearRetained: flags.clearRetained === true,
     maxInFlight: int('--max-in-flight', f('maxInFlight') ?? '5000', 1),

@@ -14,6 +14,8 @@ export interface RunSpec {
   anomalyRate?: number;
   kinds?: AnomalyKind[];
   seed?: number;
+  /** No anomaly starts before this event time (see AnomalyInjectorOptions). */
+  notBeforeTs?: number;
 }
 
 /** Builds every slot of a run in memory: the messages and the truth, as the simulator would send them. */
@@ -43,6 +45,7 @@ export function buildRun(spec: RunSpec = {}): { messages: SimMessage[]; truth: T
     ratePerDeviceHour: spec.anomalyRate ?? 0,
     kinds: spec.kinds ?? [],
     intervalMs: schedule.intervalMs,
+    ...(spec.notBeforeTs === undefined ? {} : { notBeforeTs: spec.notBeforeTs }),
     onTruth,
   });
   const builder = createMessageBuilder({ fleet, schedule, seed, originTs: T0, injector, onTruth });
