@@ -4,6 +4,9 @@ import { renderSummary } from '../demo/summary.js';
 import { createLogger } from '../lib/runtime/log.js';
 
 interface DemoFlags {
+  history: string;
+  interval: string;
+  anomalyWarmup: string;
   seconds: string;
   devices: string;
   rate: string;
@@ -25,18 +28,23 @@ export function registerDemoCommands(program: Command): void {
   program
     .command('demo')
     .description('run the whole pipeline on the local stack with a simulated device swarm, then summarise')
-    .option('--seconds <s>', 'how long the swarm publishes', '60')
-    // 2,000 readings/s is two thirds of what this 2-core machine sustains end to end with everything
-    // on it (3,000/s, docs/BENCHMARKS.md "End to end"), so the demo shows the pipeline keeping up.
-    .option('--devices <n>', 'simulated devices', '1000')
-    .option('--rate <n>', 'total readings per second (2 per device and second: detectors warm up on 60)', '2000')
-    .option('--anomaly-rate <n>', 'anomalies started per device per hour', '4')
+    // History first, as fast as the pipeline takes it, so the detectors are warm when the live part starts.
+    .option('--history <d>', 'event time published first, per device (e.g. 1d, 12h)', '1d')
+    .option('--interval <d>', 'one history reading per device every <d>', '1m')
+    .option('--anomaly-warmup <d>', "no anomaly in the history's first <d> (the detectors' warm-up)", '12h')
+    .option('--seconds <s>', 'how long the live part publishes', '60')
+    .option('--devices <n>', 'simulated devices', '200')
+    .option('--rate <n>', 'live readings per second, all devices together', '400')
+    .option('--anomaly-rate <n>', 'anomalies started per device per hour of event time', '0.04')
     .option('--seed <n>', 'simulation seed', '7')
     .option('--idle-timeout <d>', 'streams idle timeout, so the last windows close after the swarm stops', '10s')
     .option('--drain-timeout <s>', 'longest wait for the pipeline to drain, in seconds', '240')
     .option('--json', 'print the summary as JSON')
     .action(async (flags: DemoFlags) => {
       const summary = await runDemo({
+        history: flags.history,
+        interval: flags.interval,
+        anomalyWarmup: flags.anomalyWarmup,
         seconds: positive('seconds', flags.seconds),
         devices: positive('devices', flags.devices),
         rate: positive('rate', flags.rate),

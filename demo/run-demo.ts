@@ -9,10 +9,9 @@ import type { Admin } from '../lib/kafka/types.js';
 import type { Logger } from '../lib/runtime/log.js';
 import { loadStackEnv, repoRoot } from '../lib/runtime/stack-env.js';
 import { createAvroDecoder } from '../lib/serde/decoder.js';
-import { registryFromConfig } from '../lib/serde/registry-from-config.js';
+import { registryClientFrom as registryFromConfig } from '../lib/clients/registry.js';
 import { parseTruthLines } from '../sim/ground-truth.js';
 import type { SimulationSummary } from '../sim/run-simulation.js';
-import { type FoundAnomaly, matchAnomalies } from './anomaly-match.js';
 import {
   endOffsets,
   type InfluxAccess,
@@ -22,6 +21,7 @@ import {
   pointsSince,
   recordsSince,
 } from './collect.js';
+import { alarmsOfRun, type IncidentRecord, scoreDetection } from './detection.js';
 import { exposedMetricNames } from './metric-names.js';
 import { histogramQuantile, readingLatencyHistogram } from './prom-quantile.js';
 import { runSimulatorProcess } from './simulator-process.js';
@@ -29,9 +29,15 @@ import type { DemoSummary } from './summary.js';
 import { pipelineWorkers } from './worker-process.js';
 
 export interface DemoOptions {
+  /** Live part: how long the swarm publishes, and at what total rate. */
   seconds: number;
   devices: number;
   rate: number;
+  /** History published first (e.g. '1d') at `interval` per device, so the detectors are warm. */
+  history: string;
+  interval: string;
+  /** No anomaly starts in the first part of the history: the detectors' warm-up (e.g. '12h'). */
+  anomalyWarmup: string;
   anomalyRate: number;
   seed: number;
   log: Logger;
@@ -108,18 +114,14 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       deadLetters[reason] = (deadLetters[reason] ?? 0) + 1;
     }
 
-    const registry = registryFromConfig(config);
-    const decoder = createAvroDecoder<FoundAnomaly & { ts: number; status: string }>({ registry });
-    const found: FoundAnomaly[] = [];
-    for (const r of await recordsSince(client, admin, config.kafka.topics.anomalies, startedAt)) {
-      if (!r.value) continue;
-      const { value } = await decoder.decode(r.value);
-      // only incidents (as they open) during the run: at its end every device goes OFFLINE, which is not scored
-      if (value.status === 'OPEN' && value.ts >= sinceMs && value.ts <= simulation.endTs)
-        found.push({ deviceId: value.deviceId, field: value.field, kind: value.kind, ts: Number(value.ts) });
-    }
+    const registry = registryClientFrom(config);
+    const decoder = createAvroDecoder<IncidentRecord>({ registry });
+    const incidents: IncidentRecord[] = [];
+    for (const r of await recordsSince(client, admin, config.kafka.topics.anomalies, startedAt))
+      if (r.value) incidents.push((await decoder.decode(r.value)).value);
+    const alarms = alarmsOfRun(incidents, simulation);
     const truth = parseTruthLines(readFileSync(truthFile, 'utf8'));
-    const match = matchAnomalies(truth, found, 5 * 60_000);
+    const detection = scoreDetection(truth, alarms, simulation, durationMs(options.anomalyWarmup));
 
     const metricNames: Record<string, string[]> = {};
     for (const [name, w] of Object.entries(workers)) metricNames[name] = exposedMetricNames(await w.metrics());
@@ -137,13 +139,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       lost: Math.max(0, expectedRaw - rawPoints),
       duplicatesInKafka: Math.max(0, inKafka - expectedRaw),
       deadLetters,
-      anomalies: {
-        injected: truth.filter((t) => t.kind !== 'MALFORMED').length,
-        found: match.found,
-        missed: match.missed.length,
-        extra: match.extra.length,
-        byKind: match.byKind,
-      },
+      detection,
       e2eLatency: { p50: histogramQuantile(e2e, 0.5), p99: histogramQuantile(e2e, 0.99) },
       metricNames,
       influxUrl: env.INFLUX_URL!,
@@ -166,6 +162,12 @@ async function simulate(
   runDir: string,
 ): Promise<SimulationSummary> {
   const args = [
+    '--history',
+    options.history,
+    '--interval',
+    options.interval,
+    '--anomaly-warmup',
+    options.anomalyWarmup,
     '--devices',
     String(options.devices),
     '--rate',
@@ -183,10 +185,20 @@ async function simulate(
     '--url',
     env.MQTT_AUTH_URL ?? env.MQTT_URL!,
   ];
-  say(`simulating ${options.devices} devices at ${options.rate} readings/s for ${options.seconds} s`);
+  say(
+    `simulating ${options.devices} devices: ${options.history} of history at one reading per ${options.interval} each (as fast as the pipeline takes it), then ${options.seconds} s live at ${options.rate} readings/s`,
+  );
   return runSimulatorProcess(args, env).catch((cause: unknown) => {
     throw new Error(`${(cause as Error).message} (run dir ${runDir})`, { cause });
   });
+}
+
+/** '12h', '30m', '10s', '1d' in ms. */
+function durationMs(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(text);
+  if (!m) throw new Error(`expected a duration such as 12h, got "${text}"`);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 'ms' | 's' | 'm' | 'h' | 'd'];
+  return Number(m[1]) * unit;
 }
 
 function parseSeconds(text: string): number {

@@ -1,4 +1,5 @@
 import type { SimulationSummary } from '../sim/run-simulation.js';
+import type { AlarmScore } from '../sim/score-alarms.js';
 
 export interface DemoSummary {
   runDir: string;
@@ -12,18 +13,35 @@ export interface DemoSummary {
   lost: number;
   duplicatesInKafka: number;
   deadLetters: Record<string, number>;
-  anomalies: {
-    injected: number;
-    found: number;
-    missed: number;
-    extra: number;
-    byKind: Record<string, { injected: number; found: number }>;
-  };
+  /** The pipeline's incidents scored against the injected anomalies (NAB-style windows). */
+  detection: AlarmScore;
   e2eLatency: { p50: number | undefined; p99: number | undefined };
   /** Metric names each worker exposed at the end of the run. */
   metricNames: Record<string, string[]>;
   influxUrl: string;
   influxDb: string;
+}
+
+const pct = (x: number | null) => (x === null ? 'n/a' : `${(100 * x).toFixed(1)}%`);
+const hours = (ms: number) => `${(ms / 3_600_000).toFixed(1)} h`;
+const seconds = (ms: number) => (ms >= 60_000 ? `${ms / 60_000} min` : `${ms / 1000} s`);
+
+/** Recall per kind and overall, alarms per real anomaly, false alarms per 100 device-hours. */
+function detectionLines(d: AlarmScore): string[] {
+  const o = d.overall;
+  return [
+    `anomalies               ${o.injected} injected, ${o.detected} detected: recall ${pct(o.recall)}; ${o.alarms} incidents, ${o.alarmsPerDetected ?? 'n/a'} per detected anomaly`,
+    `false alarms            ${o.falseAlarms} in ${Math.round(d.span.deviceHours)} device-hours scored: ${o.falseAlarmsPer100DeviceHours ?? 'n/a'} per 100 device-hours${
+      Object.keys(d.falseAlarmsByKind).length > 0
+        ? ` (${Object.entries(d.falseAlarmsByKind)
+            .map(([k, n]) => `${k}=${n}`)
+            .join(', ')})`
+        : ''
+    }`,
+    ...Object.entries(d.byKind).map(
+      ([k, v]) => `  ${k.padEnd(21)} ${v.detected}/${v.injected} detected (recall ${pct(v.recall)})`,
+    ),
+  ];
 }
 
 const ms = (s: number | undefined) => (s === undefined ? 'n/a' : `${Math.round(s * 1000)} ms`);
@@ -34,7 +52,13 @@ export function renderSummary(s: DemoSummary): string {
   const lines = [
     '',
     '=== iotp demo summary ===',
-    `devices                 ${sim.devices} (${sim.sites} sites, types ${sim.types.join(', ')}), ${sim.durationS} s at ${sim.rate} readings/s (achieved ${sim.achievedRate.toFixed(0)}/s)`,
+    `devices                 ${sim.devices} (${sim.sites} sites, types ${sim.types.join(', ')})`,
+    ...(sim.history
+      ? [
+          `history                 ${hours(sim.history.endTs - sim.history.startTs)} of event time, one reading per ${seconds(sim.history.intervalMs)} per device: ${sim.history.readings.acked} readings at ${sim.history.achievedRate.toFixed(0)}/s`,
+        ]
+      : []),
+    `live                    ${sim.durationS} s at ${sim.rate} readings/s (achieved ${sim.achievedRate.toFixed(0)}/s)`,
     `readings published      ${sim.readings.sent} sent, ${sim.readings.acked} acked by Mosquitto (QoS ${sim.qos}), ${sim.readings.malformed} malformed on purpose`,
     `in Kafka (raw topics)   ${s.inKafka} records for ${s.expectedRaw} well-formed readings (${s.duplicatesInKafka} duplicates from at-least-once delivery)`,
     `aggregated              ${s.aggregated} window results (final, one per device, field set and window)`,
@@ -47,8 +71,7 @@ export function renderSummary(s: DemoSummary): string {
         .map(([r, n]) => `${r}=${n}`)
         .join(', ') || 'none'
     }`,
-    `anomalies               injected ${s.anomalies.injected}, found ${s.anomalies.found}, missed ${s.anomalies.missed}, extra ${s.anomalies.extra}`,
-    ...Object.entries(s.anomalies.byKind).map(([k, v]) => `  ${k.padEnd(21)} ${v.found}/${v.injected} found`),
+    ...detectionLines(s.detection),
     `end-to-end latency      p50 ${ms(s.e2eLatency.p50)}, p99 ${ms(s.e2eLatency.p99)} (reading event time -> InfluxDB accepted it)`,
     `run directory           ${s.runDir} (worker logs, truth.jsonl)`,
     '',
