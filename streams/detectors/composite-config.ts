@@ -7,8 +7,8 @@ const shapeChannel = z
   .object({
     step: z.number().int().min(1).describe('Records averaged into one point.'),
     length: z.number().int().min(2).max(64).describe('Points per shape.'),
-    memory: z.number().int().min(16).max(100_000).default(1000).describe('Shapes remembered per series.'),
-    k: k().default(4),
+    memory: z.number().int().min(16).max(32_767).default(256).describe('Shapes remembered per series.'),
+    k: k().default(3),
   })
   .strict();
 
@@ -22,17 +22,15 @@ export const compositeConfigSchema = z
   .object({
     shapes: z
       .array(shapeChannel)
-      .default([
-        { step: 1, length: 4, memory: 1000, k: 4 },
-        { step: 8, length: 4, memory: 1000, k: 4 },
-      ])
+      .default([{ step: 1, length: 4, memory: 256, k: 3 }])
       .describe('Shape-novelty channels (nearest-neighbour distance of the recent shape), each at its own time scale.'),
     regime: z
       .object({
         scales: z.array(z.number().int().min(2)).min(1).default([16, 64]).describe('Trailing windows summarised.'),
         step: z.number().int().min(1).default(4).describe('Records between summaries.'),
-        memory: z.number().int().min(16).max(100_000).default(1000).describe('Summaries remembered.'),
-        k: k().default(4),
+        memory: z.number().int().min(16).max(32_767).default(256).describe('Summaries remembered.'),
+        stride: z.number().int().min(1).default(1).describe('Summaries taken per one remembered.'),
+        k: k().default(5),
       })
       .strict()
       .nullable()
@@ -40,9 +38,9 @@ export const compositeConfigSchema = z
       .describe('Regime novelty: mean and spread over several windows.'),
     profile: z
       .object({
-        bins: z.number().int().min(1).max(1440).default(48).describe('Time-of-day bins (UTC).'),
-        alpha: z.number().gt(0).max(1).default(0.1).describe('Weight of a new value in its bin mean.'),
-        k: k().default(4),
+        bins: z.number().int().min(1).max(1440).default(96).describe('Time-of-day bins (UTC).'),
+        alpha: z.number().gt(0).max(1).default(0.05).describe('Weight of a new value in its bin mean.'),
+        k: k().default(5),
       })
       .strict()
       .nullable()
@@ -50,11 +48,17 @@ export const compositeConfigSchema = z
       .describe('Daily profile: distance from the usual value at this time of day.'),
     likelihood: z
       .object({
-        averageWindow: z.number().int().min(1).default(10),
+        averageWindow: z.number().int().min(1).max(1000).default(15),
         learnRecords: z.number().int().min(0).default(150),
         estimateRecords: z.number().int().min(1).default(150),
         reestimateEvery: z.number().int().min(1).default(100),
-        historyRecords: z.number().int().min(10).default(3000),
+        reestimatePhase: z
+          .number()
+          .int()
+          .min(0)
+          .default(0)
+          .describe('Record (modulo reestimateEvery) of each refresh; `bench/nab/phases.ts` varies it.'),
+        historyRecords: z.number().int().min(10).default(15000),
         minMean: z.number().min(0).default(0.03),
         minVariance: z.number().gt(0).default(0.0003),
         red: z.number().gt(0.5).lt(1).default(0.99999),
@@ -70,6 +74,12 @@ export const compositeConfigSchema = z
         learnRecords: z.number().int().min(0).default(300),
         tolerance: z.number().min(0).default(0),
         repeats: z.number().int().min(1).default(1),
+        opportunities: z
+          .boolean()
+          .default(true)
+          .describe(
+            "Judge a run's chance against the records it could have started at (fewer alarms on series that rarely repeat).",
+          ),
       })
       .strict()
       .nullable()
@@ -77,9 +87,17 @@ export const compositeConfigSchema = z
       .describe('Stuck channel: a run of unchanged values longer than any before and improbable.'),
     range: z
       .object({
-        tolerance: z.number().min(0).default(0.02).describe('Excess beyond the learned range, in ranges.'),
+        tolerance: z.number().min(0).default(0.03).describe('Excess beyond the learned range, in ranges.'),
         base: z.number().min(0).max(1).default(0.5).describe('Score of a value just beyond the tolerance.'),
         learnRecords: z.number().int().min(0).default(300),
+        expansionWeight: z
+          .number()
+          .min(0)
+          .default(0.5)
+          .describe(
+            'Extra tolerance per recent range expansion: a series that keeps widening its range must go further.',
+          ),
+        expansionDecay: z.number().gt(0).lt(1).default(0.999).describe('Decay per record of the expansion count.'),
       })
       .strict()
       .nullable()
@@ -92,7 +110,7 @@ export const compositeConfigSchema = z
           .number()
           .int()
           .min(0)
-          .default(50)
+          .default(25)
           .describe('After an anomaly, records during which a score no higher than its own is damped.'),
         damping: z.number().min(0).max(1).default(0.5).describe('Factor applied to damped scores.'),
         warmupRecords: z

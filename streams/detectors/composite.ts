@@ -1,50 +1,38 @@
 import { type CompositeConfig, type CompositeConfigInput, parseCompositeConfig } from './composite-config.js';
+import { CHANNELS, type CompositeLayout, compositeLayout, HEADER } from './composite-layout.js';
 import { assertFiniteValue } from './finite-value.js';
-import { type DailyProfileState, dailyProfileState, dailyProfileUpdate } from './novelty/daily-profile.js';
-import { type RegimeNoveltyState, regimeNoveltyState, regimeNoveltyUpdate } from './novelty/regime-novelty.js';
-import { type ShapeNoveltyState, shapeNoveltyState, shapeNoveltyUpdate } from './novelty/shape-novelty.js';
-import { type RangeNoveltyState, rangeNoveltyState, rangeNoveltyUpdate } from './range-novelty.js';
-import {
-  type LikelihoodState,
-  likelihoodState,
-  likelihoodUpdate,
-  logLikelihoodScore,
-} from './stats/anomaly-likelihood.js';
-import { type StuckState, stuckLikelihood, stuckState } from './stuck.js';
+import { dailyProfileExpected, dailyProfileInit, dailyProfileUpdate } from './novelty/daily-profile.js';
+import { regimeNoveltyInit, regimeNoveltyUpdate } from './novelty/regime-novelty.js';
+import { shapeNoveltyInit, shapeNoveltyUpdate } from './novelty/shape-novelty.js';
+import { rangeNoveltyInit, rangeNoveltyMax, rangeNoveltyMin, rangeNoveltyUpdate } from './range-novelty.js';
+import { likelihoodInit, likelihoodUpdate, logLikelihoodScore } from './stats/anomaly-likelihood.js';
+import { stuckInit, stuckPackedLikelihood } from './stuck.js';
 import type { Anomaly, AnomalyKind, Detector, DetectorResult } from './types.js';
 
 /** Which part of the combined detector produced a record's score. */
-export type CompositeChannel = 'shape' | 'regime' | 'profile' | 'stuck' | 'range' | 'none';
+export type CompositeChannel = (typeof CHANNELS)[number];
 
 /**
- * Plain-JSON state of the combined detector for one series. Bounded: each novelty channel keeps
- * at most `memory` vectors, everything else is a handful of numbers per channel.
+ * State of the combined detector for one series, packed for a keyed store: two typed arrays whose
+ * layout follows from the config (`composite-layout.ts`). `f` holds the scalars and short arrays
+ * (float64: counters, running statistics, the regime window, the daily profile, each likelihood's
+ * recent raw scores); `m` the vector memories as int16 codes (`stats/quantised-ring.ts`). Bounded
+ * by the config whatever the series length; `composite-codec.ts` copies it to bytes and back exactly.
  */
 export interface CompositeState {
-  n: number;
-  shapes: { novelty: ShapeNoveltyState; likelihood: LikelihoodState }[];
-  regime: { novelty: RegimeNoveltyState; likelihood: LikelihoodState } | null;
-  profile: { novelty: DailyProfileState; likelihood: LikelihoodState } | null;
-  stuck: StuckState | null;
-  range: RangeNoveltyState | null;
-  /** Running mean and variance of the values (the `expected` band of an anomaly). */
-  mean: number;
-  variance: number;
-  lastAlert: number;
-  lastAlertScore: number;
-  /** The channel behind the last score (for explanation and tests). */
-  channel: CompositeChannel;
+  f: Float64Array;
+  m: Int16Array;
 }
 
 const BAND_SIGMAS = 3;
 const MEAN_MEMORY = 100;
 
 /**
- * The combined anomaly score, the one NAB scores: several novelty channels (shape at two time
- * scales, regime, daily profile), each turned into a calibrated score by its own anomaly
- * likelihood, plus a stuck-run channel and range novelty; the record's score is the highest, then
- * damped for `refractoryRecords` after an alert unless it beats that alert. Streaming, no
- * look-ahead, bounded state, event time only.
+ * The combined anomaly score, the one NAB scores: several novelty channels (shape, regime, daily
+ * profile), each turned into a calibrated score by its own anomaly likelihood, plus a stuck-run
+ * channel and range novelty; the record's score is the highest, then damped for
+ * `refractoryRecords` after an alert unless it beats that alert. Streaming, no look-ahead, bounded
+ * state, event time only, deterministic.
  *
  * @example
  *   const d = compositeDetector();                  // the tuned defaults
@@ -60,122 +48,156 @@ export function compositeDetector(input: CompositeConfigInput | CompositeConfig 
   };
 }
 
+/** A fresh state for the config. */
 export function compositeState(c: CompositeConfig): CompositeState {
-  return {
-    n: 0,
-    shapes: c.shapes.map((shape) => ({ novelty: shapeNoveltyState(shape), likelihood: likelihoodState() })),
-    regime: c.regime ? { novelty: regimeNoveltyState(c.regime), likelihood: likelihoodState() } : null,
-    profile: c.profile ? { novelty: dailyProfileState(c.profile), likelihood: likelihoodState() } : null,
-    stuck: c.stuck ? stuckState() : null,
-    range: c.range ? rangeNoveltyState() : null,
-    mean: 0,
-    variance: 0,
-    lastAlert: Number.NEGATIVE_INFINITY,
-    lastAlertScore: 0,
-    channel: 'none',
-  };
+  const l = compositeLayout(c);
+  const s: CompositeState = { f: new Float64Array(l.fSize), m: new Int16Array(l.mSize) };
+  reset(s, c, l);
+  return s;
 }
 
+/** Starts the state over for the layout (a state written under another layout is not read). */
+function reset(s: CompositeState, c: CompositeConfig, l: CompositeLayout): void {
+  if (!(s.f instanceof Float64Array) || s.f.length !== l.fSize) s.f = new Float64Array(l.fSize);
+  if (!(s.m instanceof Int16Array) || s.m.length !== l.mSize) s.m = new Int16Array(l.mSize);
+  const { f, m } = s;
+  f.fill(0);
+  m.fill(0);
+  f[HEADER.key] = l.key;
+  f[HEADER.lastAlert] = Number.NEGATIVE_INFINITY;
+  l.shapes.forEach((ch, i) => {
+    shapeNoveltyInit(f, m, ch.novelty, c.shapes[i] as CompositeConfig['shapes'][number]);
+    likelihoodInit(f, ch.likelihood, c.likelihood);
+  });
+  if (l.regime) {
+    regimeNoveltyInit(f, m, l.regime.novelty);
+    likelihoodInit(f, l.regime.likelihood, c.likelihood);
+  }
+  if (l.profile) {
+    dailyProfileInit(f, l.profile.at, l.profile.config);
+    likelihoodInit(f, l.profile.likelihood, c.likelihood);
+  }
+  if (l.stuck !== null) stuckInit(f, l.stuck);
+  if (l.range !== null) rangeNoveltyInit(f, l.range);
+}
+
+/** The channel behind the state's last score. */
+export function compositeChannel(s: CompositeState): CompositeChannel {
+  return CHANNELS[s.f[HEADER.channel] as number] ?? 'none';
+}
+
+/** Folds one record into the state (in place) and returns its score and, at or above the threshold, the anomaly. */
 export function compositeUpdate(s: CompositeState, ts: number, x: number, c: CompositeConfig): DetectorResult {
   assertFiniteValue(x, 'combined');
-  s.n++;
+  const l = compositeLayout(c);
+  if (!(s.f instanceof Float64Array) || s.f[HEADER.key] !== l.key || s.f.length !== l.fSize || s.m?.length !== l.mSize)
+    reset(s, c, l);
+  const { f, m } = s;
+  const n = (f[HEADER.n] as number) + 1;
+  f[HEADER.n] = n;
   let score = 0;
-  let channel: CompositeChannel = 'none';
+  let channel = 0;
   const L = c.likelihood;
-  for (let i = 0; i < c.shapes.length; i++) {
-    const ch = s.shapes[i] as CompositeState['shapes'][number];
-    const raw = shapeNoveltyUpdate(ch.novelty, x, c.shapes[i] as CompositeConfig['shapes'][number]);
-    const v = logLikelihoodScore(likelihoodUpdate(ch.likelihood, raw, L));
+  for (let i = 0; i < l.shapes.length; i++) {
+    const ch = l.shapes[i] as CompositeLayout['shapes'][number];
+    const raw = shapeNoveltyUpdate(f, m, ch.novelty, x, c.shapes[i] as CompositeConfig['shapes'][number]);
+    const v = logLikelihoodScore(likelihoodUpdate(f, ch.likelihood, raw, L));
     if (v > score) {
       score = v;
-      channel = 'shape';
+      channel = 1;
     }
   }
-  if (c.regime && s.regime) {
-    const raw = regimeNoveltyUpdate(s.regime.novelty, x, c.regime);
-    const v = logLikelihoodScore(likelihoodUpdate(s.regime.likelihood, raw, L));
+  if (c.regime && l.regime) {
+    const raw = regimeNoveltyUpdate(f, m, l.regime.novelty, x, c.regime);
+    const v = logLikelihoodScore(likelihoodUpdate(f, l.regime.likelihood, raw, L));
     if (v > score) {
       score = v;
-      channel = 'regime';
+      channel = 2;
     }
   }
-  if (c.profile && s.profile) {
-    const raw = dailyProfileUpdate(s.profile.novelty, ts, x, c.profile);
-    const v = logLikelihoodScore(likelihoodUpdate(s.profile.likelihood, raw, L));
+  if (c.profile && l.profile) {
+    const raw = dailyProfileUpdate(f, l.profile.at, ts, x, c.profile);
+    const v = logLikelihoodScore(likelihoodUpdate(f, l.profile.likelihood, raw, L));
     if (v > score) {
       score = v;
-      channel = 'profile';
+      channel = 3;
     }
   }
-  if (c.stuck && s.stuck) {
-    const v = logLikelihoodScore(stuckLikelihood(s.stuck, x, c.stuck));
+  if (c.stuck && l.stuck !== null) {
+    const v = logLikelihoodScore(stuckPackedLikelihood(f, l.stuck, x, c.stuck));
     if (v > score) {
       score = v;
-      channel = 'stuck';
+      channel = 4;
     }
   }
-  const rangeMin = s.range?.min ?? null;
-  const rangeMax = s.range?.max ?? null;
-  if (c.range && s.range) {
-    const v = rangeNoveltyUpdate(s.range, x, c.range);
+  // The range before this record widens it (the band of a range anomaly).
+  const rangeMin = l.range === null ? 0 : rangeNoveltyMin(f, l.range);
+  const rangeMax = l.range === null ? 0 : rangeNoveltyMax(f, l.range);
+  if (c.range && l.range !== null) {
+    const v = rangeNoveltyUpdate(f, l.range, x, c.range);
     if (v > score) {
       score = v;
-      channel = 'range';
+      channel = 5;
     }
   }
 
   const { threshold, refractoryRecords, damping } = c.alert;
   if (
     refractoryRecords > 0 &&
-    s.n - s.lastAlert < refractoryRecords &&
+    n - (f[HEADER.lastAlert] as number) < refractoryRecords &&
     score >= threshold &&
-    score <= s.lastAlertScore
+    score <= (f[HEADER.lastAlertScore] as number)
   ) {
     score *= damping;
   }
-  s.channel = channel;
+  f[HEADER.channel] = channel;
   let result: DetectorResult;
   if (score >= threshold) {
-    s.lastAlert = s.n;
-    s.lastAlertScore = score;
-    result = s.n > c.alert.warmupRecords ? { score, anomaly: describe(s, x, channel, rangeMin, rangeMax) } : { score };
+    f[HEADER.lastAlert] = n;
+    f[HEADER.lastAlertScore] = score;
+    result = n > c.alert.warmupRecords ? { score, anomaly: describe(s, l, x, channel, rangeMin, rangeMax) } : { score };
   } else {
     result = { score };
   }
-  updateBand(s, x);
+  updateBand(f, n, x);
   return result;
 }
 
 function describe(
   s: CompositeState,
+  l: CompositeLayout,
   x: number,
-  channel: CompositeChannel,
-  rangeMin: number | null,
-  rangeMax: number | null,
+  channel: number,
+  rangeMin: number,
+  rangeMax: number,
 ): Anomaly {
-  const sd = Math.sqrt(s.variance);
-  let expected = s.mean;
-  let lower = s.mean - BAND_SIGMAS * sd;
-  let upper = s.mean + BAND_SIGMAS * sd;
+  const { f } = s;
+  const mean = f[HEADER.mean] as number;
+  const sd = Math.sqrt(f[HEADER.variance] as number);
+  let expected = mean;
+  let lower = mean - BAND_SIGMAS * sd;
+  let upper = mean + BAND_SIGMAS * sd;
   let kind: AnomalyKind;
-  if (channel === 'stuck') {
+  const name = CHANNELS[channel] ?? 'none';
+  if (name === 'stuck') {
     kind = 'STUCK';
-  } else if (channel === 'regime') {
+  } else if (name === 'regime') {
     kind = 'LEVEL_SHIFT';
-  } else if (channel === 'range' && rangeMin !== null && rangeMax !== null) {
+  } else if (name === 'range') {
     lower = rangeMin;
     upper = rangeMax;
     kind = x > rangeMax ? 'SPIKE' : 'DIP';
   } else {
-    if (channel === 'profile' && s.profile) expected = s.profile.novelty.expected;
+    if (name === 'profile' && l.profile) expected = dailyProfileExpected(f, l.profile.at);
     kind = x >= expected ? 'SPIKE' : 'DIP';
   }
-  return { kind, expected, lower, upper, detector: `combined/${channel}` };
+  return { kind, expected, lower, upper, detector: `combined/${name}` };
 }
 
-function updateBand(s: CompositeState, x: number): void {
-  const a = 1 / Math.min(s.n, MEAN_MEMORY);
-  const d = x - s.mean;
-  s.mean += a * d;
-  s.variance = (1 - a) * (s.variance + a * d * d);
+function updateBand(f: Float64Array, n: number, x: number): void {
+  const a = 1 / Math.min(n, MEAN_MEMORY);
+  const mean = f[HEADER.mean] as number;
+  const d = x - mean;
+  f[HEADER.mean] = mean + a * d;
+  f[HEADER.variance] = (1 - a) * ((f[HEADER.variance] as number) + a * d * d);
 }

@@ -1,11 +1,13 @@
 /**
- * Streaming anomaly detectors: pure, per series, bounded plain-JSON state, event time only.
+ * Streaming anomaly detectors: pure, per series, bounded state (plain JSON for the simple ones, two
+ * typed arrays for the combined one), event time only.
  * See types.ts for the `Detector` contract.
  */
 export type { AlertPolicy, AlertPolicyState } from './alert-policy.js';
 export { withAlertPolicy } from './alert-policy.js';
 export type { CompositeChannel, CompositeState } from './composite.js';
-export { compositeDetector } from './composite.js';
+export { compositeChannel, compositeDetector } from './composite.js';
+export { decodeCompositeState, encodeCompositeState } from './composite-codec.js';
 export type { CompositeConfig, CompositeConfigInput } from './composite-config.js';
 export { compositeConfigSchema, parseCompositeConfig } from './composite-config.js';
 export type { FieldRange } from './from-config.js';

@@ -1,76 +1,57 @@
 import { IotpError } from '../../lib/errors.js';
-import type { VectorRing } from './stats/vector-ring.js';
+import type { CompositeState } from './composite.js';
+import {
+  decodeCompositeState,
+  encodeCompositeState,
+  isCompositeState,
+  isEncodedCompositeState,
+} from './composite-codec.js';
 
-interface PackedRing {
-  $ring: { dim: number; capacity: number; count: number; head: number; f32: string };
+interface PackedComposite {
+  $combined: string;
 }
 
-function isVectorRing(value: unknown): value is VectorRing {
-  if (value === null || typeof value !== 'object') return false;
-  const v = value as Record<string, unknown>;
-  return typeof v.dim === 'number' && Array.isArray(v.data) && Array.isArray(v.means) && Array.isArray(v.order);
-}
-
-function pack(ring: VectorRing): PackedRing {
-  const used = ring.count * ring.dim;
-  const f32 = new Float32Array(used);
-  for (let i = 0; i < used; i++) f32[i] = ring.data[i] as number;
-  return {
-    $ring: {
-      dim: ring.dim,
-      capacity: ring.capacity,
-      count: ring.count,
-      head: ring.head,
-      f32: Buffer.from(f32.buffer, f32.byteOffset, f32.byteLength).toString('base64'),
-    },
-  };
-}
-
-function unpack({ $ring: p }: PackedRing): VectorRing {
-  const bytes = Buffer.from(p.f32, 'base64');
-  const f32 = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-  if (f32.length !== p.count * p.dim) {
-    throw new IotpError(
-      'DETECTOR_STATE_CORRUPT',
-      `vector ring holds ${f32.length} numbers, expected ${p.count * p.dim}`,
-    );
-  }
-  const data = Array.from(f32);
-  const means: number[] = [];
-  for (let slot = 0; slot < p.count; slot++) {
-    let sum = 0;
-    for (let k = 0; k < p.dim; k++) sum += data[slot * p.dim + k] as number;
-    means.push(sum / p.dim);
-  }
-  // Any order by mean gives the same nearest neighbours (ties included), so a plain sort will do.
-  const order = means.map((_, slot) => slot).sort((a, b) => (means[a] as number) - (means[b] as number));
-  return { dim: p.dim, capacity: p.capacity, data, means, order, count: p.count, head: p.head };
+function isPackedComposite(value: unknown): value is PackedComposite {
+  return value !== null && typeof value === 'object' && typeof (value as PackedComposite).$combined === 'string';
 }
 
 /**
- * Serialises a detector state for a keyed store: JSON, with every vector memory packed as float32
- * bytes (its values are stored at that precision, so nothing is lost) and its derived indexes
- * dropped; about a third of plain JSON. {@link decodeDetectorState} restores a state that scores
- * exactly as the original would.
+ * Serialises a detector state for a keyed store. A combined-detector state on its own becomes its
+ * binary form (`composite-codec.ts`); anything else (the simple detectors' plain-JSON states, or an
+ * object holding several states, like the detect topology's device state) becomes JSON, with every
+ * combined-detector state inside it packed as `{"$combined": "<base64 of its binary form>"}`.
+ * {@link decodeDetectorState} restores a state that scores exactly as the original would.
+ *
+ * A `{"$ring": ...}` memory of the former combined detector (plain-JSON vector rings) is read back
+ * as it is; the combined detector does not recognise it and starts that series over.
  *
  * @example
  *   store.put(key, encodeDetectorState(state));
  *   const state = decodeDetectorState<CompositeState>(store.get(key));
  */
 export function encodeDetectorState(state: unknown): Uint8Array {
-  const text = JSON.stringify(state, (_key, value: unknown) => (isVectorRing(value) ? pack(value) : value));
+  if (isCompositeState(state)) return encodeCompositeState(state);
+  const text = JSON.stringify(state, (_key, value: unknown) =>
+    isCompositeState(value) ? { $combined: Buffer.from(encodeCompositeState(value)).toString('base64') } : value,
+  );
   return new TextEncoder().encode(text);
 }
 
 export function decodeDetectorState<S>(bytes: Uint8Array): S {
+  if (isEncodedCompositeState(bytes)) return decodeCompositeState(bytes) as S;
   let parsed: unknown;
   try {
     parsed = JSON.parse(new TextDecoder().decode(bytes), (_key, value: unknown) =>
-      value !== null && typeof value === 'object' && '$ring' in value ? unpack(value as PackedRing) : value,
+      isPackedComposite(value) ? unpack(value) : value,
     );
   } catch (cause) {
     if (cause instanceof IotpError) throw cause;
     throw new IotpError('DETECTOR_STATE_CORRUPT', 'detector state is not valid JSON', { cause });
   }
   return parsed as S;
+}
+
+function unpack(value: PackedComposite): CompositeState {
+  const bytes = Buffer.from(value.$combined, 'base64');
+  return decodeCompositeState(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
 }

@@ -21,6 +21,12 @@ export interface StuckConfig {
   repeats: number;
   /** Also require the run to be longer than any run seen before (quiet for sensors that often repeat). */
   record: boolean;
+  /**
+   * Multiply the run's chance by the number of records it could have started at (the decayed
+   * record count, at most 1 / (1 - decay)): a run that is rare at one record may be common
+   * somewhere in a thousand.
+   */
+  opportunities: boolean;
 }
 
 export const DEFAULT_STUCK: StuckConfig = {
@@ -30,6 +36,7 @@ export const DEFAULT_STUCK: StuckConfig = {
   tolerance: 0,
   repeats: 1,
   record: true,
+  opportunities: false,
 };
 
 export interface StuckState {
@@ -49,29 +56,85 @@ export function stuckState(): StuckState {
   return { n: 0, prev: null, run: 0, longestRun: 0, same: 1, total: 2, prevRed: false, fired: false };
 }
 
+/** The settings {@link stuckLikelihood} reads. */
+export type StuckLikelihoodConfig = Pick<StuckConfig, 'probability' | 'decay' | 'learnRecords' | 'tolerance'> &
+  Partial<StuckConfig>;
+
+// Packed layout (the combined detector's state): the fields of StuckState as numbers.
+const N = 0;
+const PREV = 1;
+const HAS_PREV = 2;
+const RUN = 3;
+const LONGEST = 4;
+const SAME = 5;
+const TOTAL = 6;
+const PREV_RED = 7;
+const FIRED = 8;
+
+/** Numbers a stuck channel takes in a packed state. */
+export const STUCK_SLOTS = 9;
+
+export function stuckInit(f: Float64Array, o: number): void {
+  f.fill(0, o, o + STUCK_SLOTS);
+  f[o + SAME] = 1;
+  f[o + TOTAL] = 2;
+}
+
 /**
  * Returns the likelihood in [0, 1] that the current run is a stuck sensor (1 - p0^run); only the
- * first record of a red run stays above `1 - probability`, later ones drop to 0.999.
+ * first record of a red run stays above `1 - probability`, later ones drop to 0.999. Packed form:
+ * the channel's numbers start at `f[o]`.
  */
-export function stuckLikelihood(
-  s: StuckState,
-  x: number,
-  c: Pick<StuckConfig, 'probability' | 'decay' | 'learnRecords' | 'tolerance'> & Partial<StuckConfig>,
-): number {
-  s.n++;
-  const unchanged = s.prev !== null && Math.abs(x - s.prev) <= c.tolerance;
-  s.prev = x;
-  const p0 = s.same / s.total;
-  if (!unchanged && s.run > s.longestRun) s.longestRun = s.run;
-  s.run = unchanged ? s.run + 1 : 0;
-  s.same = s.same * c.decay + (unchanged ? 1 : 0);
-  s.total = s.total * c.decay + 1;
-  const p = s.run < (c.repeats ?? 1) || ((c.record ?? true) && s.run <= s.longestRun) ? 1 : p0 ** s.run;
+export function stuckPackedLikelihood(f: Float64Array, o: number, x: number, c: StuckLikelihoodConfig): number {
+  const n = (f[o + N] as number) + 1;
+  f[o + N] = n;
+  const unchanged = f[o + HAS_PREV] === 1 && Math.abs(x - (f[o + PREV] as number)) <= c.tolerance;
+  f[o + PREV] = x;
+  f[o + HAS_PREV] = 1;
+  const same = f[o + SAME] as number;
+  const total = f[o + TOTAL] as number;
+  const p0 = same / total;
+  let run = f[o + RUN] as number;
+  if (!unchanged && run > (f[o + LONGEST] as number)) f[o + LONGEST] = run;
+  run = unchanged ? run + 1 : 0;
+  f[o + RUN] = run;
+  f[o + SAME] = same * c.decay + (unchanged ? 1 : 0);
+  f[o + TOTAL] = total * c.decay + 1;
+  const p =
+    run < (c.repeats ?? 1) || ((c.record ?? true) && run <= (f[o + LONGEST] as number))
+      ? 1
+      : Math.min(1, p0 ** run * (c.opportunities ? total : 1));
   const red = p <= c.probability;
-  const likelihood = red && s.prevRed ? 0.999 : 1 - p;
-  s.fired = red && !s.prevRed && s.n > c.learnRecords;
-  s.prevRed = red;
-  return s.n > c.learnRecords ? likelihood : 0;
+  const prevRed = f[o + PREV_RED] === 1;
+  const likelihood = red && prevRed ? 0.999 : 1 - p;
+  f[o + FIRED] = red && !prevRed && n > c.learnRecords ? 1 : 0;
+  f[o + PREV_RED] = red ? 1 : 0;
+  return n > c.learnRecords ? likelihood : 0;
+}
+
+const scratch = new Float64Array(STUCK_SLOTS);
+
+/** {@link stuckPackedLikelihood} on the plain-JSON state of the stuck detector. */
+export function stuckLikelihood(s: StuckState, x: number, c: StuckLikelihoodConfig): number {
+  scratch[N] = s.n;
+  scratch[PREV] = s.prev ?? 0;
+  scratch[HAS_PREV] = s.prev === null ? 0 : 1;
+  scratch[RUN] = s.run;
+  scratch[LONGEST] = s.longestRun;
+  scratch[SAME] = s.same;
+  scratch[TOTAL] = s.total;
+  scratch[PREV_RED] = s.prevRed ? 1 : 0;
+  scratch[FIRED] = s.fired ? 1 : 0;
+  const likelihood = stuckPackedLikelihood(scratch, 0, x, c);
+  s.n = scratch[N] as number;
+  s.prev = scratch[PREV] as number;
+  s.run = scratch[RUN] as number;
+  s.longestRun = scratch[LONGEST] as number;
+  s.same = scratch[SAME] as number;
+  s.total = scratch[TOTAL] as number;
+  s.prevRed = scratch[PREV_RED] === 1;
+  s.fired = scratch[FIRED] === 1;
+  return likelihood;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { type RelativeScoreState, relativeScore, relativeScoreState } from '../stats/relative-score.js';
+import { RELATIVE_SLOTS, relativeInit, relativeScore } from '../stats/relative-score.js';
 
 /**
  * Daily profile: an exponentially weighted mean per time-of-day bin (UTC, from the record's event
@@ -12,36 +12,41 @@ export interface DailyProfileConfig {
   k: number;
 }
 
-export interface DailyProfileState {
-  mean: number[];
-  seen: number[];
-  relative: RelativeScoreState;
-  expected: number;
+// Float64 layout: the expected value of the last record, a mean per bin (NaN until the bin's first
+// value), the relative score.
+const EXPECTED = 0;
+const MEANS = 1;
+
+/** Numbers the profile takes in a packed state. */
+export function dailyProfileSlots(c: Pick<DailyProfileConfig, 'bins'>): number {
+  return MEANS + c.bins + RELATIVE_SLOTS;
+}
+
+export function dailyProfileInit(f: Float64Array, o: number, c: Pick<DailyProfileConfig, 'bins'>): void {
+  f[o + EXPECTED] = 0;
+  f.fill(Number.NaN, o + MEANS, o + MEANS + c.bins);
+  relativeInit(f, o + MEANS + c.bins);
+}
+
+/** The bin mean the last record was compared with (its own value for a bin's first record). */
+export function dailyProfileExpected(f: Float64Array, o: number): number {
+  return f[o + EXPECTED] as number;
 }
 
 const DAY_MS = 86_400_000;
 
-export function dailyProfileState(c: DailyProfileConfig): DailyProfileState {
-  return {
-    mean: new Array<number>(c.bins).fill(0),
-    seen: new Array<number>(c.bins).fill(0),
-    relative: relativeScoreState(),
-    expected: 0,
-  };
-}
-
-export function dailyProfileUpdate(s: DailyProfileState, ts: number, x: number, c: DailyProfileConfig): number {
+export function dailyProfileUpdate(f: Float64Array, o: number, ts: number, x: number, c: DailyProfileConfig): number {
   const bin = Math.min(c.bins - 1, Math.floor((((ts % DAY_MS) + DAY_MS) % DAY_MS) / (DAY_MS / c.bins)));
+  const at = o + MEANS + bin;
+  const mean = f[at] as number;
   let error = 0;
-  if (s.seen[bin] === 0) {
-    s.mean[bin] = x;
-    s.seen[bin] = 1;
-    s.expected = x;
+  if (Number.isNaN(mean)) {
+    f[at] = x;
+    f[o + EXPECTED] = x;
   } else {
-    const mean = s.mean[bin] as number;
-    s.expected = mean;
+    f[o + EXPECTED] = mean;
     error = Math.abs(x - mean);
-    s.mean[bin] = mean + c.alpha * (x - mean);
+    f[at] = mean + c.alpha * (x - mean);
   }
-  return relativeScore(s.relative, error, c.k);
+  return relativeScore(f, o + MEANS + c.bins, error, c.k);
 }

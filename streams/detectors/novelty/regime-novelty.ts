@@ -1,5 +1,14 @@
-import { type RelativeScoreState, relativeScore, relativeScoreState } from '../stats/relative-score.js';
-import { nearestDistanceSq, type VectorRing, vectorPush, vectorRing } from '../stats/vector-ring.js';
+import {
+  RING_F_SLOTS,
+  type RingLayout,
+  ringInit,
+  ringMSlots,
+  ringNearest,
+  ringPush,
+  ringQuantise,
+  ringScale,
+} from '../stats/quantised-ring.js';
+import { RELATIVE_SLOTS, relativeInit, relativeScore } from '../stats/relative-score.js';
 
 /**
  * Regime novelty: the mean and standard deviation over several trailing windows (`scales`), taken
@@ -10,55 +19,87 @@ export interface RegimeNoveltyConfig {
   scales: number[];
   step: number;
   memory: number;
+  /** Summaries between two that are remembered (1 = every one). */
+  stride?: number;
   k: number;
 }
 
-export interface RegimeNoveltyState {
-  /** The last max(scales) values in a ring; `head` is the slot of the next value. */
-  window: number[];
-  head: number;
-  n: number;
-  summary: number[];
-  summaries: VectorRing;
-  relative: RelativeScoreState;
-  raw: number;
+/** Where the regime channel lives in the packed state. */
+export interface RegimeNoveltyLayout {
+  /** Offset of its numbers in the Float64Array. */
+  f: number;
+  /** The longest scale (values kept). */
+  longest: number;
+  ring: RingLayout;
 }
 
-export function regimeNoveltyState(c: RegimeNoveltyConfig): RegimeNoveltyState {
+// Float64 layout: scalars, the last `longest` values (a ring), the relative score, the ring header.
+const HEAD = 0;
+const N = 1;
+const FILLED = 2;
+const RAW = 3;
+const WINDOW = 4;
+
+export function regimeNoveltyLayout(
+  c: RegimeNoveltyConfig,
+  f: number,
+  m: number,
+): { layout: RegimeNoveltyLayout; f: number; m: number } {
+  const longest = c.scales.reduce((a, b) => Math.max(a, b), 0);
+  const dim = 2 * c.scales.length;
+  const ring = { dim, capacity: c.memory, f: f + WINDOW + longest + RELATIVE_SLOTS, m };
   return {
-    window: [],
-    head: 0,
-    n: 0,
-    summary: new Array<number>(2 * c.scales.length).fill(0),
-    summaries: vectorRing(2 * c.scales.length, c.memory),
-    relative: relativeScoreState(),
-    raw: 0,
+    layout: { f, longest, ring },
+    f: WINDOW + longest + RELATIVE_SLOTS + RING_F_SLOTS,
+    m: ringMSlots(dim, c.memory),
   };
 }
 
-export function regimeNoveltyUpdate(s: RegimeNoveltyState, x: number, c: RegimeNoveltyConfig): number {
-  const longest = c.scales.reduce((a, b) => Math.max(a, b), 0);
-  s.n++;
-  const w = s.window;
-  if (w.length < longest) w.push(x);
-  else w[s.head] = x;
-  s.head = (s.head + 1) % longest;
-  if (s.n % c.step !== 0) return s.raw;
-  const filled = w.length;
-  const summary = s.summary;
-  c.scales.forEach((scale, i) => {
-    const count = Math.min(scale, filled);
+export function regimeNoveltyInit(f: Float64Array, m: Int16Array, l: RegimeNoveltyLayout): void {
+  f.fill(0, l.f, l.f + WINDOW + l.longest);
+  relativeInit(f, l.f + WINDOW + l.longest);
+  ringInit(f, m, l.ring);
+}
+
+const summary = new Float64Array(64);
+const codes = new Int32Array(64);
+
+export function regimeNoveltyUpdate(
+  f: Float64Array,
+  m: Int16Array,
+  l: RegimeNoveltyLayout,
+  x: number,
+  c: RegimeNoveltyConfig,
+): number {
+  const o = l.f;
+  const { longest } = l;
+  const n = (f[o + N] as number) + 1;
+  f[o + N] = n;
+  const window = o + WINDOW;
+  const head = f[o + HEAD] as number;
+  f[window + head] = x;
+  const next = (head + 1) % longest;
+  f[o + HEAD] = next;
+  const filled = Math.min((f[o + FILLED] as number) + 1, longest);
+  f[o + FILLED] = filled;
+  if (n % c.step !== 0) return f[o + RAW] as number;
+  for (let i = 0; i < c.scales.length; i++) {
+    const count = Math.min(c.scales[i] as number, filled);
     let sum = 0;
-    for (let j = 1; j <= count; j++) sum += w[(s.head - j + longest) % longest] as number;
+    for (let j = 1; j <= count; j++) sum += f[window + ((next - j + longest) % longest)] as number;
     const mean = sum / count;
     let sq = 0;
-    for (let j = 1; j <= count; j++) sq += ((w[(s.head - j + longest) % longest] as number) - mean) ** 2;
+    for (let j = 1; j <= count; j++) sq += ((f[window + ((next - j + longest) % longest)] as number) - mean) ** 2;
     summary[2 * i] = mean;
     summary[2 * i + 1] = Math.sqrt(sq / count);
-  });
+  }
+  ringQuantise(f, m, l.ring, summary, 0, codes);
   // Summaries less than one longest window apart share data; skip them.
-  const d2 = nearestDistanceSq(s.summaries, summary, Math.ceil(longest / c.step));
-  vectorPush(s.summaries, summary);
-  s.raw = relativeScore(s.relative, Number.isFinite(d2) ? Math.sqrt(d2) : 0, c.k);
-  return s.raw;
+  const stride = c.stride ?? 1;
+  const d2 = ringNearest(f, m, l.ring, codes, Math.ceil(longest / (c.step * stride)));
+  const scale = ringScale(f, l.ring);
+  if ((n / c.step) % stride === 0) ringPush(f, m, l.ring, codes);
+  const raw = relativeScore(f, window + longest, Number.isFinite(d2) ? Math.sqrt(d2) * scale : 0, c.k);
+  f[o + RAW] = raw;
+  return raw;
 }

@@ -1,5 +1,14 @@
-import { type RelativeScoreState, relativeScore, relativeScoreState } from '../stats/relative-score.js';
-import { nearestDistanceSq, type VectorRing, vectorPush, vectorRing } from '../stats/vector-ring.js';
+import {
+  RING_F_SLOTS,
+  type RingLayout,
+  ringInit,
+  ringMSlots,
+  ringNearest,
+  ringPush,
+  ringQuantise,
+  ringScale,
+} from '../stats/quantised-ring.js';
+import { RELATIVE_SLOTS, relativeInit, relativeScore } from '../stats/relative-score.js';
 
 /**
  * Shape novelty: how far the last `length` points (each the mean of `step` records) lie from the
@@ -17,39 +26,72 @@ export interface ShapeNoveltyConfig {
   k: number;
 }
 
-export interface ShapeNoveltyState {
-  sum: number;
-  filled: number;
-  points: number[];
-  shapes: VectorRing;
-  relative: RelativeScoreState;
-  raw: number;
+/** Where one shape channel lives in the packed state. */
+export interface ShapeNoveltyLayout {
+  /** Offset of its numbers in the Float64Array. */
+  f: number;
+  ring: RingLayout;
 }
 
-export function shapeNoveltyState(c: ShapeNoveltyConfig): ShapeNoveltyState {
-  return {
-    sum: 0,
-    filled: 0,
-    points: [],
-    shapes: vectorRing(c.length, c.memory),
-    relative: relativeScoreState(),
-    raw: 0,
-  };
+// Float64 layout: scalars, the last `length` points, the relative score, the ring header.
+const SUM = 0;
+const FILLED = 1;
+const POINTS_N = 2;
+const RAW = 3;
+const POINTS = 4;
+
+/** Lays a shape channel out at the given offsets; returns it and the numbers it takes. */
+export function shapeNoveltyLayout(
+  c: ShapeNoveltyConfig,
+  f: number,
+  m: number,
+): { layout: ShapeNoveltyLayout; f: number; m: number } {
+  const fSlots = POINTS + c.length + RELATIVE_SLOTS + RING_F_SLOTS;
+  const ring = { dim: c.length, capacity: c.memory, f: f + POINTS + c.length + RELATIVE_SLOTS, m };
+  return { layout: { f, ring }, f: fSlots, m: ringMSlots(c.length, c.memory) };
 }
+
+export function shapeNoveltyInit(f: Float64Array, m: Int16Array, l: ShapeNoveltyLayout, c: ShapeNoveltyConfig): void {
+  f.fill(0, l.f, l.f + POINTS + c.length);
+  relativeInit(f, l.f + POINTS + c.length);
+  ringInit(f, m, l.ring);
+}
+
+const codes = new Int32Array(64);
 
 /** Folds one value in; returns the raw novelty in [0, 1) (held between points when step > 1). */
-export function shapeNoveltyUpdate(s: ShapeNoveltyState, x: number, c: ShapeNoveltyConfig): number {
-  s.sum += x;
-  s.filled++;
-  if (s.filled < c.step) return s.raw;
-  s.points.push(s.sum / s.filled);
-  s.sum = 0;
-  s.filled = 0;
-  if (s.points.length > c.length) s.points.shift();
-  if (s.points.length < c.length) return s.raw;
+export function shapeNoveltyUpdate(
+  f: Float64Array,
+  m: Int16Array,
+  l: ShapeNoveltyLayout,
+  x: number,
+  c: ShapeNoveltyConfig,
+): number {
+  const o = l.f;
+  const sum = (f[o + SUM] as number) + x;
+  const filled = (f[o + FILLED] as number) + 1;
+  if (filled < c.step) {
+    f[o + SUM] = sum;
+    f[o + FILLED] = filled;
+    return f[o + RAW] as number;
+  }
+  f[o + SUM] = 0;
+  f[o + FILLED] = 0;
+  const points = o + POINTS;
+  let have = f[o + POINTS_N] as number;
+  if (have === c.length) {
+    f.copyWithin(points, points + 1, points + c.length);
+    have--;
+  }
+  f[points + have] = sum / filled;
+  f[o + POINTS_N] = have + 1;
+  if (have + 1 < c.length) return f[o + RAW] as number;
+  ringQuantise(f, m, l.ring, f, points, codes);
   // The newest `length` shapes overlap this one; comparing with them would only find itself.
-  const d2 = nearestDistanceSq(s.shapes, s.points, c.length);
-  vectorPush(s.shapes, s.points);
-  s.raw = relativeScore(s.relative, Number.isFinite(d2) ? Math.sqrt(d2) : 0, c.k);
-  return s.raw;
+  const d2 = ringNearest(f, m, l.ring, codes, c.length);
+  const scale = ringScale(f, l.ring);
+  ringPush(f, m, l.ring, codes);
+  const raw = relativeScore(f, points + c.length, Number.isFinite(d2) ? Math.sqrt(d2) * scale : 0, c.k);
+  f[o + RAW] = raw;
+  return raw;
 }

@@ -14,6 +14,8 @@ export interface LikelihoodConfig {
   estimateRecords: number;
   /** How often (records) the mean and variance used for the tail are refreshed. */
   reestimateEvery: number;
+  /** Record (modulo `reestimateEvery`) of each refresh; the benchmark varies it to measure how much a score hangs on the schedule. */
+  reestimatePhase: number;
   /** Memory of the running mean and variance (records; exponential weights after that many). */
   historyRecords: number;
   /** Floors on the mean and variance, so that a near-silent raw score cannot turn a blip red. */
@@ -29,6 +31,7 @@ export const DEFAULT_LIKELIHOOD: LikelihoodConfig = {
   learnRecords: 150,
   estimateRecords: 150,
   reestimateEvery: 100,
+  reestimatePhase: 0,
   historyRecords: 3000,
   minMean: 0.03,
   minVariance: 0.0003,
@@ -36,79 +39,85 @@ export const DEFAULT_LIKELIHOOD: LikelihoodConfig = {
   yellow: 0.999,
 };
 
-/** Plain-JSON state of one likelihood (bounded: `averageWindow` numbers plus a few scalars). */
-export interface LikelihoodState {
-  recent: number[];
-  recentHead: number;
-  recentSum: number;
-  n: number;
-  learned: number;
-  runMean: number;
-  runVar: number;
-  mean: number;
-  sd: number;
-  ready: boolean;
-  prevRed: boolean;
+// Packed layout: scalars, then the ring of the last `averageWindow` raw scores.
+const N = 0;
+const LEARNED = 1;
+const RUN_MEAN = 2;
+const RUN_VAR = 3;
+const MEAN = 4;
+const SD = 5;
+const READY = 6;
+const PREV_RED = 7;
+const HEAD = 8;
+const SUM = 9;
+const FILLED = 10;
+const RECENT = 11;
+
+/** Numbers one likelihood takes in a packed state: 11 scalars and the `averageWindow` recent raw scores. */
+export function likelihoodSlots(c: Pick<LikelihoodConfig, 'averageWindow'>): number {
+  return RECENT + c.averageWindow;
 }
 
-export function likelihoodState(): LikelihoodState {
-  return {
-    recent: [],
-    recentHead: 0,
-    recentSum: 0,
-    n: 0,
-    learned: 0,
-    runMean: 0,
-    runVar: 0,
-    mean: 0,
-    sd: 1,
-    ready: false,
-    prevRed: false,
-  };
+/** Starts a likelihood at `f[o]`. */
+export function likelihoodInit(f: Float64Array, o: number, c: Pick<LikelihoodConfig, 'averageWindow'>): void {
+  f.fill(0, o, o + likelihoodSlots(c));
+  f[o + SD] = 1;
 }
 
 /**
- * Folds one raw score (in [0, 1]) in and returns the likelihood in [0, 1] that the recent raw
- * scores are unusually high (0.5 while learning). Only the first red record of a run stays red.
+ * Folds one raw score (in [0, 1]) into the likelihood at `f[o]` and returns the likelihood in
+ * [0, 1] that the recent raw scores are unusually high (0.5 while learning). Only the first red
+ * record of a run stays red.
  *
  * @example
- *   const s = likelihoodState();
- *   const l = likelihoodUpdate(s, raw, DEFAULT_LIKELIHOOD);
+ *   const f = new Float64Array(likelihoodSlots(DEFAULT_LIKELIHOOD));
+ *   likelihoodInit(f, 0, DEFAULT_LIKELIHOOD);
+ *   const l = likelihoodUpdate(f, 0, raw, DEFAULT_LIKELIHOOD);
  *   logLikelihoodScore(l); // 0.5 at l = 0.99999
  */
-export function likelihoodUpdate(s: LikelihoodState, raw: number, c: LikelihoodConfig): number {
-  s.n++;
-  if (s.recent.length < c.averageWindow) {
-    s.recent.push(raw);
-    s.recentSum += raw;
+export function likelihoodUpdate(f: Float64Array, o: number, raw: number, c: LikelihoodConfig): number {
+  const n = (f[o + N] as number) + 1;
+  f[o + N] = n;
+  const w = c.averageWindow;
+  const filled = f[o + FILLED] as number;
+  let sum: number;
+  if (filled < w) {
+    f[o + RECENT + filled] = raw;
+    f[o + FILLED] = filled + 1;
+    sum = (f[o + SUM] as number) + raw;
   } else {
-    s.recentSum += raw - (s.recent[s.recentHead] as number);
-    s.recent[s.recentHead] = raw;
-    s.recentHead = (s.recentHead + 1) % c.averageWindow;
-    if (s.recentHead === 0) {
+    const head = f[o + HEAD] as number;
+    sum = (f[o + SUM] as number) + raw - (f[o + RECENT + head] as number);
+    f[o + RECENT + head] = raw;
+    const next = (head + 1) % w;
+    f[o + HEAD] = next;
+    if (next === 0) {
       // Once per lap, drop the rounding the running sum has gathered.
-      s.recentSum = 0;
-      for (const r of s.recent) s.recentSum += r;
+      sum = 0;
+      for (let i = 0; i < w; i++) sum += f[o + RECENT + i] as number;
     }
   }
-  const average = s.recentSum / s.recent.length;
-  if (s.n > c.learnRecords) {
-    s.learned++;
-    const a = 1 / Math.min(s.learned, c.historyRecords);
-    const d = average - s.runMean;
-    s.runMean += a * d;
-    s.runVar = (1 - a) * (s.runVar + a * d * d);
+  f[o + SUM] = sum;
+  const average = sum / (f[o + FILLED] as number);
+  if (n > c.learnRecords) {
+    const learned = (f[o + LEARNED] as number) + 1;
+    f[o + LEARNED] = learned;
+    const a = 1 / Math.min(learned, c.historyRecords);
+    const runMean = f[o + RUN_MEAN] as number;
+    const d = average - runMean;
+    f[o + RUN_MEAN] = runMean + a * d;
+    f[o + RUN_VAR] = (1 - a) * ((f[o + RUN_VAR] as number) + a * d * d);
   }
-  if (s.n < c.learnRecords + c.estimateRecords) return 0.5;
-  if (!s.ready || s.n % c.reestimateEvery === 0) {
-    s.mean = Math.max(s.runMean, c.minMean);
-    s.sd = Math.sqrt(Math.max(s.runVar, c.minVariance));
-    s.ready = true;
+  if (n < c.learnRecords + c.estimateRecords) return 0.5;
+  if (f[o + READY] === 0 || n % c.reestimateEvery === c.reestimatePhase % c.reestimateEvery) {
+    f[o + MEAN] = Math.max(f[o + RUN_MEAN] as number, c.minMean);
+    f[o + SD] = Math.sqrt(Math.max(f[o + RUN_VAR] as number, c.minVariance));
+    f[o + READY] = 1;
   }
-  let tail = normalTail((average - s.mean) / s.sd);
+  let tail = normalTail((average - (f[o + MEAN] as number)) / (f[o + SD] as number));
   const red = tail <= 1 - c.red;
-  if (red && s.prevRed) tail = 1 - c.yellow;
-  s.prevRed = red;
+  if (red && f[o + PREV_RED] === 1) tail = 1 - c.yellow;
+  f[o + PREV_RED] = red ? 1 : 0;
   return 1 - tail;
 }
 

@@ -1,11 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../testing/synthetic-series.js';
-import { DEFAULT_LIKELIHOOD, likelihoodState, likelihoodUpdate, logLikelihoodScore } from './anomaly-likelihood.js';
+import {
+  DEFAULT_LIKELIHOOD,
+  likelihoodInit,
+  likelihoodSlots,
+  likelihoodUpdate,
+  logLikelihoodScore,
+} from './anomaly-likelihood.js';
 import { normalQuantile } from './normal-quantile.js';
 import { normalTail } from './normal-tail.js';
-import { p2Add, p2Quantile, p2Value } from './p2-quantile.js';
+import { P2_SLOTS, p2Add, p2PackedAdd, p2PackedInit, p2PackedValue, p2Quantile, p2Value } from './p2-quantile.js';
+import {
+  type RingLayout,
+  ringCount,
+  ringInit,
+  ringMSlots,
+  ringNearest,
+  ringPush,
+  ringQuantise,
+  ringScale,
+} from './quantised-ring.js';
 import { rollingMean, rollingPush, rollingStd, rollingWindow } from './rolling-window.js';
-import { nearestDistanceSq, vectorPush, vectorRing } from './vector-ring.js';
 
 describe('detector statistics', () => {
   it('normal tail and quantile match the tables and invert each other', () => {
@@ -33,27 +48,56 @@ describe('detector statistics', () => {
     expect(p2Value(small)).toBe(3);
   });
 
-  it('the vector ring finds the same nearest neighbour as a brute-force scan, skipping the newest', () => {
+  it('the packed P² gives exactly the estimates of the plain one', () => {
+    const rng = seededRandom(4);
+    const plain = p2Quantile(0.5);
+    const f = new Float64Array(P2_SLOTS + 3);
+    p2PackedInit(f, 3, 0.5);
+    for (let i = 0; i < 2000; i++) {
+      const x = rng() * (i % 7);
+      p2Add(plain, x);
+      p2PackedAdd(f, 3, 0.5, x);
+      expect(p2PackedValue(f, 3, 0.5)).toBe(p2Value(plain));
+    }
+  });
+
+  it('the quantised ring finds the nearest neighbour a brute-force scan of its codes finds, skipping the newest', () => {
     const rng = seededRandom(2);
-    const ring = vectorRing(4, 200);
-    const kept: number[][] = [];
-    for (let t = 0; t < 1000; t++) {
-      const v = [0, 1, 2, 3].map(() => Math.fround(rng() * 10 + (t % 50 < 25 ? 0 : 5)));
+    const r: RingLayout = { dim: 4, capacity: 200, f: 2, m: 5 };
+    const f = new Float64Array(10);
+    const m = new Int16Array(5 + ringMSlots(4, 200) + 3);
+    ringInit(f, m, r);
+    let kept: number[][] = []; // the codes pushed, halved as the ring halves its own
+    const q = new Int32Array(4);
+    let scale = 0;
+    for (let t = 0; t < 1500; t++) {
+      // The spread widens twice, so the scale doubles and the stored codes are requantised.
+      const spread = t < 300 ? 1 : t < 900 ? 40 : 1000;
+      const v = [0, 1, 2, 3].map(() => 50 + spread * (rng() - 0.5) + (t % 50 < 25 ? 0 : spread / 4));
+      ringQuantise(f, m, r, v, 0, q);
+      if (scale !== 0 && ringScale(f, r) !== scale) {
+        const factor = ringScale(f, r) / scale;
+        kept = kept.map((u) => u.map((c) => Math.round(c / factor)));
+      }
+      scale = ringScale(f, r);
+      expect(q.every((c) => Math.abs(c) <= 32_767)).toBe(true);
       const usable = kept.slice(-200).slice(0, Math.max(0, Math.min(kept.length, 200) - 4));
       const brute = usable.reduce(
         (best, u) =>
           Math.min(
             best,
-            u.reduce((d, x, k) => d + (x - (v[k] as number)) ** 2, 0),
+            u.reduce((d, c, k) => d + (c - (q[k] as number)) ** 2, 0),
           ),
-        Infinity,
+        Number.POSITIVE_INFINITY,
       );
-      expect(nearestDistanceSq(ring, v, 4)).toBe(brute);
-      vectorPush(ring, v);
-      kept.push(v);
+      expect(ringNearest(f, m, r, q, 4)).toBe(brute);
+      ringPush(f, m, r, q);
+      kept.push(Array.from(q));
     }
-    expect(ring.count).toBe(200);
-    expect(ring.data.length).toBe(800);
+    expect(ringCount(f, r)).toBe(200);
+    expect(scale).toBeGreaterThan(1000 / 32_767 / 2);
+    // The ring wrote only its own slots.
+    expect([f[0], f[1], f[6], m[0], m[4], m[m.length - 1]]).toEqual([0, 0, 0, 0, 0, 0]);
   });
 
   it('the rolling window keeps the digits of a small spread on a large offset', () => {
@@ -64,15 +108,16 @@ describe('detector statistics', () => {
   });
 
   it('the anomaly likelihood is 0.5 while learning, then high only for a burst of raw scores', () => {
-    const s = likelihoodState();
     const c = DEFAULT_LIKELIHOOD;
+    const s = new Float64Array(likelihoodSlots(c));
+    likelihoodInit(s, 0, c);
     const rng = seededRandom(3);
     let last = 0;
-    for (let i = 0; i < 299; i++) expect(likelihoodUpdate(s, rng() * 0.2, c)).toBe(0.5);
-    for (let i = 0; i < 500; i++) last = likelihoodUpdate(s, rng() * 0.2, c);
+    for (let i = 0; i < 299; i++) expect(likelihoodUpdate(s, 0, rng() * 0.2, c)).toBe(0.5);
+    for (let i = 0; i < 500; i++) last = likelihoodUpdate(s, 0, rng() * 0.2, c);
     expect(logLikelihoodScore(last)).toBeLessThan(0.5);
     let peak = 0;
-    for (let i = 0; i < 10; i++) peak = Math.max(peak, logLikelihoodScore(likelihoodUpdate(s, 1, c)));
+    for (let i = 0; i < 10; i++) peak = Math.max(peak, logLikelihoodScore(likelihoodUpdate(s, 0, 1, c)));
     expect(peak).toBeGreaterThan(0.5);
     expect(logLikelihoodScore(0.99999)).toBeCloseTo(0.5, 6);
   });
