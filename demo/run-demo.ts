@@ -114,7 +114,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       deadLetters[reason] = (deadLetters[reason] ?? 0) + 1;
     }
 
-    const registry = registryClientFrom(config);
+    const registry = registryFromConfig(config);
     const decoder = createAvroDecoder<IncidentRecord>({ registry });
     const incidents: IncidentRecord[] = [];
     for (const r of await recordsSince(client, admin, config.kafka.topics.anomalies, startedAt))
