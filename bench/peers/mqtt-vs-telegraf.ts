@@ -32,6 +32,7 @@ import {
   codeState,
   cpuSeconds,
   deleteGroups,
+  deleteSubjects,
   fmtRate,
   fmtRatio,
   installPeers,
@@ -268,6 +269,7 @@ async function runIotp(): Promise<SideResult> {
     await counter.consumer.disconnect().catch(() => undefined);
     if (clientId) await clearSession(clientId);
     await scenario.deleteTopics().catch((e: unknown) => note(`could not delete topics: ${String(e)}`));
+    await deleteSubjects(env.SCHEMA_REGISTRY_URL as string, [`${scenario.topics.environment}-value`]);
     rmSync(dir, { recursive: true, force: true });
   }
 }
