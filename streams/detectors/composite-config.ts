@@ -29,7 +29,6 @@ export const compositeConfigSchema = z
         scales: z.array(z.number().int().min(2)).min(1).default([16, 64]).describe('Trailing windows summarised.'),
         step: z.number().int().min(1).default(4).describe('Records between summaries.'),
         memory: z.number().int().min(16).max(32_767).default(256).describe('Summaries remembered.'),
-        stride: z.number().int().min(1).default(1).describe('Summaries taken per one remembered.'),
         k: k().default(5),
       })
       .strict()
@@ -63,6 +62,12 @@ export const compositeConfigSchema = z
         minVariance: z.number().gt(0).default(0.0003),
         red: z.number().gt(0.5).lt(1).default(0.99999),
         yellow: z.number().gt(0.5).lt(1).default(0.999),
+        rearmBelowYellow: z
+          .boolean()
+          .default(true)
+          .describe(
+            'A red run ends only when the likelihood falls below yellow (one alarm for an average that hovers at the red line).',
+          ),
       })
       .strict()
       .prefault({})

@@ -28,12 +28,14 @@ export const CHANNELS = ['none', 'shape', 'regime', 'profile', 'stuck', 'range']
 
 /**
  * Where every part of the combined detector lives in its two typed arrays, derived from the config
- * alone: offsets into the Float64Array (`f`, scalars and short arrays) and the Int16Array (`m`, the
- * quantised vector memories), the sizes of both, and a fingerprint of everything that shapes them.
+ * alone: offsets into the Float64Array (`f`, scalars and short arrays), the Int8Array (`b`, the
+ * codes of the vector memories) and the Int16Array (`m`, their insertion numbers), the sizes of the
+ * three, and a fingerprint of everything that shapes them.
  */
 export interface CompositeLayout {
   key: number;
   fSize: number;
+  bSize: number;
   mSize: number;
   shapes: { novelty: ShapeNoveltyLayout; likelihood: number }[];
   regime: { novelty: RegimeNoveltyLayout; likelihood: number } | null;
@@ -49,6 +51,7 @@ export function compositeLayout(c: CompositeConfig): CompositeLayout {
   const known = cache.get(c);
   if (known) return known;
   let f = HEADER_SLOTS;
+  let b = 0;
   let m = 0;
   const take = (n: number): number => {
     const at = f;
@@ -57,15 +60,17 @@ export function compositeLayout(c: CompositeConfig): CompositeLayout {
   };
   const lSlots = likelihoodSlots(c.likelihood);
   const shapes = c.shapes.map((shape) => {
-    const placed = shapeNoveltyLayout(shape, f, m);
+    const placed = shapeNoveltyLayout(shape, f, b, m);
     f += placed.f;
+    b += placed.b;
     m += placed.m;
     return { novelty: placed.layout, likelihood: take(lSlots) };
   });
   let regime: CompositeLayout['regime'] = null;
   if (c.regime) {
-    const placed = regimeNoveltyLayout(c.regime, f, m);
+    const placed = regimeNoveltyLayout(c.regime, f, b, m);
     f += placed.f;
+    b += placed.b;
     m += placed.m;
     regime = { novelty: placed.layout, likelihood: take(lSlots) };
   }
@@ -82,11 +87,13 @@ export function compositeLayout(c: CompositeConfig): CompositeLayout {
     c.stuck !== null,
     c.range !== null,
     f,
+    b,
     m,
   ]);
   const layout: CompositeLayout = {
     key: fingerprint(shape),
     fSize: f,
+    bSize: b,
     mSize: m,
     shapes,
     regime,

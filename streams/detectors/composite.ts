@@ -16,11 +16,13 @@ export type CompositeChannel = (typeof CHANNELS)[number];
  * State of the combined detector for one series, packed for a keyed store: two typed arrays whose
  * layout follows from the config (`composite-layout.ts`). `f` holds the scalars and short arrays
  * (float64: counters, running statistics, the regime window, the daily profile, each likelihood's
- * recent raw scores); `m` the vector memories as int16 codes (`stats/quantised-ring.ts`). Bounded
+ * recent raw scores); `b` and `m` the vector memories, as int8 codes and int16 insertion numbers
+ * (`stats/quantised-ring.ts`). Bounded
  * by the config whatever the series length; `composite-codec.ts` copies it to bytes and back exactly.
  */
 export interface CompositeState {
   f: Float64Array;
+  b: Int8Array;
   m: Int16Array;
 }
 
@@ -51,7 +53,11 @@ export function compositeDetector(input: CompositeConfigInput | CompositeConfig 
 /** A fresh state for the config. */
 export function compositeState(c: CompositeConfig): CompositeState {
   const l = compositeLayout(c);
-  const s: CompositeState = { f: new Float64Array(l.fSize), m: new Int16Array(l.mSize) };
+  const s: CompositeState = {
+    f: new Float64Array(l.fSize),
+    b: new Int8Array(l.bSize),
+    m: new Int16Array(l.mSize),
+  };
   reset(s, c, l);
   return s;
 }
@@ -59,18 +65,20 @@ export function compositeState(c: CompositeConfig): CompositeState {
 /** Starts the state over for the layout (a state written under another layout is not read). */
 function reset(s: CompositeState, c: CompositeConfig, l: CompositeLayout): void {
   if (!(s.f instanceof Float64Array) || s.f.length !== l.fSize) s.f = new Float64Array(l.fSize);
+  if (!(s.b instanceof Int8Array) || s.b.length !== l.bSize) s.b = new Int8Array(l.bSize);
   if (!(s.m instanceof Int16Array) || s.m.length !== l.mSize) s.m = new Int16Array(l.mSize);
-  const { f, m } = s;
+  const { f, b, m } = s;
   f.fill(0);
+  b.fill(0);
   m.fill(0);
   f[HEADER.key] = l.key;
   f[HEADER.lastAlert] = Number.NEGATIVE_INFINITY;
   l.shapes.forEach((ch, i) => {
-    shapeNoveltyInit(f, m, ch.novelty, c.shapes[i] as CompositeConfig['shapes'][number]);
+    shapeNoveltyInit(f, b, m, ch.novelty, c.shapes[i] as CompositeConfig['shapes'][number]);
     likelihoodInit(f, ch.likelihood, c.likelihood);
   });
   if (l.regime) {
-    regimeNoveltyInit(f, m, l.regime.novelty);
+    regimeNoveltyInit(f, b, m, l.regime.novelty);
     likelihoodInit(f, l.regime.likelihood, c.likelihood);
   }
   if (l.profile) {
@@ -90,9 +98,15 @@ export function compositeChannel(s: CompositeState): CompositeChannel {
 export function compositeUpdate(s: CompositeState, ts: number, x: number, c: CompositeConfig): DetectorResult {
   assertFiniteValue(x, 'combined');
   const l = compositeLayout(c);
-  if (!(s.f instanceof Float64Array) || s.f[HEADER.key] !== l.key || s.f.length !== l.fSize || s.m?.length !== l.mSize)
+  if (
+    !(s.f instanceof Float64Array) ||
+    s.f[HEADER.key] !== l.key ||
+    s.f.length !== l.fSize ||
+    s.b?.length !== l.bSize ||
+    s.m?.length !== l.mSize
+  )
     reset(s, c, l);
-  const { f, m } = s;
+  const { f, b, m } = s;
   const n = (f[HEADER.n] as number) + 1;
   f[HEADER.n] = n;
   let score = 0;
@@ -100,7 +114,7 @@ export function compositeUpdate(s: CompositeState, ts: number, x: number, c: Com
   const L = c.likelihood;
   for (let i = 0; i < l.shapes.length; i++) {
     const ch = l.shapes[i] as CompositeLayout['shapes'][number];
-    const raw = shapeNoveltyUpdate(f, m, ch.novelty, x, c.shapes[i] as CompositeConfig['shapes'][number]);
+    const raw = shapeNoveltyUpdate(f, b, m, ch.novelty, x, c.shapes[i] as CompositeConfig['shapes'][number]);
     const v = logLikelihoodScore(likelihoodUpdate(f, ch.likelihood, raw, L));
     if (v > score) {
       score = v;
@@ -108,7 +122,7 @@ export function compositeUpdate(s: CompositeState, ts: number, x: number, c: Com
     }
   }
   if (c.regime && l.regime) {
-    const raw = regimeNoveltyUpdate(f, m, l.regime.novelty, x, c.regime);
+    const raw = regimeNoveltyUpdate(f, b, m, l.regime.novelty, x, c.regime);
     const v = logLikelihoodScore(likelihoodUpdate(f, l.regime.likelihood, raw, L));
     if (v > score) {
       score = v;

@@ -2,7 +2,6 @@ import {
   RING_F_SLOTS,
   type RingLayout,
   ringInit,
-  ringMSlots,
   ringNearest,
   ringPush,
   ringQuantise,
@@ -19,8 +18,6 @@ export interface RegimeNoveltyConfig {
   scales: number[];
   step: number;
   memory: number;
-  /** Summaries between two that are remembered (1 = every one). */
-  stride?: number;
   k: number;
 }
 
@@ -43,22 +40,24 @@ const WINDOW = 4;
 export function regimeNoveltyLayout(
   c: RegimeNoveltyConfig,
   f: number,
+  b: number,
   m: number,
-): { layout: RegimeNoveltyLayout; f: number; m: number } {
+): { layout: RegimeNoveltyLayout; f: number; b: number; m: number } {
   const longest = c.scales.reduce((a, b) => Math.max(a, b), 0);
   const dim = 2 * c.scales.length;
-  const ring = { dim, capacity: c.memory, f: f + WINDOW + longest + RELATIVE_SLOTS, m };
+  const ring = { dim, capacity: c.memory, f: f + WINDOW + longest + RELATIVE_SLOTS, b, m };
   return {
     layout: { f, longest, ring },
     f: WINDOW + longest + RELATIVE_SLOTS + RING_F_SLOTS,
-    m: ringMSlots(dim, c.memory),
+    b: dim * c.memory,
+    m: c.memory,
   };
 }
 
-export function regimeNoveltyInit(f: Float64Array, m: Int16Array, l: RegimeNoveltyLayout): void {
+export function regimeNoveltyInit(f: Float64Array, b: Int8Array, m: Int16Array, l: RegimeNoveltyLayout): void {
   f.fill(0, l.f, l.f + WINDOW + l.longest);
   relativeInit(f, l.f + WINDOW + l.longest);
-  ringInit(f, m, l.ring);
+  ringInit(f, b, m, l.ring);
 }
 
 const summary = new Float64Array(64);
@@ -66,6 +65,7 @@ const codes = new Int32Array(64);
 
 export function regimeNoveltyUpdate(
   f: Float64Array,
+  b: Int8Array,
   m: Int16Array,
   l: RegimeNoveltyLayout,
   x: number,
@@ -93,12 +93,11 @@ export function regimeNoveltyUpdate(
     summary[2 * i] = mean;
     summary[2 * i + 1] = Math.sqrt(sq / count);
   }
-  ringQuantise(f, m, l.ring, summary, 0, codes);
+  ringQuantise(f, b, m, l.ring, summary, 0, codes);
   // Summaries less than one longest window apart share data; skip them.
-  const stride = c.stride ?? 1;
-  const d2 = ringNearest(f, m, l.ring, codes, Math.ceil(longest / (c.step * stride)));
+  const d2 = ringNearest(f, b, m, l.ring, codes, Math.ceil(longest / c.step));
   const scale = ringScale(f, l.ring);
-  if ((n / c.step) % stride === 0) ringPush(f, m, l.ring, codes);
+  ringPush(f, b, m, l.ring, codes);
   const raw = relativeScore(f, window + longest, Number.isFinite(d2) ? Math.sqrt(d2) * scale : 0, c.k);
   f[o + RAW] = raw;
   return raw;

@@ -2,7 +2,6 @@ import {
   RING_F_SLOTS,
   type RingLayout,
   ringInit,
-  ringMSlots,
   ringNearest,
   ringPush,
   ringQuantise,
@@ -44,17 +43,24 @@ const POINTS = 4;
 export function shapeNoveltyLayout(
   c: ShapeNoveltyConfig,
   f: number,
+  b: number,
   m: number,
-): { layout: ShapeNoveltyLayout; f: number; m: number } {
+): { layout: ShapeNoveltyLayout; f: number; b: number; m: number } {
   const fSlots = POINTS + c.length + RELATIVE_SLOTS + RING_F_SLOTS;
-  const ring = { dim: c.length, capacity: c.memory, f: f + POINTS + c.length + RELATIVE_SLOTS, m };
-  return { layout: { f, ring }, f: fSlots, m: ringMSlots(c.length, c.memory) };
+  const ring = { dim: c.length, capacity: c.memory, f: f + POINTS + c.length + RELATIVE_SLOTS, b, m };
+  return { layout: { f, ring }, f: fSlots, b: c.length * c.memory, m: c.memory };
 }
 
-export function shapeNoveltyInit(f: Float64Array, m: Int16Array, l: ShapeNoveltyLayout, c: ShapeNoveltyConfig): void {
+export function shapeNoveltyInit(
+  f: Float64Array,
+  b: Int8Array,
+  m: Int16Array,
+  l: ShapeNoveltyLayout,
+  c: ShapeNoveltyConfig,
+): void {
   f.fill(0, l.f, l.f + POINTS + c.length);
   relativeInit(f, l.f + POINTS + c.length);
-  ringInit(f, m, l.ring);
+  ringInit(f, b, m, l.ring);
 }
 
 const codes = new Int32Array(64);
@@ -62,6 +68,7 @@ const codes = new Int32Array(64);
 /** Folds one value in; returns the raw novelty in [0, 1) (held between points when step > 1). */
 export function shapeNoveltyUpdate(
   f: Float64Array,
+  b: Int8Array,
   m: Int16Array,
   l: ShapeNoveltyLayout,
   x: number,
@@ -86,11 +93,11 @@ export function shapeNoveltyUpdate(
   f[points + have] = sum / filled;
   f[o + POINTS_N] = have + 1;
   if (have + 1 < c.length) return f[o + RAW] as number;
-  ringQuantise(f, m, l.ring, f, points, codes);
+  ringQuantise(f, b, m, l.ring, f, points, codes);
   // The newest `length` shapes overlap this one; comparing with them would only find itself.
-  const d2 = ringNearest(f, m, l.ring, codes, c.length);
+  const d2 = ringNearest(f, b, m, l.ring, codes, c.length);
   const scale = ringScale(f, l.ring);
-  ringPush(f, m, l.ring, codes);
+  ringPush(f, b, m, l.ring, codes);
   const raw = relativeScore(f, points + c.length, Number.isFinite(d2) ? Math.sqrt(d2) * scale : 0, c.k);
   f[o + RAW] = raw;
   return raw;

@@ -24,6 +24,8 @@ export interface LikelihoodConfig {
   /** Likelihood from which a record is "red"; a red right after a red is lowered to `yellow`. */
   red: number;
   yellow: number;
+  /** A red run ends only when the likelihood falls below `yellow` (else at the first record below red). */
+  rearmBelowYellow: boolean;
 }
 
 export const DEFAULT_LIKELIHOOD: LikelihoodConfig = {
@@ -37,6 +39,7 @@ export const DEFAULT_LIKELIHOOD: LikelihoodConfig = {
   minVariance: 0.0003,
   red: 0.99999,
   yellow: 0.999,
+  rearmBelowYellow: true,
 };
 
 // Packed layout: scalars, then the ring of the last `averageWindow` raw scores.
@@ -47,7 +50,7 @@ const RUN_VAR = 3;
 const MEAN = 4;
 const SD = 5;
 const READY = 6;
-const PREV_RED = 7;
+const IN_RUN = 7;
 const HEAD = 8;
 const SUM = 9;
 const FILLED = 10;
@@ -67,7 +70,7 @@ export function likelihoodInit(f: Float64Array, o: number, c: Pick<LikelihoodCon
 /**
  * Folds one raw score (in [0, 1]) into the likelihood at `f[o]` and returns the likelihood in
  * [0, 1] that the recent raw scores are unusually high (0.5 while learning). Only the first red
- * record of a run stays red.
+ * record of a run stays red; the others are lowered to `yellow`.
  *
  * @example
  *   const f = new Float64Array(likelihoodSlots(DEFAULT_LIKELIHOOD));
@@ -116,8 +119,12 @@ export function likelihoodUpdate(f: Float64Array, o: number, raw: number, c: Lik
   }
   let tail = normalTail((average - (f[o + MEAN] as number)) / (f[o + SD] as number));
   const red = tail <= 1 - c.red;
-  if (red && f[o + PREV_RED] === 1) tail = 1 - c.yellow;
-  f[o + PREV_RED] = red ? 1 : 0;
+  // IN_RUN: a red run is going on; it ends when a record is no longer red, or, with `rearmBelowYellow`,
+  // only when the likelihood falls below yellow (an average hovering at the red line is one run).
+  const inRun = f[o + IN_RUN] === 1;
+  if (red && inRun) tail = 1 - c.yellow;
+  if (red) f[o + IN_RUN] = 1;
+  else if (!c.rearmBelowYellow || tail > 1 - c.yellow) f[o + IN_RUN] = 0;
   return 1 - tail;
 }
 

@@ -52,3 +52,40 @@ export function noiseSeries(o: { length: number; mean: number; sd: number }, rng
   }
   return { timestamps, values };
 }
+
+/** Settings of {@link driftingDailySeries}. */
+export interface DriftingDailyOptions {
+  days: number;
+  /** Milliseconds between readings (60 000 = one a minute). */
+  stepMs: number;
+  mean: number;
+  /** Amplitude of the daily sine. */
+  amplitude: number;
+  /** Standard deviation of the Gaussian noise. */
+  noise: number;
+  /** Change of the level per day (a slow linear drift). */
+  driftPerDay: number;
+  /** Hour (UTC) of the daily peak. */
+  peakHour: number;
+}
+
+/**
+ * A clean signal as a healthy sensor gives it: a daily cycle, Gaussian noise and a slow drift, one
+ * reading every `stepMs` from 2024-01-01 UTC. Nothing in it is an anomaly, so every alarm on it is
+ * a false one.
+ *
+ * @example driftingDailySeries({ days: 30, stepMs: 60_000, mean: 20, amplitude: 5, noise: 0.5, driftPerDay: 0.1, peakHour: 15 }, rng)
+ */
+export function driftingDailySeries(o: DriftingDailyOptions, rng: () => number): SyntheticSeries {
+  const start = Date.UTC(2024, 0, 1);
+  const perDay = 86_400_000 / o.stepMs;
+  const timestamps: number[] = [];
+  const values: number[] = [];
+  for (let i = 0; i < o.days * perDay; i++) {
+    const day = i / perDay;
+    const cycle = Math.cos(2 * Math.PI * (day - o.peakHour / 24));
+    timestamps.push(start + i * o.stepMs);
+    values.push(o.mean + o.driftPerDay * day + o.amplitude * cycle + o.noise * gaussian(rng));
+  }
+  return { timestamps, values };
+}
