@@ -44,5 +44,5 @@ ${row('overall', o, 'overall')}</tbody>
 ${o.alarmsOutsideSpan > 0 ? `<dt>alarms outside the span</dt><dd>${o.alarmsOutsideSpan} (not scored)</dd>` : ''}
 <dt>detection window</dt><dd>${escapeHtml(score.window.rule)}; an anomaly is detected when an alarm of the same device and field (MISSING: of the device) falls in its window.</dd>
 </dl>
-${missed ? `<details><summary>${score.missed.length} anomalies missed${score.missed.length < o.injected - o.detected ? ` (first ${score.missed.length} of ${o.injected - o.detected})` : ''}</summary><ul class="missed">${missed}</ul></details>` : ''}`;
+${missed ? `<details><summary>${score.missed.length} anomal${score.missed.length === 1 ? 'y' : 'ies'} missed${score.missed.length < o.injected - o.detected ? ` (first ${score.missed.length} of ${o.injected - o.detected})` : ''}</summary><ul class="missed">${missed}</ul></details>` : ''}`;
 }

@@ -28,7 +28,9 @@ section.device header { display: flex; flex-wrap: wrap; gap: 4px 12px; align-ite
 .badge { font-size: 12px; padding: 1px 8px; border-radius: 10px; background: #edf2f7; color: var(--muted); }
 .badge.most-alarms { background: #fde8ea; color: #9b1c2c; }
 .badge.random { background: #e6f0fb; color: #1e4e8c; }
-.chart { margin-top: 2px; }
+.field { margin-top: 10px; font-size: 13px; }
+.field span { color: var(--muted); font-size: 12px; }
+.chart { margin-top: 0; }
 .note { min-height: 18px; font-size: 12px; color: var(--muted); }
 .u-legend { font-size: 12px; text-align: left; }
 .u-legend .u-marker { width: 10px; height: 10px; }

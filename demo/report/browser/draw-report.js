@@ -26,6 +26,8 @@
   const withAlpha = (hex, a) =>
     `rgba(${Number.parseInt(hex.slice(1, 3), 16)},${Number.parseInt(hex.slice(3, 5), 16)},${Number.parseInt(hex.slice(5, 7), 16)},${a})`;
   const ALARM = '#e0001b';
+  /** CSS px above a field chart's plot where the anomalies' names go. */
+  const LABEL_STRIP = 24;
   const pad2 = (n) => String(n).padStart(2, '0');
   const utcText = (ts) => {
     const d = new Date(ts);
@@ -33,6 +35,18 @@
   };
   // Timestamps are epoch ms (ms: 1) shown in UTC, like the truth file and the summary.
   const timeOpts = { ms: 1, tzDate: (ts) => uPlot.tzDate(new Date(ts), 'Etc/UTC') };
+  const dayText = (ts) => utcText(ts).slice(0, 10);
+  /** Time axis labels: 24-hour UTC clock (with seconds when the ticks are under a minute apart), the date under a day's first tick. */
+  const timeAxis = {
+    stroke: '#555',
+    grid: { stroke: '#eee' },
+    size: 44,
+    values: (_u, splits) =>
+      splits.map((ts, i) => {
+        const clock = utcText(ts).slice(11, splits[1] - splits[0] < 60_000 ? 19 : 16);
+        return i === 0 || dayText(ts) !== dayText(splits[i - 1]) ? `${clock}\n${dayText(ts)}` : clock;
+      }),
+  };
 
   /** [xs, ys] with a null inserted where readings stop for longer than 5 usual gaps (a MISSING shows as a hole). */
   function withGaps(points) {
@@ -61,9 +75,10 @@
     const dpr = devicePixelRatio;
     const lastEnd = [Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY];
     let drawn = 0;
+    const labelTop = top - LABEL_STRIP * dpr;
     ctx.save();
     ctx.beginPath();
-    ctx.rect(left, top, width, height);
+    ctx.rect(left, labelTop, width, height + LABEL_STRIP * dpr);
     ctx.clip();
     ctx.font = `${10 * dpr}px system-ui, sans-serif`;
     ctx.textBaseline = 'top';
@@ -81,11 +96,12 @@
       ctx.fillRect(x0, top, x1 - x0, height);
       ctx.fillStyle = color;
       ctx.fillRect(x0, top, x1 - x0, 3 * dpr);
-      // Names on two rows; a name that would overlap both rows is left out (the colour still says it).
+      // Names in the strip above the plot, on two rows; a name that would overlap both rows is left
+      // out (the colour still says it, and hovering names it).
       const row = x0 >= lastEnd[0] ? 0 : x0 >= lastEnd[1] ? 1 : -1;
       if (row >= 0) {
         const text = kind.toLowerCase().replace('_', ' ');
-        ctx.fillText(text, x0 + 2 * dpr, top + (5 + row * 12) * dpr);
+        ctx.fillText(text, x0, labelTop + (1 + row * 11) * dpr);
         lastEnd[row] = x0 + ctx.measureText(text).width + 6 * dpr;
       }
       drawn++;
@@ -127,16 +143,20 @@
     return drawn;
   }
 
-  /** What is under the cursor: alarms and anomalies within 6 px of it. */
+  /** What is under the cursor: the nearest reading, and the alarms and anomalies within 6 px of it. */
   function describeAt(u, chart, note) {
-    const idx = u.cursor.left;
-    if (idx == null || idx < 0) {
+    const left = u.cursor.left;
+    if (left == null || left < 0) {
       note.textContent = '';
       return;
     }
-    const ts = u.posToVal(idx, 'x');
-    const slack = u.posToVal(idx + 6, 'x') - ts;
+    const ts = u.posToVal(left, 'x');
+    const slack = u.posToVal(left + 6, 'x') - ts;
+    const i = u.cursor.idx;
+    const reading =
+      i == null || u.data[1][i] == null ? [] : [`${utcText(u.data[0][i])} ${chart.field} = ${u.data[1][i]}`];
     const near = [
+      ...reading,
       ...chart.alarms.filter(([t]) => Math.abs(t - ts) <= slack).map(([t, , kind]) => `alarm ${kind} at ${utcText(t)}`),
       ...chart.truth
         .filter(([s, e]) => ts >= s - slack && ts <= e + slack)
@@ -149,11 +169,21 @@
 
   function fieldChart(el, device, chart) {
     const series = data.series[chart.series];
+    const title = document.createElement('div');
+    title.className = 'field';
+    const name = document.createElement('b');
+    name.textContent = chart.field;
+    const count = document.createElement('span');
+    count.textContent =
+      series.points.length < series.rawPoints
+        ? `${series.rawPoints} readings, ${series.points.length} drawn`
+        : `${series.rawPoints} readings`;
+    title.append(name, ' ', count);
     const box = document.createElement('div');
     box.className = 'chart';
     const note = document.createElement('div');
     note.className = 'note';
-    el.append(box, note);
+    el.append(title, box, note);
     const drawn = {
       deviceId: chart.deviceId,
       field: chart.field,
@@ -167,13 +197,12 @@
       {
         ...timeOpts,
         width: chartWidth(el),
-        height: 150,
+        height: 170,
+        padding: [LABEL_STRIP, 16, 0, 0],
+        legend: { show: false }, // the note under the chart says what is under the cursor
         cursor: { sync: { key: device.deviceId }, drag: { x: true, y: false } },
         scales: { x: { time: true, min: model.span.startTs, max: model.span.endTs } },
-        axes: [
-          { stroke: '#555', grid: { stroke: '#eee' } },
-          { stroke: '#555', grid: { stroke: '#eee' }, size: 60 },
-        ],
+        axes: [timeAxis, { stroke: '#555', grid: { stroke: '#eee' }, size: 60 }],
         series: [
           { label: 'time (UTC)', value: (_u, v) => (v == null ? '-' : utcText(v)) },
           { label: chart.field, stroke: '#2b6cb0', width: 1.25, points: { show: false } },
@@ -234,8 +263,13 @@
           y: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.1] },
         },
         axes: [
-          { stroke: '#555', grid: { stroke: '#eee' } },
-          { stroke: '#555', grid: { stroke: '#eee' }, size: 50 },
+          timeAxis,
+          {
+            stroke: '#555',
+            grid: { stroke: '#eee' },
+            size: 50,
+            incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000],
+          },
         ],
         series: [
           {
