@@ -15,6 +15,7 @@ import type { DemoSummary } from '../../demo/summary.js';
 import { repoRoot } from '../../lib/runtime/stack-env.js';
 import { EXPECTED_DEAD_LETTER_REASON, type MalformedVariant } from '../../sim/anomaly-kinds.js';
 import { parseTruthLines } from '../../sim/ground-truth.js';
+import { expectedMarks, openReportInChromium, reportJson } from '../helpers/chromium-report.js';
 import { expectDashboardsReturnData } from '../helpers/dashboard-queries.js';
 import { stackEnv } from '../helpers/stack.js';
 
@@ -80,5 +81,42 @@ describe('make demo (short mode)', () => {
       () => ({}),
     );
     expect(checked).toBeGreaterThan(30);
+
+    // the run's HTML report (demo/report): opens offline in headless Chromium with no error, draws
+    // every chart, and marks on each chart the alarms and the injected anomalies of its device
+    const reportFile = join(s.runDir, 'report.html');
+    const report = reportJson(reportFile).data;
+    const page = await openReportInChromium(reportFile, { screenshot: join(s.runDir, 'report.png') });
+    expect(page.ready).toBe('true');
+    expect(page.consoleErrors).toEqual([]);
+    expect(page.pageErrors).toEqual([]);
+    expect(page.requests).toEqual([]);
+    expect(page.report.errors).toEqual([]);
+    expect(report.truth).toHaveLength(truth.length);
+    expect(report.alarms).toHaveLength(s.detection.overall.alarms + s.detection.overall.alarmsOutsideSpan);
+    const alarmsOf = (id: string) => report.alarms.filter((a) => a.deviceId === id).length;
+    const most = report.devices.filter((d) => d.why === 'most-alarms');
+    expect(most.length).toBeGreaterThan(0);
+    expect(report.devices.filter((d) => d.why === 'random').length).toBeGreaterThan(0);
+    const counts = [...new Set(report.alarms.map((a) => a.deviceId))].map(alarmsOf).sort((a, b) => b - a);
+    expect(most.map((d) => alarmsOf(d.deviceId))).toEqual(counts.slice(0, most.length));
+    expect(page.report.charts.map((c) => `${c.deviceId}/${c.field}`).sort()).toEqual(
+      report.series.map((c) => `${c.deviceId}/${c.field}`).sort(),
+    );
+    for (const d of report.devices) expect(report.series.some((c) => c.deviceId === d.deviceId)).toBe(true);
+    for (const c of page.report.charts) expect(c.draws, `${c.deviceId}/${c.field}`).toBeGreaterThan(0);
+    expect(
+      page.report.charts.map(({ deviceId, field, alarmMarks, truthSpans }) => ({
+        deviceId,
+        field,
+        alarmMarks,
+        truthSpans,
+      })),
+    ).toEqual(expectedMarks(page.report.charts, truth, report.alarms, report.span));
+    const inSpan = (ts: number) => ts >= report.span.startTs && ts <= report.span.endTs;
+    expect(page.report.timeline).toMatchObject({
+      alarms: report.alarms.filter((a) => inSpan(a.ts)).length,
+      injected: truth.filter((t) => t.kind !== 'MALFORMED' && inSpan(t.startTs)).length,
+    });
   });
 });
