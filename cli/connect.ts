@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
 import { loadStackEnv } from '../lib/runtime/stack-env.js';
+import { metricsPortOf } from './worker-options.js';
 
 /**
  * `iotp connect <connector>`: source connectors. `mqtt-source` runs one replica of the MQTT ->
  * Kafka connector until SIGTERM (settings: the `mqtt`, `routes`, `kafka` and `registry` sections of
- * the pipeline YAML; docs/MOSQUITTO.md).
+ * the pipeline YAML, TLS and SASL included; docs/MOSQUITTO.md).
  */
 export function registerConnectCommands(program: Command): void {
   const connect = program.command('connect').description('run a source connector');
@@ -19,14 +20,13 @@ export function registerConnectCommands(program: Command): void {
     .option('--metrics-port <port>', 'port of /metrics /healthz /readyz (default $METRICS_PORT or 9400; 0 = any)')
     .action(async (flags: { config?: string; replica?: string; metricsPort?: string }) => {
       const env = loadStackEnv();
-      const port = flags.metricsPort ?? env.METRICS_PORT;
       // Loaded on use, so that other subcommands never pay for (or break on) the Kafka backends.
       const { runMqttSource } = await import('../connectors/mqtt-source/run-mqtt-source.js');
       const handle = await runMqttSource({
         configFile: flags.config,
         env,
         replica: flags.replica ?? env.MQTT_CLIENT_ID,
-        metricsPort: port === undefined ? undefined : Number(port),
+        metricsPort: metricsPortOf(flags.metricsPort, env),
       });
       await handle.stopped;
     });

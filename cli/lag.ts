@@ -1,11 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
+import { kafkaClientFrom } from '../lib/clients/index.js';
+import { loadPipelineConfig } from '../lib/config/index.js';
 import { GroupLagSnapshots } from '../lib/kafka/group-lag-snapshot.js';
-import { createKafkaClient, kafkaConfigFromEnv } from '../lib/kafka/index.js';
 import { loadStackEnv } from '../lib/runtime/stack-env.js';
 import { renderLagTable } from './lag-table.js';
 
 interface LagOptions {
+  config?: string;
   group?: string;
   watch?: string | boolean;
   json?: boolean;
@@ -16,11 +18,13 @@ export function registerLagCommands(program: Command): void {
   program
     .command('lag')
     .description('consumer lag per group, topic and partition (records, and seconds once --watch has history)')
+    .option('-c, --config <file>', 'pipeline YAML (its kafka: section); default $IOTP_CONFIG or config/pipeline.yaml')
     .option('-g, --group <id>', 'only this consumer group')
     .option('-w, --watch [seconds]', 'refresh every N seconds (default 5) until interrupted')
     .option('--json', 'print JSON rows instead of a table')
     .action(async (opts: LagOptions) => {
-      const client = createKafkaClient(kafkaConfigFromEnv(loadStackEnv(), { clientId: 'iotp-lag' }));
+      const config = loadPipelineConfig({ ...(opts.config ? { file: opts.config } : {}), env: loadStackEnv() });
+      const client = kafkaClientFrom(config, 'lag');
       const admin = client.admin();
       await admin.connect();
       const snapshots = new GroupLagSnapshots(admin);

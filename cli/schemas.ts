@@ -1,12 +1,12 @@
 import { basename, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { registryClientFrom } from '../lib/clients/index.js';
 import { type LoadedPipelineConfig, loadPipelineConfig } from '../lib/config/load.js';
 import { pipelineSubjects } from '../lib/config/subjects.js';
 import { loadStackEnv, repoRoot } from '../lib/runtime/stack-env.js';
 import { formatCheckReport } from '../lib/serde/check-report.js';
 import { staleGeneratedFiles, writeGeneratedFiles } from '../lib/serde/codegen-files.js';
 import type { SchemaRegistryClient } from '../lib/serde/registry-client.js';
-import { registryFromConfig } from '../lib/serde/registry-from-config.js';
 import { type LocalSchema, listSchemaFiles, loadSchemaFile } from '../lib/serde/schema-file.js';
 import { checkSubjects, registerChecked, type SubjectPlan } from '../lib/serde/subject-check.js';
 
@@ -45,7 +45,7 @@ function schemasDirOf(opts: CommonOptions, config?: LoadedPipelineConfig): strin
 }
 
 function registryOf(opts: CommonOptions, config: LoadedPipelineConfig): SchemaRegistryClient {
-  return registryFromConfig(config, opts.registry);
+  return registryClientFrom(config, opts.registry);
 }
 
 /** Parse every schema, load the config, and plan one check per subject. Undefined: already reported. */

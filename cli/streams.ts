@@ -1,10 +1,12 @@
 import type { Command } from 'commander';
 import { loadStackEnv } from '../lib/runtime/stack-env.js';
+import { metricsPortOf } from './worker-options.js';
 
 /**
  * `iotp streams run <aggregate|detect>`: one replica of a stream topology, until SIGTERM. Settings:
- * the `streams:` and `detectors:` sections of the pipeline YAML (docs/CONFIG.md) and IOTP_* overrides;
- * the flags win. Replicas with the same application id share the partitions.
+ * the `streams:`, `detectors:` and `kafka:` sections of the pipeline YAML (docs/CONFIG.md; TLS and
+ * SASL included) and IOTP_* overrides; the flags win. Replicas with the same application id share
+ * the partitions.
  */
 export function registerStreamsCommands(program: Command): void {
   const streams = program.command('streams').description('run a stream topology (Kafka Streams-style worker)');
@@ -21,21 +23,24 @@ export function registerStreamsCommands(program: Command): void {
       'consumer group, changelog and transactional id prefix (default <streams.applicationId>-<topology>)',
     )
     .option('--metrics-port <port>', 'port of /metrics /healthz /readyz (default $METRICS_PORT or 9400; 0 = any)')
-    .option('--sasl', 'reach Kafka through its SASL_SSL listener (KAFKA_SASL_* settings)')
     .action(
       async (
         topology: string,
-        flags: { config?: string; guarantee?: string; applicationId?: string; metricsPort?: string; sasl?: boolean },
+        flags: { config?: string; guarantee?: string; applicationId?: string; metricsPort?: string },
       ) => {
         // Loaded on use, so that other subcommands never load the stream runtime or the Kafka backends.
         const { parseTopologyName } = await import('../streams/topologies/shared/streams-settings.js');
         const { runStreams } = await import('../streams/topologies/run-streams.js');
+        const env = loadStackEnv();
         const handle = await runStreams({
           topology: parseTopologyName(topology),
           configFile: flags.config,
-          env: loadStackEnv(),
-          overrides: { applicationId: flags.applicationId, guarantee: flags.guarantee, metricsPort: flags.metricsPort },
-          sasl: flags.sasl === true,
+          env,
+          overrides: {
+            applicationId: flags.applicationId,
+            guarantee: flags.guarantee,
+            metricsPort: metricsPortOf(flags.metricsPort, env),
+          },
         });
         await handle.stopped;
       },

@@ -1,15 +1,15 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createPipelineTopics, registerPipelineSchemas } from '../cli/setup.js';
+import { registryClientFrom as registryFromConfig } from '../lib/clients/registry.js';
 import { type LoadedPipelineConfig, loadPipelineConfig } from '../lib/config/index.js';
 import { GroupLagSnapshots } from '../lib/kafka/group-lag-snapshot.js';
 import { createKafkaClient, kafkaConfigFromEnv } from '../lib/kafka/index.js';
 import type { Admin } from '../lib/kafka/types.js';
+import { createPipelineTopics, registerPipelineSchemas } from '../lib/pipeline/index.js';
 import type { Logger } from '../lib/runtime/log.js';
 import { loadStackEnv, repoRoot } from '../lib/runtime/stack-env.js';
 import { createAvroDecoder } from '../lib/serde/decoder.js';
-import { registryClientFrom as registryFromConfig } from '../lib/clients/registry.js';
 import { parseTruthLines } from '../sim/ground-truth.js';
 import type { SimulationSummary } from '../sim/run-simulation.js';
 import {

@@ -13,10 +13,10 @@
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { loadStackEnv } from '../../lib/runtime/stack-env.js';
-import { kafkaClientFromEnv } from '../../streams/runtime/kafka/kafka-client-from-env.js';
 import { KafkaStreams } from '../../streams/runtime/kafka/kafka-streams.js';
 import type { Serde } from '../../streams/runtime/serde.js';
 import { statsTopology } from '../../streams/test-utils/stats-topology.js';
+import { kafkaClientFromEnv } from '../../test/helpers/kafka.js';
 import { type EnvReading, environmentSerde } from '../streams/avro-stats.js';
 
 const { values } = parseArgs({

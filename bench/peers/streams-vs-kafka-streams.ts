@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Admin, KafkaClient } from '../../lib/kafka/types.js';
 import { loadStackEnv, repoRoot } from '../../lib/runtime/stack-env.js';
-import { kafkaClientFromEnv } from '../../streams/runtime/kafka/kafka-client-from-env.js';
+import { kafkaClientFromEnv } from '../../test/helpers/kafka.js';
 import { uniqueName } from '../../test/helpers/stack.js';
 import { deleteTopicsWithPrefix, type EnvReading, environmentSerde } from '../streams/avro-stats.js';
 import {

@@ -74,7 +74,7 @@ function baseEnv(api: 'v1' | 'v2', batch: number, topic: string, group: string):
     IOTP_SINK__BATCH_SIZE: String(batch),
     IOTP_SINK__LINGER: '200ms',
     IOTP_KAFKA__TOPICS__DLQ: `${run}.dlq`,
-    SINK_LAG_INTERVAL_MS: '60000',
+    IOTP_SINK__LAG_INTERVAL: '60000ms',
   };
 }
 

@@ -8,10 +8,10 @@
 
 import { Registry } from 'prom-client';
 import { loadStackEnv } from '../../lib/runtime/stack-env.js';
-import { kafkaClientFromEnv } from '../../streams/runtime/kafka/kafka-client-from-env.js';
 import { KafkaStreams } from '../../streams/runtime/kafka/kafka-streams.js';
 import { changelogTopic } from '../../streams/runtime/names.js';
 import { statsSerde, statsTopology } from '../../streams/test-utils/stats-topology.js';
+import { kafkaClientFromEnv } from '../../test/helpers/kafka.js';
 import { arg, deleteTopicsWithPrefix } from './avro-stats.js';
 
 const keys = Number(arg('keys', '1000000'));

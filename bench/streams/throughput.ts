@@ -10,9 +10,9 @@
  */
 import { Registry } from 'prom-client';
 import { loadStackEnv } from '../../lib/runtime/stack-env.js';
-import { kafkaClientFromEnv } from '../../streams/runtime/kafka/kafka-client-from-env.js';
 import { KafkaStreams } from '../../streams/runtime/kafka/kafka-streams.js';
 import { statsTopology } from '../../streams/test-utils/stats-topology.js';
+import { kafkaClientFromEnv } from '../../test/helpers/kafka.js';
 import { arg, deleteTopicsWithPrefix, type EnvReading, environmentSerde } from './avro-stats.js';
 
 const records = Number(arg('records', '300000'));

@@ -16,10 +16,9 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Registry } from 'prom-client';
-import { createKafkaClient, kafkaConfigFromEnv } from '../../lib/kafka/index.js';
+import { kafkaClientFrom, registryClientFrom } from '../../lib/clients/index.js';
 import { loadStackEnv } from '../../lib/runtime/stack-env.js';
 import { createAvroEncoder } from '../../lib/serde/index.js';
-import { registryFromConfig } from '../../lib/serde/registry-from-config.js';
 import { gaussian, seededRandom } from '../../streams/detectors/testing/synthetic-series.js';
 import { KafkaStreams } from '../../streams/runtime/kafka/kafka-streams.js';
 import { buildAggregate } from '../../streams/topologies/aggregate/aggregate-worker.js';
@@ -42,9 +41,9 @@ const pipeline = await testPipeline(env, prefix, {
   detectors,
 });
 const { config } = pipeline;
-const client = createKafkaClient(kafkaConfigFromEnv(env, { clientId: `${prefix}-bench` }));
+const client = kafkaClientFrom(config, `${prefix}-bench`);
 try {
-  const registry = registryFromConfig(config);
+  const registry = registryClientFrom(config);
   const route = config.readingRoutes.find((r) => r.type === 'environment');
   if (!route) throw new Error('no environment route');
   const encoder = createAvroEncoder({ registry, subject: route.subject, schema: route.schema });

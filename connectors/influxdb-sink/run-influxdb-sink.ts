@@ -1,21 +1,20 @@
+import { kafkaClientFrom, registryClientFrom } from '../../lib/clients/index.js';
 import { loadPipelineConfig } from '../../lib/config/index.js';
-import { createKafkaClient, kafkaConfigFromEnv } from '../../lib/kafka/index.js';
 import { runWorker, type WorkerHandle } from '../../lib/runtime/worker.js';
-import { createAvroDecoder, createSchemaRegistryClient } from '../../lib/serde/index.js';
+import { createAvroDecoder } from '../../lib/serde/index.js';
 import { startInfluxdbSink } from './influxdb-sink.js';
 import type { LineWriter } from './line-writer.js';
 import { createPointMaker } from './point-maker.js';
 import { ruleForTopic } from './route.js';
-import { type SinkSettings, sinkSettingsFrom } from './sink-settings.js';
+import { type SinkReplicaSettings, type SinkSettings, sinkSettingsFrom } from './sink-settings.js';
 import { createV1Writer } from './writers/v1-writer.js';
 import { createV2Writer } from './writers/v2-writer.js';
 
-export interface RunInfluxdbSinkOptions {
+export interface RunInfluxdbSinkOptions extends SinkReplicaSettings {
   /** Pipeline YAML; default IOTP_CONFIG, else config/pipeline.yaml. */
   configFile?: string | undefined;
+  /** Fills the YAML: `${VAR}` references and `IOTP_<SECTION>__<KEY>` overrides. */
   env: Record<string, string | undefined>;
-  /** Kafka through its SASL_SSL listener (KAFKA_SASL_*). */
-  sasl?: boolean;
   /** Last-word overrides (CLI flags, tests). */
   override?(settings: SinkSettings): SinkSettings;
 }
@@ -25,19 +24,19 @@ export function createWriter(settings: SinkSettings): LineWriter {
 }
 
 /**
- * `iotp sink influxdb` as a function: settings from the pipeline YAML + env, Kafka and the registry,
- * the worker's /metrics /healthz /readyz and a clean SIGTERM shutdown (last flush, commit, leave).
+ * `iotp sink influxdb` as a function: settings, Kafka client (backend, TLS, SASL) and registry client
+ * (auth, retries, timeout) all from the pipeline YAML (lib/clients), the worker's /metrics /healthz
+ * /readyz and a clean SIGTERM shutdown (last flush, commit, leave).
  *
  * @example
- *   const handle = await runInfluxdbSink({ env: loadStackEnv() });
+ *   const handle = await runInfluxdbSink({ env: loadStackEnv(), replicaId: 'sink-0' });
  *   await handle.stopped;
  */
 export async function runInfluxdbSink(run: RunInfluxdbSinkOptions): Promise<WorkerHandle> {
   const config = loadPipelineConfig({ env: run.env, ...(run.configFile ? { file: run.configFile } : {}) });
-  let settings = sinkSettingsFrom(config, run.env);
+  let settings = sinkSettingsFrom(config, run);
   if (run.override) settings = run.override(settings);
-  const kafkaConfig = kafkaConfigFromEnv(run.env, { clientId: settings.replicaId, sasl: run.sasl === true });
-  const registry = createSchemaRegistryClient({ url: config.registry.url });
+  const registry = registryClientFrom(config);
   const writer = createWriter(settings);
   const pointMaker = createPointMaker({
     decoder: createAvroDecoder({ registry }),
@@ -51,7 +50,7 @@ export async function runInfluxdbSink(run: RunInfluxdbSinkOptions): Promise<Work
     port: settings.metricsPort,
     shutdownTimeoutMs: settings.shutdownFlushMs + 20_000,
     start: async (ctx) => {
-      const kafka = createKafkaClient({ ...kafkaConfig, logger: ctx.log.child({ client: 'kafka' }) });
+      const kafka = kafkaClientFrom(config, settings.replicaId, ctx.log.child({ client: 'kafka' }));
       const sink = await startInfluxdbSink(settings, {
         kafka,
         writer,

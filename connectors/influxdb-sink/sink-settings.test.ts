@@ -13,7 +13,7 @@ const env = {
 
 describe('sinkSettingsFrom', () => {
   it('reads the pipeline config: every reading, window, anomaly and status topic; v2 by default', () => {
-    const settings = sinkSettingsFrom(loadPipelineConfig({ env }), { ...env, SINK_REPLICA_ID: 'r1' });
+    const settings = sinkSettingsFrom(loadPipelineConfig({ env }), { replicaId: 'r1' });
     expect(settings.topics).toEqual([
       'telemetry.environment',
       'telemetry.power',
@@ -36,19 +36,23 @@ describe('sinkSettingsFrom', () => {
       retry: { initialDelayMs: 200, maxDelayMs: 30_000 },
       maxRetries: 10,
       metricsPort: 9400,
+      lagIntervalMs: 5000,
+      shutdownFlushMs: 10_000,
+      sessionTimeoutMs: 30_000,
     });
   });
 
-  it('v1 with basic auth, overrides from IOTP_SINK__* and the environment', () => {
+  it('v1 with basic auth, overrides from IOTP_SINK__*, the replica port from the caller', () => {
     const over = {
       ...env,
       IOTP_SINK__INFLUX__API: 'v1',
       IOTP_SINK__BATCH_SIZE: '200',
       IOTP_SINK__TOPICS: '[a.b, c.d]',
-      METRICS_PORT: '0',
-      SINK_MAX_BUFFERED_POINTS: '1000',
+      IOTP_SINK__MAX_BUFFERED_POINTS: '1000',
+      IOTP_SINK__LAG_INTERVAL: '500ms',
+      IOTP_SINK__SESSION_TIMEOUT: '10s',
     };
-    const settings = sinkSettingsFrom(loadPipelineConfig({ env: over }), over);
+    const settings = sinkSettingsFrom(loadPipelineConfig({ env: over }), { metricsPort: 0 });
     expect(settings.writer).toEqual({
       api: 'v1',
       v1: {
@@ -62,25 +66,39 @@ describe('sinkSettingsFrom', () => {
     expect(settings.topics).toEqual(['a.b', 'c.d']);
     expect(settings.buffer).toEqual({ maxBatchPoints: 200, lingerMs: 1000, maxBufferedPoints: 1000 });
     expect(settings.metricsPort).toBe(0);
+    expect(settings.lagIntervalMs).toBe(500);
+    expect(settings.sessionTimeoutMs).toBe(10_000);
+  });
+
+  it('reads the deprecated SINK_* variables as overrides of their sink: keys (the IOTP_ name wins)', () => {
+    const old = { ...env, SINK_MAX_BUFFERED_POINTS: '1000', SINK_LAG_INTERVAL_MS: '300', SINK_SHUTDOWN_FLUSH_MS: '0' };
+    const config = loadPipelineConfig({ env: { ...old, IOTP_SINK__LAG_INTERVAL: '2s' } });
+    const settings = sinkSettingsFrom(config);
+    expect(settings.buffer.maxBufferedPoints).toBe(1000);
+    expect(settings.lagIntervalMs).toBe(2000);
+    expect(settings.shutdownFlushMs).toBe(0);
+    expect(config.source.overrides).toContain('SINK_MAX_BUFFERED_POINTS (deprecated: IOTP_SINK__MAX_BUFFERED_POINTS)');
   });
 
   it('names the key when a setting is missing or wrong', () => {
     const noToken = { ...env, INFLUX_TOKEN: '' };
     const error = (() => {
       try {
-        sinkSettingsFrom(loadPipelineConfig({ env: noToken }), noToken);
+        sinkSettingsFrom(loadPipelineConfig({ env: noToken }));
       } catch (e) {
         return e;
       }
     })();
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).key).toBe('sink.influx.token');
-    const badPort = { ...env, METRICS_PORT: 'nine' };
-    expect(() => sinkSettingsFrom(loadPipelineConfig({ env: badPort }), badPort)).toThrow(
-      /METRICS_PORT: expected an integer/,
+    expect(() => loadPipelineConfig({ env: { ...env, SINK_SESSION_TIMEOUT_MS: '1000' } })).toThrow(
+      /sink\.sessionTimeout: \(from SINK_SESSION_TIMEOUT_MS \(deprecated: IOTP_SINK__SESSION_TIMEOUT\)\) expected at least 6s/,
+    );
+    expect(() => loadPipelineConfig({ env: { ...env, IOTP_SINK__LAG_INTERVAL: 'soon' } })).toThrow(
+      /sink\.lagInterval: .*expected a duration/,
     );
     const dlq = { ...env, IOTP_SINK__TOPICS: '[telemetry.dlq]' };
-    expect(() => sinkSettingsFrom(loadPipelineConfig({ env: dlq }), dlq)).toThrow(
+    expect(() => sinkSettingsFrom(loadPipelineConfig({ env: dlq }))).toThrow(
       /sink.topics: expected topics other than the dead-letter topic/,
     );
   });

@@ -8,12 +8,11 @@ import type { V2WriterOptions } from './writers/v2-writer.js';
 
 /**
  * Everything one sink replica needs, resolved from the pipeline config (`sink:` and `kafka:`
- * sections, routes and windows) and the environment (METRICS_PORT, SINK_REPLICA_ID,
- * SINK_MAX_BUFFERED_POINTS, SINK_LAG_INTERVAL_MS, SINK_SHUTDOWN_FLUSH_MS, SINK_SESSION_TIMEOUT_MS).
- * Pure: tested without servers.
+ * sections, routes and windows) and what tells this replica from the others (its id and metrics
+ * port: `--replica-id`, `--metrics-port`). Pure: tested without servers.
  *
  * @example
- *   const settings = sinkSettingsFrom(loadPipelineConfig({ env }), env);
+ *   const settings = sinkSettingsFrom(loadPipelineConfig({ env }), { replicaId: 'sink-0' });
  *   settings.topics; // ['telemetry.environment', 'telemetry.environment.agg.1m', ..., 'telemetry.anomalies', 'telemetry.device-status']
  */
 export interface SinkSettings {
@@ -37,15 +36,15 @@ export interface SinkSettings {
   sessionTimeoutMs: number;
 }
 
-function intFromEnv(env: Record<string, string | undefined>, key: string, fallback: number, min: number): number {
-  const raw = env[key];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new ConfigError(key, `expected an integer >= ${min}, got "${raw}"`);
-  return n;
+/** What differs between the replicas of one sink (not in the shared YAML). */
+export interface SinkReplicaSettings {
+  /** In logs, the Kafka client id and dead-letter headers; default `influxdb-sink-<host>-<pid>`. */
+  replicaId?: string | undefined;
+  /** Port of /metrics /healthz /readyz (0 = any free port); default 9400. */
+  metricsPort?: number | undefined;
 }
 
-export function sinkSettingsFrom(config: LoadedPipelineConfig, env: Record<string, string | undefined>): SinkSettings {
+export function sinkSettingsFrom(config: LoadedPipelineConfig, replica: SinkReplicaSettings = {}): SinkSettings {
   const sink = config.sink;
   const influx = sink.influx;
   let writer: SinkSettings['writer'];
@@ -86,7 +85,7 @@ export function sinkSettingsFrom(config: LoadedPipelineConfig, env: Record<strin
   }
 
   return {
-    replicaId: env.SINK_REPLICA_ID || `influxdb-sink-${hostname()}-${process.pid}`,
+    replicaId: replica.replicaId || `influxdb-sink-${hostname()}-${process.pid}`,
     groupId: sink.groupId,
     topics,
     dlqTopic: config.kafka.topics.dlq,
@@ -94,14 +93,14 @@ export function sinkSettingsFrom(config: LoadedPipelineConfig, env: Record<strin
     buffer: {
       maxBatchPoints: sink.batchSize,
       lingerMs: sink.linger,
-      maxBufferedPoints: intFromEnv(env, 'SINK_MAX_BUFFERED_POINTS', Math.max(10 * sink.batchSize, 50_000), 1),
+      maxBufferedPoints: sink.maxBufferedPoints ?? Math.max(10 * sink.batchSize, 50_000),
     },
     retry: { initialDelayMs: sink.retries.initialBackoff, maxDelayMs: sink.retries.maxBackoff },
     maxRetries: sink.retries.max,
     mapping: { prefix: sink.topicPrefix, extraTags: sink.extraTags, staticTags: sink.tags },
-    metricsPort: intFromEnv(env, 'METRICS_PORT', 9400, 0),
-    lagIntervalMs: intFromEnv(env, 'SINK_LAG_INTERVAL_MS', 5000, 100),
-    shutdownFlushMs: intFromEnv(env, 'SINK_SHUTDOWN_FLUSH_MS', 10_000, 0),
-    sessionTimeoutMs: intFromEnv(env, 'SINK_SESSION_TIMEOUT_MS', 30_000, 6000),
+    metricsPort: replica.metricsPort ?? 9400,
+    lagIntervalMs: sink.lagInterval,
+    shutdownFlushMs: sink.shutdownFlush,
+    sessionTimeoutMs: sink.sessionTimeout,
   };
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { kafkaClientConfig } from '../../lib/clients/index.js';
 import { loadPipelineConfig } from '../../lib/config/index.js';
 import { ConfigError } from '../../lib/errors.js';
-import { kafkaClientConfigFromPipeline, mqttSourceOptionsFromPipeline } from './options-from-pipeline.js';
+import { mqttSourceOptionsFromPipeline } from './options-from-pipeline.js';
 import { pipelineSchemas } from './run-mqtt-source.js';
 import { statusTemplateFor } from './status-template.js';
 
@@ -47,7 +48,7 @@ describe('mqttSourceOptionsFromPipeline', () => {
     expect(options.registry).toEqual({ url: env.SCHEMA_REGISTRY_URL, autoRegister: false });
     expect(statusTemplateFor(options.routes)).toBe('sensors/{site}/{deviceId}/status');
     expect([...pipelineSchemas(config).keys()].sort()).toEqual(['device-status', 'environment', 'power']);
-    expect(kafkaClientConfigFromPipeline(config, options.mqtt.clientId)).toEqual({
+    expect(kafkaClientConfig(config, options.mqtt.clientId)).toEqual({
       backend: 'kafkajs',
       brokers: ['127.0.0.1:19092'],
       clientId: 'iotp-iotp-mqtt-source-pod-7',

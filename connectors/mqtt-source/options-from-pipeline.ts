@@ -1,7 +1,6 @@
 import { hostname } from 'node:os';
 import type { LoadedPipelineConfig } from '../../lib/config/index.js';
 import { ConfigError } from '../../lib/errors.js';
-import type { KafkaClientConfig } from '../../lib/kafka/types.js';
 import { type MqttSourceInput, type MqttSourceOptions, parseMqttSourceOptions } from './options.js';
 
 export interface ReplicaSettings {
@@ -65,16 +64,4 @@ export function mqttSourceOptionsFromPipeline(
     ...replica.extra,
   };
   return parseMqttSourceOptions(input);
-}
-
-/** The seam's client settings from the pipeline's `kafka` section. */
-export function kafkaClientConfigFromPipeline(config: LoadedPipelineConfig, clientId: string): KafkaClientConfig {
-  const k = config.kafka;
-  return {
-    backend: k.backend,
-    brokers: k.brokers,
-    clientId: `${k.clientId}-${clientId}`,
-    ...(k.ssl ? { ssl: { caFile: k.ssl.caFile, rejectUnauthorized: k.ssl.rejectUnauthorized } } : {}),
-    ...(k.sasl ? { sasl: { mechanism: k.sasl.mechanism, username: k.sasl.username, password: k.sasl.password } } : {}),
-  };
 }

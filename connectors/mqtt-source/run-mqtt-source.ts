@@ -1,14 +1,9 @@
+import { kafkaClientFrom, registryClientFrom } from '../../lib/clients/index.js';
 import { type LoadedPipelineConfig, loadPipelineConfig } from '../../lib/config/index.js';
-import { createKafkaClient } from '../../lib/kafka/index.js';
 import { runWorker, type WorkerHandle } from '../../lib/runtime/worker.js';
 import type { LocalSchema } from '../../lib/serde/index.js';
-import { registryFromConfig } from '../../lib/serde/registry-from-config.js';
 import { startMqttSource } from './connector.js';
-import {
-  kafkaClientConfigFromPipeline,
-  mqttSourceOptionsFromPipeline,
-  type ReplicaSettings,
-} from './options-from-pipeline.js';
+import { mqttSourceOptionsFromPipeline, type ReplicaSettings } from './options-from-pipeline.js';
 
 export interface RunMqttSourceOptions extends ReplicaSettings {
   /** Pipeline YAML; default IOTP_CONFIG, else config/pipeline.yaml. */
@@ -35,8 +30,8 @@ export function pipelineSchemas(config: LoadedPipelineConfig): Map<string, Local
 export async function runMqttSource(run: RunMqttSourceOptions): Promise<WorkerHandle> {
   const config = loadPipelineConfig({ file: run.configFile, env: run.env });
   const options = mqttSourceOptionsFromPipeline(config, run);
-  const kafka = createKafkaClient(kafkaClientConfigFromPipeline(config, options.mqtt.clientId));
-  const registry = registryFromConfig(config);
+  const kafka = kafkaClientFrom(config, options.mqtt.clientId);
+  const registry = registryClientFrom(config);
   return runWorker({
     component: 'mqtt-source',
     port: options.metricsPort,

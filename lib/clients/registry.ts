@@ -1,11 +1,14 @@
 import type { PipelineConfig } from '../config/schema.js';
-import { createSchemaRegistryClient, type SchemaRegistryClient } from './registry-client.js';
+import { createSchemaRegistryClient, type SchemaRegistryClient } from '../serde/registry-client.js';
 
 /**
- * The schema registry client from the pipeline config's `registry:` section (url, auth, retries,
- * timeouts): the one place every worker and command builds it.
+ * The schema registry client from the pipeline config's `registry:` section (url, basic auth,
+ * retries, timeout, unknown-id memory). `url` replaces `registry.url` (`iotp schemas --registry`).
+ *
+ * @example
+ *   const registry = registryClientFrom(config);
  */
-export function registryFromConfig(config: Pick<PipelineConfig, 'registry'>, url?: string): SchemaRegistryClient {
+export function registryClientFrom(config: Pick<PipelineConfig, 'registry'>, url?: string): SchemaRegistryClient {
   const r = config.registry;
   return createSchemaRegistryClient({
     url: url ?? r.url,

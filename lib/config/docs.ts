@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { envVarForPath } from './env-overrides.js';
+import { LEGACY_ENV_KEYS } from './legacy-env.js';
 import { pipelineConfigSchema } from './schema.js';
 
 type Json = { [key: string]: unknown };
@@ -94,6 +95,16 @@ export function renderConfigDocs(): string {
     '- Secrets (`password`, `token`) must be `${VAR}` references in the file; a literal secret is rejected.',
     '- Durations: `500ms`, `30s`, `1m`, `1h`, `1d` or a number of ms.',
     '- Errors name the key, the file line or the variable that set it, and what was expected.',
+    '- Every worker and command builds its Kafka and registry clients from this file (`lib/clients`): a',
+    '  `kafka.ssl` / `kafka.sasl` written here reaches the source, the sink, both topologies, setup, lag,',
+    '  schemas and dlq alike.',
+    `- Deprecated variables, still read as overrides of their keys (the \`IOTP_\` name wins): ${Object.entries(
+      LEGACY_ENV_KEYS,
+    )
+      .map(([name, path]) => `\`${name}\` -> \`${path.join('.')}\``)
+      .join(', ')}.`,
+    "- Not in this file: `METRICS_PORT` (each worker's /metrics port, or `--metrics-port`), `MQTT_CLIENT_ID`",
+    '  (`--replica`) and `SINK_REPLICA_ID` (`--replica-id`): what tells one replica from another.',
     '',
   ];
   const props = isObject(schema.properties) ? schema.properties : {};

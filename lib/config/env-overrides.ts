@@ -1,4 +1,5 @@
 import YAML from 'yaml';
+import { LEGACY_ENV_KEYS } from './legacy-env.js';
 
 /** Prefix of override variables: `IOTP_<SECTION>__<KEY>[__<KEY>...]`. */
 export const ENV_PREFIX = 'IOTP_';
@@ -37,6 +38,7 @@ function parseValue(text: string): unknown {
  * The overrides in `env`: every `IOTP_<SECTION>__<KEY>...` variable (`__` separates levels;
  * SCREAMING_SNAKE becomes camelCase; a number is an array index). Values are YAML, so
  * `IOTP_KAFKA__TOPICS__PARTITIONS=8` is the number 8 and `IOTP_KAFKA__BROKERS=[a:1, b:2]` a list.
+ * The deprecated names of legacy-env.ts (e.g. SINK_LAG_INTERVAL_MS) override their keys too.
  *
  * @example
  *   envOverrides({ IOTP_SINK__BATCH_SIZE: '1000' }) // [{ variable: 'IOTP_SINK__BATCH_SIZE', path: ['sink', 'batchSize'], value: 1000 }]
@@ -50,7 +52,19 @@ export function envOverrides(env: Record<string, string | undefined>): EnvOverri
     const path = segments.map((s) => (/^\d+$/.test(s) ? Number(s) : envSegmentToKey(s)));
     out.push({ variable, path, value: parseValue(raw) });
   }
-  return out;
+  const taken = new Set(out.map((o) => o.path.join('.')));
+  const legacy: EnvOverride[] = [];
+  for (const [variable, path] of Object.entries(LEGACY_ENV_KEYS)) {
+    const raw = env[variable]?.trim();
+    if (raw === undefined || raw === '' || taken.has(path.join('.'))) continue;
+    legacy.push({
+      variable: `${variable} (deprecated: ${envVarForPath([...path])})`,
+      path: [...path],
+      value: parseValue(raw),
+    });
+  }
+  // Legacy names first, so that an IOTP_ variable of the same key would win even if both applied.
+  return [...legacy, ...out];
 }
 
 /** Writes overrides into a (plain JSON) tree, creating objects and arrays on the way. */

@@ -116,6 +116,15 @@ function otherIssues(config: Parsed): Issue[] {
   if (config.sink.retries.initialBackoff > config.sink.retries.maxBackoff) {
     issues.push({ path: ['sink', 'retries', 'initialBackoff'], message: 'expected initialBackoff <= maxBackoff' });
   }
+  const minimums: [(string | number)[], number | undefined, number, string][] = [
+    [['sink', 'lagInterval'], config.sink.lagInterval, 100, '100ms'],
+    [['sink', 'sessionTimeout'], config.sink.sessionTimeout, 6000, '6s (the broker refuses shorter sessions)'],
+    [['streams', 'sessionTimeout'], config.streams.sessionTimeout, 6000, '6s (the broker refuses shorter sessions)'],
+  ];
+  for (const [path, value, min, shown] of minimums) {
+    if (value !== undefined && value < min)
+      issues.push({ path, message: `expected at least ${shown}, got ${formatDuration(value)}` });
+  }
   if (config.streams.lateTopic === config.kafka.topics.dlq) {
     issues.push({ path: ['streams', 'lateTopic'], message: 'expected a topic other than the dead-letter topic' });
   }

@@ -1,23 +1,26 @@
+import { kafkaClientFrom, registryClientFrom } from '../../lib/clients/index.js';
 import { loadPipelineConfig } from '../../lib/config/index.js';
 import { IotpError } from '../../lib/errors.js';
+import { COMPONENT } from '../../lib/runtime/metric-names.js';
 import type { WorkerHandle } from '../../lib/runtime/worker.js';
-import { registryFromConfig } from '../../lib/serde/registry-from-config.js';
+import { runStreamsWorker } from '../runtime/kafka/run-streams-worker.js';
 import { buildAggregate } from './aggregate/aggregate-worker.js';
-import { runTopologyWorker } from './shared/run-topology-worker.js';
 import { type StreamsRunOverrides, streamsRunSettings, type TopologyName } from './shared/streams-settings.js';
+import { topologyMetrics } from './shared/topology-metrics.js';
 
 export interface RunStreamsOptions {
   topology: TopologyName;
   /** Pipeline YAML; default IOTP_CONFIG, else config/pipeline.yaml. */
   configFile?: string | undefined;
+  /** Fills the YAML: `${VAR}` references and `IOTP_<SECTION>__<KEY>` overrides. */
   env: Record<string, string | undefined>;
   overrides?: StreamsRunOverrides;
-  sasl?: boolean;
 }
 
 /**
- * `iotp streams run <aggregate|detect>` as a function: the pipeline config, the registry, the
- * topology, and the worker around it (metrics, health, SIGTERM).
+ * `iotp streams run <aggregate|detect>` as a function: the pipeline config, the Kafka and registry
+ * clients from it (lib/clients: TLS and SASL of `kafka:` included), the topology, and the one
+ * streams launcher around it (metrics, health, SIGTERM).
  *
  * @example
  *   const handle = await runStreams({ topology: 'aggregate', env: loadStackEnv() });
@@ -25,13 +28,14 @@ export interface RunStreamsOptions {
  */
 export async function runStreams(options: RunStreamsOptions): Promise<WorkerHandle> {
   const config = loadPipelineConfig({ env: options.env, ...(options.configFile ? { file: options.configFile } : {}) });
-  const settings = streamsRunSettings(config, options.topology, options.env, options.overrides);
-  const registry = registryFromConfig(config);
-  return runTopologyWorker({
+  const settings = streamsRunSettings(config, options.topology, options.overrides);
+  const registry = registryClientFrom(config);
+  return runStreamsWorker({
+    component: options.topology === 'aggregate' ? COMPONENT.streamsAggregate : COMPONENT.streamsDetect,
     settings,
-    env: options.env,
-    sasl: options.sasl === true,
-    build: async (metrics, log) => {
+    client: (log) => kafkaClientFrom(config, settings.applicationId, log),
+    build: async (metricsRegistry, log) => {
+      const metrics = topologyMetrics(metricsRegistry);
       if (options.topology === 'aggregate') return buildAggregate(config, registry, metrics);
       const { buildDetect } = await import('./detect/detect-worker.js').catch((cause: unknown) => {
         throw new IotpError('STREAMS_TOPOLOGY_MISSING', `the detect topology is not available: ${String(cause)}`);

@@ -265,7 +265,7 @@ describe('dashboards against the real InfluxDB', () => {
         IOTP_SINK__GROUP_ID: groupId,
         IOTP_SINK__LINGER: '100ms',
         IOTP_KAFKA__TOPICS__DLQ: dlq,
-        SINK_LAG_INTERVAL_MS: '300',
+        IOTP_SINK__LAG_INTERVAL: '300ms',
       });
       const { sink, registry, fatal } = await startSinkHere(env, settings);
       onTestFinished(() => sink.stop());

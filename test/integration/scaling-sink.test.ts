@@ -18,12 +18,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { quoteIdent } from '../../connectors/influxdb-sink/influxql-client.js';
 import {
+  type ChildWorker,
   freePort,
   kafkaFor,
   makeReadings,
   recentStart,
   registryAndEncoder,
-  type SinkProcess,
   schemaFile,
   spawnSink,
   tempDatabase,
@@ -52,7 +52,7 @@ const MAX_RECORDS = 200_000;
 interface Replica {
   name: string;
   port: number;
-  proc: SinkProcess;
+  proc: ChildWorker;
   /** Partitions owned, from the sink's own 'partitions assigned' / 'partitions revoked' log lines. */
   owned: number;
 }
@@ -99,11 +99,11 @@ describe('scaling under load (sink replicas as child processes, real Kafka and I
         IOTP_SINK__BATCH_SIZE: String(BATCH_SIZE),
         IOTP_SINK__LINGER: '50ms',
         // a small buffer: fetching pauses while 200 points wait, so the lag shows in the group's offsets
-        SINK_MAX_BUFFERED_POINTS: process.env.SCALING_SINK_BUFFER ?? '200',
+        IOTP_SINK__MAX_BUFFERED_POINTS: process.env.SCALING_SINK_BUFFER ?? '200',
         IOTP_KAFKA__TOPICS__DLQ: dlq,
         KAFKA_BACKEND: process.env.KAFKA_BACKEND ?? 'kafkajs',
         LOG_LEVEL: 'info',
-        SINK_SESSION_TIMEOUT_MS: '10000',
+        IOTP_SINK__SESSION_TIMEOUT: '10s',
       };
       const spawn = async (n: string): Promise<Replica> => {
         const port = await freePort();

@@ -9,19 +9,15 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { createKafkaClient, groupLag, kafkaConfigFromEnv, totalLag } from '../../lib/kafka/index.js';
-import {
-  makeReadings,
-  produceReadings,
-  readCommitted,
-  recentStart,
-  waitUntil,
-} from '../../streams/test-utils/kafka-fixtures.js';
+import { groupLag, totalLag } from '../../lib/kafka/index.js';
+import { makeReadings, produceReadings, recentStart, statsTopics } from '../../streams/test-utils/stats-fixture.js';
 import { statsReference } from '../../streams/test-utils/stats-reference.js';
 import type { StatsResult } from '../../streams/test-utils/stats-topology.js';
-import { freePort, startWorker, type WorkerProcess } from '../../streams/test-utils/worker-process.js';
+import { startStatsWorker } from '../../streams/test-utils/stats-worker-process.js';
+import { type ChildWorker, freePort } from '../helpers/child-process.js';
+import { readTopic } from '../helpers/kafka.js';
 import { scrapeMetric } from '../helpers/prometheus.js';
-import { stackEnv, uniqueName } from '../helpers/stack.js';
+import { pollUntil } from '../helpers/wait.js';
 
 const PARTITIONS = 6;
 const WINDOW = 1_000;
@@ -41,7 +37,7 @@ const MAX_RECORDS = 200_000;
 interface Replica {
   name: string;
   port: number;
-  proc: WorkerProcess;
+  proc: ChildWorker;
 }
 
 describe('scaling under load (real broker, exactly_once workers as child processes)', () => {
@@ -51,24 +47,10 @@ describe('scaling under load (real broker, exactly_once workers as child process
     async ({ onTestFinished }) => {
       const t0 = Date.now();
       const secs = (from: number) => Math.round((Date.now() - from) / 100) / 10;
-      const env = stackEnv();
-      const client = createKafkaClient(kafkaConfigFromEnv(env, { clientId: uniqueName('scaling-streams-test') }));
-      const app = uniqueName('scale');
-      const input = `${app}.in`;
-      const output = `${app}.out`;
-      const admin = client.admin();
-      await admin.connect();
       const replicas: Replica[] = [];
-      onTestFinished(async () => {
+      const { client, admin, app, input, output } = await statsTopics('scale', PARTITIONS, onTestFinished, async () => {
         for (const r of replicas) await r.proc.kill9();
-        const mine = (await admin.listTopics()).filter((t) => t.startsWith(app));
-        await admin.deleteTopics(mine).catch(() => undefined);
-        await admin.disconnect();
       });
-      await admin.createTopics([
-        { topic: input, partitions: PARTITIONS },
-        { topic: output, partitions: PARTITIONS },
-      ]);
       const readings = makeReadings({
         count: MAX_RECORDS,
         devices: 300,
@@ -84,15 +66,15 @@ describe('scaling under load (real broker, exactly_once workers as child process
         STATS_WINDOW_MS: String(WINDOW),
         STATS_GRACE_MS: String(GRACE),
         STATS_PROCESS_DELAY_MS: String(DELAY_MS),
-        STREAMS_GUARANTEE: 'exactly_once',
+        IOTP_STREAMS__PROCESSING_GUARANTEE: 'exactly_once',
         LOG_LEVEL: 'info',
         KAFKA_BACKEND: process.env.KAFKA_BACKEND ?? 'kafkajs',
       };
       const spawn = async (name: string): Promise<Replica> => {
         const port = await freePort();
-        const proc = await startWorker('streams/test-utils/stats-worker.ts', {
+        const proc = await startStatsWorker({
           ...workerEnv,
-          STREAMS_METRICS_PORT: String(port),
+          METRICS_PORT: String(port),
         });
         const r = { name, port, proc };
         replicas.push(r);
@@ -104,7 +86,7 @@ describe('scaling under load (real broker, exactly_once workers as child process
       };
       /** Joined and restored: /readyz on the port this test gave the worker. */
       const ready = async (r: Replica) => {
-        const ok = await waitUntil(
+        const ok = await pollUntil(
           async () => {
             alive(r);
             return fetch(`http://127.0.0.1:${r.port}/readyz`).then(
@@ -122,7 +104,7 @@ describe('scaling under load (real broker, exactly_once workers as child process
       /** Waits until `group` (all alive) owns every partition, each member at least one; returns the split. */
       const spread = async (group: Replica[]): Promise<number[]> => {
         let split: number[] = [];
-        const ok = await waitUntil(
+        const ok = await pollUntil(
           async () => {
             for (const r of group) alive(r);
             split = await Promise.all(group.map(async (r) => (await tasks(r)) ?? 0));
@@ -146,7 +128,7 @@ describe('scaling under load (real broker, exactly_once workers as child process
       const drain = async (group: Replica[]) => {
         const from = Date.now();
         let last = -1;
-        const ok = await waitUntil(
+        const ok = await pollUntil(
           async () => {
             for (const r of group) alive(r);
             last = await sampleLag();
@@ -188,7 +170,7 @@ describe('scaling under load (real broker, exactly_once workers as child process
       const w1 = await spawn('w1');
       await ready(w1);
       feeding = feed(() => !inputOn, MAX_RECORDS - PHASE_C_RECORDS);
-      const firstCommit = await waitUntil(
+      const firstCommit = await pollUntil(
         async () => (await admin.committedOffsets(app, [input])).length > 0,
         60_000,
         200,
@@ -266,9 +248,9 @@ describe('scaling under load (real broker, exactly_once workers as child process
       // d. The read_committed results: every final window once, with the offline reference's values.
       const ref = statsReference(readings.slice(0, produced), WINDOW, GRACE);
       let results: StatsResult[] = [];
-      const complete = await waitUntil(
+      const complete = await pollUntil(
         async () => {
-          results = (await readCommitted(client, output, PARTITIONS)).map(
+          results = (await readTopic(client, output, 'read_committed')).map(
             (r) => JSON.parse(r.value?.toString() ?? 'null') as StatsResult,
           );
           return results.length >= ref.results.size;

@@ -8,12 +8,12 @@ import { describe, expect, it } from 'vitest';
 import { quoteIdent } from '../../connectors/influxdb-sink/influxql-client.js';
 import {
   allCommitted,
+  type ChildWorker,
   freePort,
   kafkaFor,
   makeReadings,
   recentStart,
   registryAndEncoder,
-  type SinkProcess,
   schemaFile,
   spawnSink,
   tempDatabase,
@@ -33,7 +33,7 @@ async function committedCount(admin: Admin, groupId: string, topic: string): Pro
 }
 
 /** A wait for a sink's progress fails at once when that sink has exited. */
-function assertRunning(sink: SinkProcess): void {
+function assertRunning(sink: ChildWorker): void {
   if (sink.child.exitCode !== null) {
     throw new Error(`the sink exited with ${sink.child.exitCode}: ${sink.output().slice(-3000)}`);
   }
@@ -52,7 +52,7 @@ describe('sink worker under kill -9 (child process, real Kafka and InfluxDB)', (
       const kafka = kafkaFor(env, `${name}-test`);
       const admin = kafka.admin();
       await admin.connect();
-      const sinks: SinkProcess[] = [];
+      const sinks: ChildWorker[] = [];
       const db = await tempDatabase(env, 'iotp_sinkcrash');
       const q = db.q;
       onTestFinished(async () => {
@@ -80,7 +80,7 @@ describe('sink worker under kill -9 (child process, real Kafka and InfluxDB)', (
         KAFKA_BACKEND: process.env.KAFKA_BACKEND ?? 'kafkajs',
         LOG_LEVEL: 'info',
         // A killed replica holds its partitions until its session times out: 10 s instead of 30 s.
-        SINK_SESSION_TIMEOUT_MS: '10000',
+        IOTP_SINK__SESSION_TIMEOUT: '10s',
       };
       const start = async (n: number) => {
         const sink = spawnSink({ ...sinkEnv, METRICS_PORT: String(await freePort()), SINK_REPLICA_ID: `${name}-${n}` });

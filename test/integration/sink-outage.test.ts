@@ -87,8 +87,8 @@ describe('sink worker when InfluxDB is unreachable', () => {
         IOTP_SINK__RETRIES__INITIAL_BACKOFF: '100ms',
         IOTP_SINK__RETRIES__MAX_BACKOFF: '2s',
         IOTP_KAFKA__TOPICS__DLQ: dlq,
-        SINK_MAX_BUFFERED_POINTS: String(MAX_BUFFERED),
-        SINK_LAG_INTERVAL_MS: '500',
+        IOTP_SINK__MAX_BUFFERED_POINTS: String(MAX_BUFFERED),
+        IOTP_SINK__LAG_INTERVAL: '500ms',
       });
       const { sink, registry, fatal } = await startSinkHere(env, settings);
       onTestFinished(() => sink.stop());

@@ -1,16 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createKafkaClient, kafkaConfigFromEnv } from '../../lib/kafka/index.js';
-import {
-  makeReadings,
-  produceReadings,
-  readCommitted,
-  recentStart,
-  waitUntil,
-} from '../../streams/test-utils/kafka-fixtures.js';
+import { makeReadings, produceReadings, recentStart, statsTopics } from '../../streams/test-utils/stats-fixture.js';
 import { statsReference } from '../../streams/test-utils/stats-reference.js';
 import type { StatsResult } from '../../streams/test-utils/stats-topology.js';
-import { startWorker, type WorkerProcess } from '../../streams/test-utils/worker-process.js';
-import { stackEnv, uniqueName } from '../helpers/stack.js';
+import { startStatsWorker } from '../../streams/test-utils/stats-worker-process.js';
+import type { ChildWorker } from '../helpers/child-process.js';
+import { kafkaClientFromEnv, readTopic } from '../helpers/kafka.js';
+import { pollUntil } from '../helpers/wait.js';
 
 // Scale: CI defaults; bench mode is STREAMS_EOS_RECORDS=100000 STREAMS_EOS_KILLS=10.
 const RECORDS = Number(process.env.STREAMS_EOS_RECORDS ?? 6_000);
@@ -28,24 +23,15 @@ describe.each(['exactly_once', 'at_least_once'] as const)(
       `kills the worker ${KILLS} times while ${RECORDS} records flow; ${exact ? 'results are exact, none missing or doubled' : 'no result missing'}`,
       { timeout: 900_000 },
       async ({ onTestFinished }) => {
-        const env = stackEnv();
-        const client = createKafkaClient(kafkaConfigFromEnv(env, { clientId: uniqueName('eos-test') }));
-        const app = uniqueName(exact ? 'eos' : 'alos');
-        const input = `${app}.in`;
-        const output = `${app}.out`;
-        const admin = client.admin();
-        await admin.connect();
-        const workers: WorkerProcess[] = [];
-        onTestFinished(async () => {
-          for (const w of workers) await w.kill9();
-          const mine = (await admin.listTopics()).filter((t) => t.startsWith(app));
-          await admin.deleteTopics(mine).catch(() => undefined);
-          await admin.disconnect();
-        });
-        await admin.createTopics([
-          { topic: input, partitions: PARTITIONS },
-          { topic: output, partitions: PARTITIONS },
-        ]);
+        const workers: ChildWorker[] = [];
+        const { env, client, app, input, output } = await statsTopics(
+          exact ? 'eos' : 'alos',
+          PARTITIONS,
+          onTestFinished,
+          async () => {
+            for (const w of workers) await w.kill9();
+          },
+        );
         const readings = makeReadings({
           count: RECORDS,
           devices: 200,
@@ -63,12 +49,12 @@ describe.each(['exactly_once', 'at_least_once'] as const)(
           STATS_OUTPUT: output,
           STATS_WINDOW_MS: String(WINDOW),
           STATS_GRACE_MS: String(GRACE),
-          STREAMS_GUARANTEE: guarantee,
-          STREAMS_SESSION_TIMEOUT_MS: '6000',
+          IOTP_STREAMS__PROCESSING_GUARANTEE: guarantee,
+          IOTP_STREAMS__SESSION_TIMEOUT: '6s',
           KAFKA_BACKEND: process.env.KAFKA_BACKEND ?? 'kafkajs',
         };
         const spawn = async () => {
-          const w = await startWorker('streams/test-utils/stats-worker.ts', workerEnv);
+          const w = await startStatsWorker(workerEnv);
           workers.push(w);
           return w;
         };
@@ -99,15 +85,15 @@ describe.each(['exactly_once', 'at_least_once'] as const)(
           await sleep(200 + Math.floor(random() * 2_500)); // then a random point while it processes
           await w.kill9();
           expect(w.child.signalCode).toBe('SIGKILL');
-          progress.push((await readCommitted(client, output, PARTITIONS)).length);
+          progress.push((await readTopic(client, output, 'read_committed')).length);
         }
         await producing;
 
         const last = await spawn();
         let results: StatsResult[] = [];
-        const complete = await waitUntil(
+        const complete = await pollUntil(
           async () => {
-            results = (await readCommitted(client, output, PARTITIONS)).map(
+            results = (await readTopic(client, output, 'read_committed')).map(
               (r) => JSON.parse(r.value?.toString() ?? 'null') as StatsResult,
             );
             return new Set(results.map((r) => `${r.deviceId}@${r.windowStart}`)).size >= ref.results.size;
@@ -140,16 +126,13 @@ describe.each(['exactly_once', 'at_least_once'] as const)(
         expect(got).toEqual(ref.results);
         // A second read_committed reader on the other backend sees the same records: a duplicate
         // would then be the writer's, not one reader's filter (kafkajs' was: patches/README.md).
-        const other = createKafkaClient(
-          kafkaConfigFromEnv(env, {
-            clientId: uniqueName('eos-test-other'),
-            backend: client.backend === 'kafkajs' ? 'rdkafka' : 'kafkajs',
-          }),
-        );
-        const otherRecords = await readCommitted(other, output, PARTITIONS);
+        const other = kafkaClientFromEnv(env, `${app}-other`, {
+          backend: client.backend === 'kafkajs' ? 'rdkafka' : 'kafkajs',
+        });
+        const otherRecords = await readTopic(other, output, 'read_committed');
         const offsets = (rs: { partition: number; offset: string }[]) =>
           rs.map((r) => `${r.partition}/${r.offset}`).sort();
-        expect(offsets(otherRecords)).toEqual(offsets(await readCommitted(client, output, PARTITIONS)));
+        expect(offsets(otherRecords)).toEqual(offsets(await readTopic(client, output, 'read_committed')));
         expect(progress[progress.length - 1] ?? 0).toBeLessThan(ref.results.size);
       },
     );

@@ -1,16 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createKafkaClient, kafkaConfigFromEnv } from '../../lib/kafka/index.js';
 import { KafkaStreams } from '../../streams/runtime/kafka/kafka-streams.js';
-import {
-  makeReadings,
-  produceReadings,
-  readCommitted,
-  recentStart,
-  waitUntil,
-} from '../../streams/test-utils/kafka-fixtures.js';
+import { makeReadings, produceReadings, recentStart, statsTopics } from '../../streams/test-utils/stats-fixture.js';
 import { statsReference } from '../../streams/test-utils/stats-reference.js';
 import { type StatsResult, statsTopology } from '../../streams/test-utils/stats-topology.js';
-import { stackEnv, uniqueName } from '../helpers/stack.js';
+import { readTopic } from '../helpers/kafka.js';
+import { pollUntil } from '../helpers/wait.js';
 
 const WINDOW = 1_000;
 const GRACE = 200;
@@ -20,22 +14,7 @@ describe('idle partition (real broker)', () => {
   it('a partition whose input stopped still emits its last window after the idle timeout', async ({
     onTestFinished,
   }) => {
-    const env = stackEnv();
-    const client = createKafkaClient(kafkaConfigFromEnv(env, { clientId: uniqueName('idle-test') }));
-    const app = uniqueName('idle');
-    const input = `${app}.in`;
-    const output = `${app}.out`;
-    const admin = client.admin();
-    await admin.connect();
-    onTestFinished(async () => {
-      const mine = (await admin.listTopics()).filter((t) => t.startsWith(app));
-      await admin.deleteTopics(mine).catch(() => undefined);
-      await admin.disconnect();
-    });
-    await admin.createTopics([
-      { topic: input, partitions: PARTITIONS },
-      { topic: output, partitions: PARTITIONS },
-    ]);
+    const { client, app, input, output } = await statsTopics('idle', PARTITIONS, onTestFinished);
     const readings = makeReadings({
       count: 400,
       devices: 10,
@@ -70,8 +49,8 @@ describe('idle partition (real broker)', () => {
     await produceReadings(producer, input, readings);
 
     let results: StatsResult[] = [];
-    const done = await waitUntil(async () => {
-      results = (await readCommitted(client, output, PARTITIONS)).map(
+    const done = await pollUntil(async () => {
+      results = (await readTopic(client, output, 'read_committed')).map(
         (r) => JSON.parse(r.value?.toString() ?? 'null') as StatsResult,
       );
       return results.length >= all.size;

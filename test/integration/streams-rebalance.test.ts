@@ -1,16 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createKafkaClient, kafkaConfigFromEnv } from '../../lib/kafka/index.js';
-import {
-  makeReadings,
-  produceReadings,
-  readCommitted,
-  recentStart,
-  waitUntil,
-} from '../../streams/test-utils/kafka-fixtures.js';
+import { makeReadings, produceReadings, recentStart, statsTopics } from '../../streams/test-utils/stats-fixture.js';
 import { statsReference } from '../../streams/test-utils/stats-reference.js';
 import type { StatsResult } from '../../streams/test-utils/stats-topology.js';
-import { startWorker, type WorkerProcess } from '../../streams/test-utils/worker-process.js';
-import { stackEnv, uniqueName } from '../helpers/stack.js';
+import { startStatsWorker } from '../../streams/test-utils/stats-worker-process.js';
+import type { ChildWorker } from '../helpers/child-process.js';
+import { readTopic } from '../helpers/kafka.js';
+import { pollUntil } from '../helpers/wait.js';
 
 const RECORDS = Number(process.env.STREAMS_REBALANCE_RECORDS ?? 6_000);
 const PARTITIONS = 6;
@@ -23,24 +18,10 @@ describe('rebalance (real broker, workers as child processes)', () => {
     '1 -> 2 -> 3 replicas while records flow, then one stops: results stay exact',
     { timeout: 600_000 },
     async ({ onTestFinished }) => {
-      const env = stackEnv();
-      const client = createKafkaClient(kafkaConfigFromEnv(env, { clientId: uniqueName('rebalance-test') }));
-      const app = uniqueName('rebal');
-      const input = `${app}.in`;
-      const output = `${app}.out`;
-      const admin = client.admin();
-      await admin.connect();
-      const workers: WorkerProcess[] = [];
-      onTestFinished(async () => {
+      const workers: ChildWorker[] = [];
+      const { client, app, input, output } = await statsTopics('rebal', PARTITIONS, onTestFinished, async () => {
         for (const w of workers) await w.kill9();
-        const mine = (await admin.listTopics()).filter((t) => t.startsWith(app));
-        await admin.deleteTopics(mine).catch(() => undefined);
-        await admin.disconnect();
       });
-      await admin.createTopics([
-        { topic: input, partitions: PARTITIONS },
-        { topic: output, partitions: PARTITIONS },
-      ]);
       const readings = makeReadings({
         count: RECORDS,
         devices: 300,
@@ -56,13 +37,13 @@ describe('rebalance (real broker, workers as child processes)', () => {
         STATS_OUTPUT: output,
         STATS_WINDOW_MS: String(WINDOW),
         STATS_GRACE_MS: String(GRACE),
-        STREAMS_GUARANTEE: 'exactly_once',
-        STREAMS_SESSION_TIMEOUT_MS: '6000',
+        IOTP_STREAMS__PROCESSING_GUARANTEE: 'exactly_once',
+        IOTP_STREAMS__SESSION_TIMEOUT: '6s',
         LOG_LEVEL: 'info',
         KAFKA_BACKEND: process.env.KAFKA_BACKEND ?? 'kafkajs',
       };
       const spawn = async () => {
-        const w = await startWorker('streams/test-utils/stats-worker.ts', workerEnv);
+        const w = await startStatsWorker(workerEnv);
         workers.push(w);
         return w;
       };
@@ -88,9 +69,9 @@ describe('rebalance (real broker, workers as child processes)', () => {
       await producing;
 
       let results: StatsResult[] = [];
-      const complete = await waitUntil(
+      const complete = await pollUntil(
         async () => {
-          results = (await readCommitted(client, output, PARTITIONS)).map(
+          results = (await readTopic(client, output, 'read_committed')).map(
             (r) => JSON.parse(r.value?.toString() ?? 'null') as StatsResult,
           );
           return results.length >= ref.results.size;

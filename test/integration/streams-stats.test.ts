@@ -1,18 +1,12 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createKafkaClient, kafkaConfigFromEnv } from '../../lib/kafka/index.js';
 import { KafkaStreams } from '../../streams/runtime/kafka/kafka-streams.js';
 import { changelogTopic } from '../../streams/runtime/names.js';
-import {
-  makeReadings,
-  produceReadings,
-  readCommitted,
-  recentStart,
-  waitUntil,
-} from '../../streams/test-utils/kafka-fixtures.js';
+import { makeReadings, produceReadings, recentStart, statsTopics } from '../../streams/test-utils/stats-fixture.js';
 import { statsReference } from '../../streams/test-utils/stats-reference.js';
 import { type StatsResult, statsTopology } from '../../streams/test-utils/stats-topology.js';
-import { stackEnv, uniqueName } from '../helpers/stack.js';
+import { readTopic } from '../helpers/kafka.js';
+import { pollUntil } from '../helpers/wait.js';
 
 const WINDOW = 1_000;
 const GRACE = 200;
@@ -20,22 +14,7 @@ const PARTITIONS = 3;
 
 describe.each(['exactly_once', 'at_least_once'] as const)('stream runtime on the real broker (%s)', (guarantee) => {
   it('windowed count/min/max/mean: read_committed output equals the offline reference', async ({ onTestFinished }) => {
-    const env = stackEnv();
-    const client = createKafkaClient(kafkaConfigFromEnv(env, { clientId: uniqueName('streams-test') }));
-    const app = uniqueName('stats');
-    const input = `${app}.in`;
-    const output = `${app}.out`;
-    const admin = client.admin();
-    await admin.connect();
-    onTestFinished(async () => {
-      const mine = (await admin.listTopics()).filter((t) => t.startsWith(app));
-      await admin.deleteTopics(mine).catch(() => undefined);
-      await admin.disconnect();
-    });
-    await admin.createTopics([
-      { topic: input, partitions: PARTITIONS },
-      { topic: output, partitions: PARTITIONS },
-    ]);
+    const { client, admin, app, input, output } = await statsTopics('stats', PARTITIONS, onTestFinished);
     const readings = makeReadings({
       count: 3_000,
       devices: 30,
@@ -63,8 +42,8 @@ describe.each(['exactly_once', 'at_least_once'] as const)('stream runtime on the
     await produceReadings(producer, input, readings);
 
     let results: StatsResult[] = [];
-    const done = await waitUntil(async () => {
-      results = (await readCommitted(client, output, PARTITIONS)).map(
+    const done = await pollUntil(async () => {
+      results = (await readTopic(client, output, 'read_committed')).map(
         (r) => JSON.parse(r.value?.toString() ?? 'null') as StatsResult,
       );
       return results.length >= ref.results.size;
@@ -85,25 +64,10 @@ describe('stream runtime on the real broker: a dead letter near the size limit',
   it('an undecodable record larger than the dead-letter topic takes is dead-lettered cut to fit; the commit goes through', async ({
     onTestFinished,
   }) => {
-    const env = stackEnv();
-    const client = createKafkaClient(kafkaConfigFromEnv(env, { clientId: uniqueName('streams-test') }));
-    const app = uniqueName('stats-big');
-    const input = `${app}.in`;
-    const output = `${app}.out`;
+    const { client, admin, app, input, output } = await statsTopics('stats-big', 1, onTestFinished);
     const dlq = `${app}-dlq`;
-    const admin = client.admin();
-    await admin.connect();
-    onTestFinished(async () => {
-      const mine = (await admin.listTopics()).filter((t) => t.startsWith(app));
-      await admin.deleteTopics(mine).catch(() => undefined);
-      await admin.disconnect();
-    });
     // The bound comes from the dead-letter topic's own max.message.bytes, read at start.
-    await admin.createTopics([
-      { topic: input, partitions: 1 },
-      { topic: output, partitions: 1 },
-      { topic: dlq, partitions: 1, config: { 'max.message.bytes': '500000' } },
-    ]);
+    await admin.createTopics([{ topic: dlq, partitions: 1, config: { 'max.message.bytes': '500000' } }]);
     const readings = makeReadings({ count: 50, devices: 5, partitions: 1, startMs: recentStart(), stepMs: 100 });
     const ref = statsReference(readings, WINDOW, GRACE);
     const producer = client.producer();
@@ -119,11 +83,11 @@ describe('stream runtime on the real broker: a dead letter near the size limit',
     onTestFinished(() => streams.close());
     await streams.start();
     await produceReadings(producer, input, readings);
-    let dead: Awaited<ReturnType<typeof readCommitted>> = [];
+    let dead: Awaited<ReturnType<typeof readTopic>> = [];
     let results = 0;
-    const done = await waitUntil(async () => {
-      dead = await readCommitted(client, dlq, 1).catch(() => []);
-      results = (await readCommitted(client, output, 1)).length;
+    const done = await pollUntil(async () => {
+      dead = await readTopic(client, dlq, 'read_committed').catch(() => []);
+      results = (await readTopic(client, output, 'read_committed')).length;
       return dead.length >= 1 && results >= ref.results.size;
     }, 60_000);
     expect(done).toBe(true);

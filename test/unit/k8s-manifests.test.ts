@@ -69,7 +69,7 @@ function consumerOf(workload: Doc): { group: string; topics: string[] } | undefi
   if (args[0] === 'streams')
     return { group: `${config.streams.applicationId}-${args[2]}`, topics: config.readingRoutes.map((r) => r.topic) };
   if (args[0] === 'sink') {
-    const settings = sinkSettingsFrom(config, containerEnv);
+    const settings = sinkSettingsFrom(config, { replicaId: containerEnv.SINK_REPLICA_ID });
     return { group: settings.groupId, topics: settings.topics };
   }
   return undefined;

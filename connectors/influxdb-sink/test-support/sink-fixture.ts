@@ -1,11 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import { loadPipelineConfig } from '../../../lib/config/index.js';
 import { IotpError } from '../../../lib/errors.js';
-import { createKafkaClient, kafkaConfigFromEnv } from '../../../lib/kafka/index.js';
-import type { Admin, KafkaClient } from '../../../lib/kafka/types.js';
+import type { KafkaClient } from '../../../lib/kafka/types.js';
 import { silentLogger } from '../../../lib/runtime/log.js';
 import { repoRoot } from '../../../lib/runtime/stack-env.js';
 import {
@@ -16,6 +13,8 @@ import {
   loadSchemaFile,
   type SchemaRegistryClient,
 } from '../../../lib/serde/index.js';
+import { type ChildWorker, spawnIotp } from '../../../test/helpers/child-process.js';
+import { kafkaClientFromEnv } from '../../../test/helpers/kafka.js';
 import { type RunningSink, startInfluxdbSink } from '../influxdb-sink.js';
 import { influxQl } from '../influxql-client.js';
 import { createPointMaker } from '../point-maker.js';
@@ -23,7 +22,14 @@ import { ruleForTopic } from '../route.js';
 import { createWriter } from '../run-influxdb-sink.js';
 import { type SinkSettings, sinkSettingsFrom } from '../sink-settings.js';
 
-/** Test support for the sink's integration tests and benchmark (real Kafka, registry, InfluxDB). */
+/**
+ * Test support for the sink's integration tests and benchmark (real Kafka, registry, InfluxDB).
+ * The generic helpers (Kafka, child processes, waits) live in test/helpers and are re-exported here
+ * under the names the sink's tests use.
+ */
+export { type ChildWorker, freePort } from '../../../test/helpers/child-process.js';
+export { allCommitted, kafkaClientFromEnv as kafkaFor } from '../../../test/helpers/kafka.js';
+export { waitUntil } from '../../../test/helpers/wait.js';
 
 export const schemaFile = (name: string): LocalSchema => loadSchemaFile(join(repoRoot, 'schemas', `${name}.avsc`));
 
@@ -101,51 +107,9 @@ export async function tempDatabase(env: Record<string, string>, prefix: string) 
   };
 }
 
-/** Polls until `check` is true; throws (naming `what`) after `timeoutMs`. Not a timed assertion: a deadline for a wait. */
-export async function waitUntil(
-  what: string | (() => string),
-  check: () => Promise<boolean> | boolean,
-  timeoutMs = 60_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > deadline) {
-      const text = typeof what === 'string' ? what : what();
-      throw new IotpError('TEST_WAIT_TIMEOUT', `still waiting after ${timeoutMs} ms: ${text}`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-/**
- * True when the group committed every partition of `topics` up to its high watermark, and the
- * topics hold at least `minRecords` records (so that an empty or not yet visible topic is not "done").
- */
-export async function allCommitted(admin: Admin, groupId: string, topics: string[], minRecords = 1): Promise<boolean> {
-  const committed = new Map(
-    (await admin.committedOffsets(groupId, topics)).map((c) => [`${c.topic}/${c.partition}`, c.offset]),
-  );
-  let records = 0;
-  for (const topic of topics) {
-    const partitions = await admin.topicOffsets(topic);
-    if (partitions.length === 0) return false;
-    for (const p of partitions) {
-      records += Number(BigInt(p.high) - BigInt(p.low));
-      if (p.high === p.low) continue;
-      if (committed.get(`${topic}/${p.partition}`) !== p.high) return false;
-    }
-  }
-  return records >= minRecords;
-}
-
-export function kafkaFor(env: Record<string, string>, clientId: string): KafkaClient {
-  return createKafkaClient(kafkaConfigFromEnv(env, { clientId }));
-}
-
 /** Settings as `iotp sink influxdb` would build them from the pipeline config and `env`. */
 export function settingsFor(env: Record<string, string | undefined>): SinkSettings {
-  return sinkSettingsFrom(loadPipelineConfig({ env }), env);
+  return sinkSettingsFrom(loadPipelineConfig({ env }), { replicaId: env.SINK_REPLICA_ID, metricsPort: 0 });
 }
 
 /** The sink in this process (for tests that read its metrics registry), with the real clients. */
@@ -162,7 +126,7 @@ export async function startSinkHere(
   fatal: IotpError[];
 }> {
   const fatal: IotpError[] = [];
-  const kafka = kafkaFor(env, settings.replicaId);
+  const kafka = kafkaClientFromEnv(env, settings.replicaId);
   const schemaRegistry = createSchemaRegistryClient({ url: env.SCHEMA_REGISTRY_URL! });
   const registry = new Registry();
   const sink = await startInfluxdbSink(settings, {
@@ -209,52 +173,10 @@ export async function metricValue(
     .reduce((sum, v) => sum + v.value, 0);
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** `iotp sink influxdb` as a child process (the process is the worker: kill -9 reaches it). */
-export interface SinkProcess {
-  readonly child: ChildProcess;
-  readonly exited: Promise<number | null>;
-  output(): string;
-  kill9(): Promise<void>;
-  stop(): Promise<number | null>;
-}
-
-export function spawnSink(env: Record<string, string>): SinkProcess {
-  const child = spawn(join(repoRoot, 'bin', 'iotp'), ['sink', 'influxdb'], {
-    cwd: repoRoot,
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  const keep = (chunk: Buffer) => {
-    out = (out + chunk.toString()).slice(-20_000);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const alive = () => child.exitCode === null && child.signalCode === null;
-  return {
-    child,
-    exited,
-    output: () => out,
-    async kill9() {
-      if (alive()) child.kill('SIGKILL');
-      await exited;
-    },
-    async stop() {
-      if (alive()) child.kill('SIGTERM');
-      return exited;
-    },
-  };
+/**
+ * `iotp sink influxdb` as a child process (the process is the worker: kill -9 reaches it); `env`
+ * fills the pipeline YAML (IOTP_SINK__*, INFLUX_*) and sets METRICS_PORT and SINK_REPLICA_ID.
+ */
+export function spawnSink(env: Record<string, string>): ChildWorker {
+  return spawnIotp(['sink', 'influxdb'], { env });
 }

@@ -47,6 +47,25 @@ export const sinkSection = z
       .describe('Prefix stripped from topic names to make measurement names.'),
     batchSize: z.number().int().min(1).max(1_000_000).default(5000).describe('Points per write request (at most).'),
     linger: duration().prefault('1s').describe('Longest a point waits for its batch to fill.'),
+    maxBufferedPoints: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe(
+        'Points held in memory at most (decoded, not yet written); past it the sink pauses its partitions. Default: 10 x batchSize, at least 50000.',
+      ),
+    lagInterval: duration()
+      .prefault('5s')
+      .describe('How often the sink reads its consumer lag from the broker (at least 100ms).'),
+    shutdownFlush: duration()
+      .prefault('10s')
+      .describe(
+        'On SIGTERM, how long the last flush may retry before giving up (what is not committed is read again).',
+      ),
+    sessionTimeout: duration()
+      .prefault('30s')
+      .describe('Consumer group session timeout: how long a crashed replica keeps its partitions (at least 6s).'),
     retries: z
       .object({
         max: z

@@ -47,6 +47,11 @@ export const streamsSection = z
       .default('exactly_once')
       .describe('exactly_once: outputs, changelogs and offsets commit in one Kafka transaction.'),
     commitInterval: duration().prefault('1s').describe('How often tasks commit (and a transaction ends).'),
+    sessionTimeout: duration()
+      .optional()
+      .describe(
+        "Consumer group session timeout (at least 6s): how long a crashed replica keeps its tasks. Default: the client's (kafkajs 30s, librdkafka 45s).",
+      ),
   })
   .strict()
   .prefault({})

@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createPipelineTopics, registerPipelineSchemas } from '../../../cli/setup.js';
 import { type LoadedPipelineConfig, loadPipelineConfig, pipelineSubjects } from '../../../lib/config/index.js';
 import { createKafkaClient, kafkaConfigFromEnv } from '../../../lib/kafka/index.js';
+import { createPipelineTopics, registerPipelineSchemas } from '../../../lib/pipeline/index.js';
 import { repoRoot } from '../../../lib/runtime/stack-env.js';
 import { createSchemaRegistryClient } from '../../../lib/serde/index.js';
 
@@ -69,7 +69,7 @@ export async function testPipeline(
   ].join('\n');
   writeFileSync(file, text);
   const config = loadPipelineConfig({ file, env });
-  await createPipelineTopics(config, env);
+  await createPipelineTopics(config);
   await registerPipelineSchemas(config);
   return {
     file,

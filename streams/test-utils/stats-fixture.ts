@@ -1,5 +1,51 @@
-import type { ConsumedRecord, KafkaClient, Producer } from '../../lib/kafka/types.js';
+import type { Admin, KafkaClient, Producer } from '../../lib/kafka/types.js';
+import { kafkaClientFromEnv } from '../../test/helpers/kafka.js';
+import { stackEnv, uniqueName } from '../../test/helpers/stack.js';
 import type { ReferenceInput } from './stats-reference.js';
+
+/** A stats test's own input and output topics on the local stack, and a client for its checks. */
+export interface StatsTopics {
+  env: Record<string, string>;
+  client: KafkaClient;
+  admin: Admin;
+  /** Application id; every topic of the test starts with it. */
+  app: string;
+  input: string;
+  output: string;
+}
+
+/**
+ * Creates `<app>.in` and `<app>.out` with `partitions` partitions and registers the cleanup on the
+ * test: first `before` (stop the test's workers), then every topic starting with the app id.
+ *
+ * @example
+ *   const { client, admin, app, input, output } = await statsTopics('eos', 3, onTestFinished, () => killAll());
+ */
+export async function statsTopics(
+  name: string,
+  partitions: number,
+  onTestFinished: (fn: () => Promise<void>) => void,
+  before: () => Promise<void> = async () => undefined,
+): Promise<StatsTopics> {
+  const env = stackEnv();
+  const app = uniqueName(name);
+  const client = kafkaClientFromEnv(env, `${app}-test`);
+  const admin = client.admin();
+  await admin.connect();
+  onTestFinished(async () => {
+    await before();
+    const mine = (await admin.listTopics()).filter((t) => t.startsWith(app));
+    await admin.deleteTopics(mine).catch(() => undefined);
+    await admin.disconnect();
+  });
+  const input = `${app}.in`;
+  const output = `${app}.out`;
+  await admin.createTopics([
+    { topic: input, partitions },
+    { topic: output, partitions },
+  ]);
+  return { env, client, admin, app, input, output };
+}
 
 /**
  * An event-time origin an hour before now, on a minute boundary. Test data must be recent: the
@@ -60,29 +106,5 @@ export async function produceReadings(
         timestamp: r.timestamp,
       })),
     );
-  }
-}
-
-/** Every committed record of a topic (read_committed, no group). */
-export async function readCommitted(client: KafkaClient, topic: string, partitions: number): Promise<ConsumedRecord[]> {
-  const out: ConsumedRecord[] = [];
-  await client.replay({
-    topic,
-    partitions: Array.from({ length: partitions }, (_, i) => i),
-    isolation: 'read_committed',
-    onRecords: (records) => {
-      out.push(...records);
-    },
-  });
-  return out;
-}
-
-/** Polls `check` until it returns true or `timeoutMs` passes; returns the last answer. */
-export async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, everyMs = 500): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return true;
-    if (Date.now() > deadline) return false;
-    await new Promise((r) => setTimeout(r, everyMs));
   }
 }

@@ -1,11 +1,14 @@
-import type { LoadedPipelineConfig } from '../lib/config/index.js';
-import { windowTopic } from '../lib/config/index.js';
-import type { TopicSpec } from '../lib/kafka/types.js';
+import type { LoadedPipelineConfig } from '../config/index.js';
+import { windowTopic } from '../config/index.js';
+import type { TopicSpec } from '../kafka/types.js';
 
 /**
  * Every topic the pipeline's stages read or write, from the config: raw readings per route, window
  * results per route and window size, anomalies, device status (compacted: the latest status per
  * device), late records and dead letters. The stream runtime creates its own changelog topics.
+ *
+ * @example
+ *   pipelineTopics(config).map((t) => t.topic); // ['telemetry.anomalies', 'telemetry.device-status', 'telemetry.dlq', ...]
  */
 export function pipelineTopics(config: LoadedPipelineConfig): TopicSpec[] {
   const partitions = config.kafka.topics.partitions;

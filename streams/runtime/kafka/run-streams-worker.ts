@@ -1,56 +1,55 @@
 import type { Logger } from 'pino';
-import { createKafkaClient, kafkaConfigFromEnv } from '../../../lib/kafka/index.js';
-import type { Admin } from '../../../lib/kafka/types.js';
+import type { Registry } from 'prom-client';
+import type { Admin, KafkaClient } from '../../../lib/kafka/types.js';
 import { type LagReporter, startLagReporter } from '../../../lib/runtime/lag-reporter.js';
-import { COMPONENT } from '../../../lib/runtime/metric-names.js';
 import { runWorker, type WorkerHandle } from '../../../lib/runtime/worker.js';
-import { KafkaStreams } from '../../runtime/kafka/kafka-streams.js';
-import type { Clock } from '../../runtime/time/clock.js';
-import type { Topology } from '../../runtime/topology/topology.js';
-import type { StreamsRunSettings } from './streams-settings.js';
-import { type TopologyMetrics, topologyMetrics } from './topology-metrics.js';
+import type { Clock } from '../time/clock.js';
+import type { Topology } from '../topology/topology.js';
+import { KafkaStreams } from './kafka-streams.js';
+import type { StreamsWorkerSettings } from './streams-worker-settings.js';
 
-export interface TopologyWorkerOptions {
-  settings: StreamsRunSettings;
-  env: Record<string, string | undefined>;
-  /** Reach Kafka through its SASL_SSL listener (KAFKA_SASL_*). */
-  sasl?: boolean;
+/** One streams worker: which topology, under which settings, on which Kafka client. */
+export interface StreamsWorkerOptions {
+  /** Log and metric component name, e.g. `streams-aggregate`. */
+  component: string;
+  settings: StreamsWorkerSettings;
+  /** The Kafka client (lib/clients: from the pipeline config), given the worker's log. */
+  client(log: Logger): KafkaClient;
   /** Builds the topology (serdes resolved against the registry) with the worker's metrics and log. */
-  build(metrics: TopologyMetrics, log: Logger): Promise<Topology>;
+  build(metrics: Registry, log: Logger): Promise<Topology>;
   /** Wall clock of the runtime (default the system clock). */
   clock?: Clock;
 }
 
 /**
- * Runs one topology as a worker: JSON logs, /metrics /healthz /readyz (ready once every task is
- * restored), consumer lag gauges, the runtime under the settings' guarantee, and a clean SIGTERM
- * (commit, leave the group). A fatal runtime error shuts the worker down with exit code 1 so that a
- * supervisor restarts it from the last commit.
+ * THE streams launcher: runs one topology as a worker with JSON logs, /metrics /healthz /readyz
+ * (ready once every task is restored), consumer lag gauges, the runtime under the settings'
+ * guarantee, and a clean SIGTERM (commit, leave the group). A fatal runtime error shuts the worker
+ * down with exit code 1 so that a supervisor restarts it from the last commit. `iotp streams run`
+ * and the test workers both start here.
  *
  * @example
- *   const handle = await runTopologyWorker({ settings, env, build: (m) => buildAggregate(config, registry, m) });
+ *   const handle = await runStreamsWorker({ component: 'streams-aggregate', settings,
+ *     client: (log) => kafkaClientFrom(config, settings.applicationId, log), build: (m) => buildAggregate(config, registry, m) });
  *   await handle.stopped;
  */
-export async function runTopologyWorker(options: TopologyWorkerOptions): Promise<WorkerHandle> {
+export async function runStreamsWorker(options: StreamsWorkerOptions): Promise<WorkerHandle> {
   const { settings } = options;
-  const component = settings.topology === 'aggregate' ? COMPONENT.streamsAggregate : COMPONENT.streamsDetect;
   let handle: WorkerHandle | undefined;
   let failed = false;
   handle = await runWorker({
-    component,
+    component: options.component,
     port: settings.metricsPort,
     start: async (ctx) => {
-      const metrics = topologyMetrics(ctx.registry);
-      const topology = await options.build(metrics, ctx.log);
-      const client = createKafkaClient(
-        kafkaConfigFromEnv(options.env, { clientId: settings.applicationId, sasl: options.sasl === true }),
-      );
+      const topology = await options.build(ctx.registry, ctx.log);
+      const client = options.client(ctx.log.child({ client: 'kafka' }));
       const streams = new KafkaStreams(topology, {
         applicationId: settings.applicationId,
         client,
         guarantee: settings.guarantee,
         commitIntervalMs: settings.commitIntervalMs,
         idleTimeoutMs: settings.idleTimeoutMs,
+        ...(settings.sessionTimeoutMs === undefined ? {} : { sessionTimeoutMs: settings.sessionTimeoutMs }),
         lateTopic: settings.lateTopic,
         dlqTopic: settings.dlqTopic,
         registry: ctx.registry,
