@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { influxQl } from '../connectors/influxdb-sink/influxql-client.js';
 import { registryClientFrom as registryFromConfig } from '../lib/clients/registry.js';
 import { type LoadedPipelineConfig, loadPipelineConfig } from '../lib/config/index.js';
 import { GroupLagSnapshots } from '../lib/kafka/group-lag-snapshot.js';
@@ -24,6 +25,8 @@ import {
 import { alarmsOfRun, type IncidentRecord, scoreDetection } from './detection.js';
 import { exposedMetricNames } from './metric-names.js';
 import { histogramQuantile, readingLatencyHistogram } from './prom-quantile.js';
+import { collectReportData } from './report/collect-report-data.js';
+import { writeReport } from './report/write-report.js';
 import { runSimulatorProcess } from './simulator-process.js';
 import type { DemoSummary } from './summary.js';
 import { pipelineWorkers } from './worker-process.js';
@@ -122,6 +125,25 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     const alarms = alarmsOfRun(incidents, simulation);
     const truth = parseTruthLines(readFileSync(truthFile, 'utf8'));
     const detection = scoreDetection(truth, alarms, simulation, durationMs(options.anomalyWarmup));
+    say('writing the HTML report (detection table, series of the devices with the most alarms and a few random ones)');
+    const report = writeReport(
+      runDir,
+      await collectReportData({
+        influx: influxQl({
+          url: influx.url,
+          database: influx.db,
+          username: influx.username,
+          password: influx.password,
+        }),
+        measurements: measurements.raw,
+        title: `iotp demo ${new Date(startedAt).toISOString()}`,
+        span: { startTs: simulation.startTs, endTs: simulation.endTs },
+        score: detection,
+        truth,
+        alarms,
+        seed: options.seed,
+      }),
+    );
 
     const metricNames: Record<string, string[]> = {};
     for (const [name, w] of Object.entries(workers)) metricNames[name] = exposedMetricNames(await w.metrics());
@@ -140,6 +162,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       duplicatesInKafka: Math.max(0, inKafka - expectedRaw),
       deadLetters,
       detection,
+      report,
       e2eLatency: { p50: histogramQuantile(e2e, 0.5), p99: histogramQuantile(e2e, 0.99) },
       metricNames,
       influxUrl: env.INFLUX_URL!,

@@ -15,6 +15,8 @@ export interface DemoSummary {
   deadLetters: Record<string, number>;
   /** The pipeline's incidents scored against the injected anomalies (NAB-style windows). */
   detection: AlarmScore;
+  /** The self-contained HTML report of the run (report.html in the run directory). */
+  report: string;
   e2eLatency: { p50: number | undefined; p99: number | undefined };
   /** Metric names each worker exposed at the end of the run. */
   metricNames: Record<string, string[]>;
@@ -73,6 +75,7 @@ export function renderSummary(s: DemoSummary): string {
     }`,
     ...detectionLines(s.detection),
     `end-to-end latency      p50 ${ms(s.e2eLatency.p50)}, p99 ${ms(s.e2eLatency.p99)} (reading event time -> InfluxDB accepted it)`,
+    `report                  ${s.report} (open it in a browser: detection per kind, devices' series with alarms and injected anomalies)`,
     `run directory           ${s.runDir} (worker logs, truth.jsonl)`,
     '',
     'Try these InfluxQL queries:',
