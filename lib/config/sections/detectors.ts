@@ -54,7 +54,10 @@ export const detectorsSection = z
       .describe('Shared by all detectors.'),
     spikeDip: z
       .object({
-        enabled: z.boolean().default(true).describe('Run the spike/dip detector.'),
+        enabled: z
+          .boolean()
+          .default(false)
+          .describe('Run the spike/dip detector (off by default: the combined detector covers spikes and dips).'),
         confidence: confidence().default(99.5),
         history: z.number().int().min(5).max(100_000).default(120).describe('Readings the baseline is computed over.'),
         mode: z.enum(['both', 'spike', 'dip']).default('both').describe('Flag rises, falls or both.'),
@@ -64,7 +67,10 @@ export const detectorsSection = z
       .describe('SPIKE / DIP: a value far from the recent baseline.'),
     levelShift: z
       .object({
-        enabled: z.boolean().default(true).describe('Run the level-shift detector.'),
+        enabled: z
+          .boolean()
+          .default(false)
+          .describe('Run the level-shift detector (off by default: the combined detector covers level shifts).'),
         confidence: confidence().default(99),
         window: z.number().int().min(3).max(10_000).default(30).describe('Readings on each side of the change point.'),
       })
@@ -73,7 +79,10 @@ export const detectorsSection = z
       .describe('LEVEL_SHIFT: the mean moved and stayed.'),
     stuck: z
       .object({
-        enabled: z.boolean().default(true).describe('Run the stuck-sensor detector.'),
+        enabled: z
+          .boolean()
+          .default(false)
+          .describe('Run the stuck-sensor detector (off by default: the combined detector covers stuck sensors).'),
         repeats: z
           .number()
           .int()
@@ -123,33 +132,41 @@ export const detectorsSection = z
       .object({
         enabled: z
           .boolean()
-          .default(false)
+          .default(true)
           .describe(
-            'Run the combined detector (the one the NAB benchmark scores: shape, regime and daily-profile novelty with anomaly likelihood) on every field. Its state is about 12 x memory float32 per series (48 KB at memory 1000), logged on every update: enable it for few series or with a smaller memory.',
+            'Run the combined detector on every field: the one `iotp bench nab` scores (shape, regime and daily-profile novelty with anomaly likelihood, stuck runs, range novelty). Its state is ~8 KB per field, journaled (detectors.defaults.snapshotEvery).',
           ),
         threshold: z
           .number()
           .min(0)
           .max(1)
-          .default(0.5)
-          .describe('Combined score from which a record is an anomaly (its alert.threshold).'),
+          .optional()
+          .describe(
+            "Combined score from which a record is an alarm (its alert.threshold); default: the detector's own.",
+          ),
         memory: z
           .number()
           .int()
           .min(16)
-          .max(100_000)
-          .default(1000)
-          .describe('Shapes and regime summaries remembered per series (its shapes[].memory and regime.memory).'),
+          .max(32_767)
+          .optional()
+          .describe(
+            "Shapes and regime summaries remembered per series (its shapes[].memory and regime.memory); default: the detector's own.",
+          ),
         warmup: z
           .number()
           .int()
           .min(0)
-          .default(600)
-          .describe('Records of a series before it may emit anomalies (its alert.warmupRecords).'),
+          .optional()
+          .describe(
+            "Records of a series before it may raise alarms (its alert.warmupRecords); default: the detector's own.",
+          ),
       })
       .strict()
       .prefault({})
-      .describe('SPIKE / DIP / LEVEL_SHIFT / STUCK from the combined novelty score (detector combined/<channel>).'),
+      .describe(
+        'SPIKE / DIP / LEVEL_SHIFT / STUCK from the combined novelty score (detector combined/<channel>): on by default, with the configuration NAB scores.',
+      ),
     overrides: z
       .array(
         z

@@ -35,10 +35,18 @@ const json = Serdes.json<unknown>() as Serde<unknown>;
 const IDLE = 5 * MINUTE;
 
 function driverFor(input: Record<string, unknown> = {}, idleTimeoutMs = IDLE, routes = [route]) {
-  const section: DetectorsSection = detectorsSection.parse({
+  // The simple detectors these tests are about, on (the pipeline's default is the combined detector).
+  const base: Record<string, Record<string, unknown>> = {
+    spikeDip: { enabled: true },
+    levelShift: { enabled: true },
+    stuck: { enabled: true },
+    combined: { enabled: false },
     missing: { expectedInterval: '1m', tolerance: 3, checkInterval: '10s' },
-    ...input,
-  });
+  };
+  const merged: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(input))
+    merged[k] = v !== null && typeof v === 'object' && !Array.isArray(v) ? { ...base[k], ...v } : v;
+  const section: DetectorsSection = detectorsSection.parse(merged);
   const topology = detectTopology({
     routes: routes.map((r) => ({
       route: r,

@@ -15,24 +15,29 @@ export type AnyDetector = Detector<unknown>;
  * The detectors of one field, as the config asks (lib/config/sections/detectors.ts): spike/dip,
  * level shift, stuck and out of range from the detectors' own `fieldDetectors` (alert policy
  * included; out-of-range bounds from config, else the schema doc range), plus the combined detector
- * when `detectors.combined.enabled` (for this type/field after overrides).
+ * when `detectors.combined.enabled` (the default; for this type/field after overrides) with its own
+ * defaults, the configuration `iotp bench nab` scores, unless the section sets memory, threshold or warmup.
  *
  * @example
  *   const ds = detectorsForField(config.detectors, route, 'temperature');
- *   ds.map((d) => d.name); // ['spike-dip', 'level-shift', 'stuck', 'out-of-range']
+ *   ds.map((d) => d.name); // ['out-of-range', 'combined'] with the defaults
  */
 export function detectorsForField(section: DetectorsSection, route: TopologyRoute, field: string): AnyDetector[] {
   const out = fieldDetectors(section, route.type, field, route.ranges[field]) as AnyDetector[];
-  const combined: Record<string, number | boolean | string> = { ...section.combined };
+  const combined: Record<string, number | boolean | string | undefined> = { ...section.combined };
   for (const o of section.overrides)
     if (o.detector === 'combined' && o.type === route.type && (o.field === undefined || o.field === field))
       Object.assign(combined, o.settings);
   if (combined.enabled === true) {
+    // The detector's own defaults (the configuration NAB scores) unless the section sets a value.
     const c = parseCompositeConfig({}, 'detectors.combined');
-    const memory = Number(combined.memory);
-    c.shapes = c.shapes.map((s) => ({ ...s, memory }));
-    if (c.regime) c.regime = { ...c.regime, memory };
-    c.alert = { ...c.alert, threshold: Number(combined.threshold), warmupRecords: Number(combined.warmup) };
+    if (typeof combined.memory === 'number') {
+      const memory = combined.memory;
+      c.shapes = c.shapes.map((s) => ({ ...s, memory }));
+      if (c.regime) c.regime = { ...c.regime, memory };
+    }
+    if (typeof combined.threshold === 'number') c.alert = { ...c.alert, threshold: combined.threshold };
+    if (typeof combined.warmup === 'number') c.alert = { ...c.alert, warmupRecords: combined.warmup };
     out.push(compositeDetector(parseCompositeConfig(c, 'detectors.combined')) as AnyDetector);
   }
   return out;
