@@ -9,6 +9,7 @@ LOGS=$STACK/logs
 PIDS=$STACK/pids
 DATA=$STACK/data
 TLS=$STACK/tls
+FLEET=$TLS/fleet   # the device fleet CA, its CRL and the device index (scripts/stack/fleet-ca.sh, iotp devices)
 
 KAFKA_VERSION=${KAFKA_VERSION:-4.3.1}
 APICURIO_VERSION=${APICURIO_VERSION:-3.3.3}
@@ -22,6 +23,7 @@ INFLUXD_BIN=$CACHE/bin/influxd-$INFLUXDB_VERSION
 MQTT_PORT=${IOTP_MQTT_PORT:-18830}          # plain, anonymous: tests and local tools
 MQTT_AUTH_PORT=${IOTP_MQTT_AUTH_PORT:-18832} # plain, password + per-device ACL
 MQTTS_PORT=${IOTP_MQTTS_PORT:-18831}        # TLS, password + per-device ACL
+MQTTS_DEVICE_PORT=${IOTP_MQTTS_DEVICE_PORT:-18833} # TLS, client certificate of the fleet CA (CN = deviceId) + per-device ACL
 KAFKA_PORT=${IOTP_KAFKA_PORT:-19092}
 KAFKA_CONTROLLER_PORT=${IOTP_KAFKA_CONTROLLER_PORT:-19093}
 KAFKA_SASL_PORT=${IOTP_KAFKA_SASL_PORT:-19094}

@@ -13,7 +13,7 @@ check() {
 }
 endpoint() {
   case $1 in
-    mosquitto) echo "mqtt://127.0.0.1:$MQTT_PORT mqtts://127.0.0.1:$MQTTS_PORT" ;;
+    mosquitto) echo "mqtt://127.0.0.1:$MQTT_PORT mqtts://127.0.0.1:$MQTTS_PORT mqtts://127.0.0.1:$MQTTS_DEVICE_PORT (devices)" ;;
     kafka) echo "127.0.0.1:$KAFKA_PORT (PLAINTEXT) 127.0.0.1:$KAFKA_SASL_PORT (SASL_SSL)" ;;
     registry) echo "http://127.0.0.1:$REGISTRY_PORT/apis/ccompat/v7" ;;
     influxdb) echo "http://127.0.0.1:$INFLUX_PORT" ;;

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Creates a throwaway test CA and certificates for 127.0.0.1 under $TLS (once; kept across --clean):
 #   ca.pem/ca.key, server.pem/server.key (SAN 127.0.0.1, localhost), server.p12 (for Kafka),
-#   client.pem/client.key (an optional MQTT client certificate).
+#   client.pem/client.key (an optional MQTT client certificate); and, by fleet-ca.sh, the device
+#   fleet CA under $TLS/fleet.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+bash "$(dirname "${BASH_SOURCE[0]}")/fleet-ca.sh"   # the device fleet CA, created once on its own
 [ -f "$TLS/server.p12" ] && [ -f "$TLS/client.pem" ] && exit 0
 need openssl "apt-get install -y openssl"
 mkdir -p "$TLS"; cd "$TLS"

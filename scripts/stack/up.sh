@@ -26,6 +26,7 @@ mkdir -p "$DATA" "$LOGS" "$PIDS" "$STACK/mosquitto"
 render() { # render TEMPLATE OUT
   sed -e "s#@USER@#$(id -un)#g" -e "s#@DATA@#$DATA#g" -e "s#@STACK@#$STACK#g" -e "s#@TLS@#$TLS#g" -e "s#@TLS_PASSWORD@#$TLS_PASSWORD#g" \
       -e "s#@MQTT_PORT@#$MQTT_PORT#g" -e "s#@MQTT_AUTH_PORT@#$MQTT_AUTH_PORT#g" -e "s#@MQTTS_PORT@#$MQTTS_PORT#g" \
+      -e "s#@MQTTS_DEVICE_PORT@#$MQTTS_DEVICE_PORT#g" \
       -e "s#@KAFKA_PORT@#$KAFKA_PORT#g" -e "s#@KAFKA_CONTROLLER_PORT@#$KAFKA_CONTROLLER_PORT#g" \
       -e "s#@KAFKA_SASL_PORT@#$KAFKA_SASL_PORT#g" -e "s#@INFLUX_PORT@#$INFLUX_PORT#g" \
       -e "s#@INFLUX_RPC_PORT@#$INFLUX_RPC_PORT#g" "$1" >"$2"
@@ -44,8 +45,8 @@ up_mosquitto() {
   mosquitto_passwd -b "$STACK/mosquitto/passwd" "$MQTT_CONNECTOR_USER" "$MQTT_CONNECTOR_PASSWORD"
   mosquitto_passwd -b "$STACK/mosquitto/passwd" "$MQTT_SIMULATOR_USER" "$MQTT_SIMULATOR_PASSWORD"
   chmod 600 "$STACK/mosquitto/passwd" "$STACK/mosquitto/acl"
-  port_free mosquitto "$MQTT_PORT" "$MQTT_AUTH_PORT" "$MQTTS_PORT"
-  log "starting mosquitto on $MQTT_PORT (plain), $MQTT_AUTH_PORT (auth), $MQTTS_PORT (TLS+auth)"
+  port_free mosquitto "$MQTT_PORT" "$MQTT_AUTH_PORT" "$MQTTS_PORT" "$MQTTS_DEVICE_PORT"
+  log "starting mosquitto on $MQTT_PORT (plain), $MQTT_AUTH_PORT (auth), $MQTTS_PORT (TLS+auth), $MQTTS_DEVICE_PORT (TLS+device certificate)"
   start mosquitto mosquitto -c "$STACK/mosquitto/mosquitto.conf"
   wait_for mosquitto 60 mosquitto_healthy
 }
@@ -139,6 +140,11 @@ MQTTS_URL=mqtts://127.0.0.1:$MQTTS_PORT
 MQTT_CA=$TLS/ca.pem
 MQTT_CLIENT_CERT=$TLS/client.pem
 MQTT_CLIENT_KEY=$TLS/client.key
+MQTTS_DEVICE_URL=mqtts://127.0.0.1:$MQTTS_DEVICE_PORT
+FLEET_CA=$FLEET/ca.pem
+FLEET_CA_KEY=$FLEET/ca.key
+FLEET_CRL=$FLEET/crl.pem
+FLEET_INDEX=$FLEET/devices.json
 MQTT_USERNAME=$MQTT_CONNECTOR_USER
 MQTT_PASSWORD=$MQTT_CONNECTOR_PASSWORD
 MQTT_SIMULATOR_USERNAME=$MQTT_SIMULATOR_USER
