@@ -51,7 +51,7 @@ describe('deadLetterRecord', () => {
   it('keeps a tombstone-free record without influx headers when the sink refused it itself', () => {
     const dl = deadLetterRecord(
       record,
-      { reason: 'DECODE_FAILED', code: 'SERDE_MAGIC_BYTE', message: 'x'.repeat(10_000) },
+      { reason: 'DESERIALIZATION_FAILED', code: 'SERDE_MAGIC_BYTE', message: 'x'.repeat(10_000) },
       { topic: 'dlq', source: 's', nowMs: 0 },
     );
     expect(dl.headers?.['influx.status']).toBeUndefined();

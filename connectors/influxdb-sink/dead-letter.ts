@@ -1,33 +1,19 @@
+import { DLQ_HEADERS } from '../../lib/dead-letter/headers.js';
+import { type DeadLetterStage, type ReasonOf, reasonsOf } from '../../lib/dead-letter/reasons.js';
 import type { ConsumedRecord, ProducerRecord } from '../../lib/kafka/types.js';
 
 /**
- * Why the sink dead-lettered a record (the `error.reason` header and the dead-letter metric's label):
- * - DECODE_FAILED: not Confluent wire format, unknown schema id, corrupt Avro (`error.code` has the SERDE_* code);
+ * Why the sink dead-lettered a record: its codes of the one reason table (lib/dead-letter/reasons.ts):
+ * - DESERIALIZATION_FAILED: not Confluent wire format, unknown schema id, corrupt Avro (`error.code` has the SERDE_* code);
  * - UNMAPPABLE: decoded, but no InfluxDB point can be made (no event time, a name InfluxDB cannot
  *   store, no numeric field...; `error.code` has the SINK_* code);
  * - INFLUX_REJECTED: InfluxDB refused the point (400: field type conflict, ...); `influx.status`
  *   and `error.message` carry InfluxDB's answer.
  */
-export const SINK_DEAD_LETTER_REASONS = ['DECODE_FAILED', 'UNMAPPABLE', 'INFLUX_REJECTED'] as const;
-export type SinkDeadLetterReason = (typeof SINK_DEAD_LETTER_REASONS)[number];
+export const SINK_DEAD_LETTER_REASONS = reasonsOf('influxdb-sink');
+export type SinkDeadLetterReason = ReasonOf<'influxdb-sink'>;
 
-export const STAGE = 'influxdb-sink';
-
-/** Header names (the MQTT source's `error.*` names, plus where the record came from). */
-export const DLQ_HEADER = {
-  stage: 'error.stage',
-  reason: 'error.reason',
-  code: 'error.code',
-  message: 'error.message',
-  time: 'error.time',
-  source: 'error.source',
-  topic: 'source.topic',
-  partition: 'source.partition',
-  offset: 'source.offset',
-  timestamp: 'source.timestamp',
-  influxStatus: 'influx.status',
-  influxLine: 'influx.line',
-} as const;
+export const STAGE: DeadLetterStage = 'influxdb-sink';
 
 export interface SinkRejection {
   reason: SinkDeadLetterReason;
@@ -56,18 +42,18 @@ export function deadLetterRecord(
 ): ProducerRecord {
   const headers: Record<string, string> = {
     ...record.headers,
-    [DLQ_HEADER.stage]: STAGE,
-    [DLQ_HEADER.reason]: rejection.reason,
-    [DLQ_HEADER.code]: rejection.code,
-    [DLQ_HEADER.message]: rejection.message.slice(0, MAX_HEADER_CHARS),
-    [DLQ_HEADER.time]: new Date(options.nowMs).toISOString(),
-    [DLQ_HEADER.source]: options.source,
-    [DLQ_HEADER.topic]: record.topic,
-    [DLQ_HEADER.partition]: String(record.partition),
-    [DLQ_HEADER.offset]: record.offset,
-    [DLQ_HEADER.timestamp]: String(record.timestamp),
+    [DLQ_HEADERS.stage]: STAGE,
+    [DLQ_HEADERS.reason]: rejection.reason,
+    [DLQ_HEADERS.code]: rejection.code,
+    [DLQ_HEADERS.message]: rejection.message.slice(0, MAX_HEADER_CHARS),
+    [DLQ_HEADERS.time]: new Date(options.nowMs).toISOString(),
+    [DLQ_HEADERS.source]: options.source,
+    [DLQ_HEADERS.sourceTopic]: record.topic,
+    [DLQ_HEADERS.sourcePartition]: String(record.partition),
+    [DLQ_HEADERS.sourceOffset]: record.offset,
+    [DLQ_HEADERS.sourceTimestamp]: String(record.timestamp),
   };
-  if (rejection.influxStatus !== undefined) headers[DLQ_HEADER.influxStatus] = String(rejection.influxStatus);
-  if (rejection.line !== undefined) headers[DLQ_HEADER.influxLine] = rejection.line.slice(0, MAX_HEADER_CHARS);
+  if (rejection.influxStatus !== undefined) headers[DLQ_HEADERS.influxStatus] = String(rejection.influxStatus);
+  if (rejection.line !== undefined) headers[DLQ_HEADERS.influxLine] = rejection.line.slice(0, MAX_HEADER_CHARS);
   return { topic: options.topic, key: record.key, value: record.value, timestamp: record.timestamp, headers };
 }

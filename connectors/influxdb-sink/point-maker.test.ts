@@ -72,11 +72,14 @@ describe('createPointMaker', () => {
 
   it('dead-letters what cannot be decoded, with the serde code', async () => {
     const made = await maker().make(record(Buffer.from('{"not":"avro"}')));
-    expect(made).toMatchObject({ kind: 'dead', rejection: { reason: 'DECODE_FAILED', code: 'SERDE_MAGIC_BYTE' } });
+    expect(made).toMatchObject({
+      kind: 'dead',
+      rejection: { reason: 'DESERIALIZATION_FAILED', code: 'SERDE_MAGIC_BYTE' },
+    });
     const unknown = await maker().make(record(encodeWire(999, Buffer.from([0]))));
     expect(unknown).toMatchObject({
       kind: 'dead',
-      rejection: { reason: 'DECODE_FAILED', code: 'SERDE_UNKNOWN_SCHEMA_ID' },
+      rejection: { reason: 'DESERIALIZATION_FAILED', code: 'SERDE_UNKNOWN_SCHEMA_ID' },
     });
   });
 

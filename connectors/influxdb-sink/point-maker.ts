@@ -56,7 +56,7 @@ export function createPointMaker(options: PointMakerOptions): { make(record: Con
       } catch (error) {
         const e = toIotpError(error, 'SERDE_DECODE_FAILED');
         if (e.retriable) throw e;
-        return { kind: 'dead', rejection: { reason: 'DECODE_FAILED', code: e.code, message: e.message } };
+        return { kind: 'dead', rejection: { reason: 'DESERIALIZATION_FAILED', code: e.code, message: e.message } };
       }
       try {
         const mapper = await mapperFor(record.topic, decoded.schemaId);

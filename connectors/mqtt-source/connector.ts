@@ -8,7 +8,7 @@ import {
   deadLetterMaxBytes,
   deadLetterTruncations,
 } from '../../lib/dead-letter/index.js';
-import { ConfigError, IotpError } from '../../lib/errors.js';
+import { IotpError } from '../../lib/errors.js';
 import type { KafkaClient, ProducerRecord } from '../../lib/kafka/types.js';
 import {
   listSchemaFiles,
@@ -17,23 +17,20 @@ import {
   type SchemaRegistryClient,
   SerdeErrorCode,
 } from '../../lib/serde/index.js';
-import type { AvroSchema } from './avro-schema.js';
 import { createBatchSender } from './batch-sender.js';
 import { deadLetterRecord } from './dead-letter-record.js';
-import { createGatewayPolicy } from './gateway-policy.js';
+import { encodePlan, missingTopicDeadLetter } from './encode-plan.js';
 import { STAGE } from './headers.js';
 import { createMqttSourceMetrics, type MqttSourceMetrics } from './metrics.js';
 import type { MqttMessage } from './mqtt-message.js';
 import { type MqttSession, openMqttSession } from './mqtt-session.js';
 import { namespaceFilters } from './namespace-filter.js';
 import type { MqttSourceOptions } from './options.js';
-import { type MessagePlan, type ProcessOptions, processMessage } from './process-message.js';
-import { createRecordEncoder, type RecordEncoder } from './record-encoder.js';
-import { createRouteTable } from './route-table.js';
-import { createSchemaCatalog } from './schema-catalog.js';
-import { statusTemplateFor } from './status-template.js';
-import { createTopicGuard, type TopicGuard } from './topic-guard.js';
-import { compileTopicTemplate, placeholdersIn } from './topic-template.js';
+import { processMessage } from './process-message.js';
+import { processSetupFor } from './process-options.js';
+import { createRecordEncoder } from './record-encoder.js';
+import { createTopicGuard } from './topic-guard.js';
+import { placeholdersIn } from './topic-template.js';
 
 export interface MqttSourceDeps {
   kafka: KafkaClient;
@@ -109,33 +106,7 @@ export async function startMqttSource(options: MqttSourceOptions, deps: MqttSour
   const metrics = createMqttSourceMetrics(deps.metrics);
 
   const schemas = deps.schemas ?? loadSchemas(options.schemasDir);
-  const catalog = createSchemaCatalog(
-    Object.fromEntries([...schemas].map(([name, s]) => [name, s.json as AvroSchema])),
-    { unknownFields: options.unknownFields },
-  );
-  if (!catalog.get(options.status.schema))
-    throw new ConfigError(
-      'status.schema',
-      `expected a schema in ${options.schemasDir}, got '${options.status.schema}'`,
-    );
-  const routes = createRouteTable(options.routes);
-  const statusText = options.status.template ?? statusTemplateFor(options.routes);
-  const statusTemplate = compileTopicTemplate(statusText, 'status.template');
-  if (!statusTemplate.names.includes('deviceId'))
-    throw new ConfigError('status.template', `the template must have a {deviceId} level (got '${statusText}')`);
-  const processOptions: ProcessOptions = {
-    routes,
-    schemas: catalog,
-    statusTemplate,
-    statusTopic: options.status.topic,
-    statusSchema: options.status.schema,
-    deadLetterTopic: options.deadLetterTopic,
-    maxDeadLetterBytes: CLIENT_MAX_RECORD_BYTES, // replaced by the broker's bound below
-    maxPayloadBytes: options.limits.maxPayloadBytes,
-    bounds: { maxFutureMs: options.limits.maxFutureMs, maxPastMs: options.limits.maxPastMs },
-    gateways: createGatewayPolicy(options.gateways),
-    source: options.mqtt.clientId,
-  };
+  const { processOptions, statusText } = processSetupFor(options, schemas, CLIENT_MAX_RECORD_BYTES);
 
   await checkTopics(deps.kafka, options, log);
   processOptions.maxDeadLetterBytes = await deadLetterMaxBytes(deps.kafka, options.deadLetterTopic, log);
@@ -231,15 +202,7 @@ export async function startMqttSource(options: MqttSourceOptions, deps: MqttSour
           encoder,
           topics,
           missingTopic: (topic) => {
-            const record = deadLetterRecord(
-              message,
-              {
-                reason: 'UNKNOWN_ROUTE',
-                rule: 'kafka-topic',
-                message: `the route's Kafka topic '${topic}' does not exist; create it (auto-creation is off)`,
-              },
-              dlqOptions,
-            );
+            const record = missingTopicDeadLetter(message, topic, dlqOptions);
             countDeadLetter(record, 'UNKNOWN_ROUTE');
             return record;
           },
@@ -336,38 +299,6 @@ export async function startMqttSource(options: MqttSourceOptions, deps: MqttSour
       return stopping;
     },
   };
-}
-
-interface EncodeContext {
-  encoder: RecordEncoder;
-  topics: TopicGuard;
-  /** The dead letter for a record whose Kafka topic does not exist. */
-  missingTopic(topic: string): ProducerRecord;
-}
-
-async function encodePlan(plan: MessagePlan, ctx: EncodeContext): Promise<ProducerRecord[]> {
-  const out: ProducerRecord[] = [];
-  const missing = new Set<string>();
-  for (const r of plan.records) {
-    if (r.kind === 'dead-letter') {
-      out.push(r.record);
-      continue;
-    }
-    if (missing.has(r.topic)) continue;
-    if (!(await ctx.topics.exists(r.topic))) {
-      missing.add(r.topic); // one dead letter per message: it carries the whole raw payload
-      out.push(ctx.missingTopic(r.topic));
-      continue;
-    }
-    out.push({
-      topic: r.topic,
-      key: r.key,
-      value: await ctx.encoder.encode(r.subject, r.schemaName, r.value),
-      timestamp: r.timestamp,
-      headers: r.headers,
-    });
-  }
-  return out;
 }
 
 /** The dead-letter, status and fixed route topics must exist (auto-creation is off in production). */

@@ -4,7 +4,7 @@
  * times named `*.time` are ISO-8601, the others epoch ms or counts as decimal strings.
  */
 export const DLQ_HEADERS = {
-  /** Which stage refused the record: `mqtt-source`, `streams`, `influxdb-sink`. */
+  /** Which stage refused the record: `mqtt-source`, `streams`, `influxdb-sink` (reasons.ts: DeadLetterStage). */
   stage: 'error.stage',
   /** Why, as a code of the reason table (`reasons.ts`), never free text. */
   reason: 'error.reason',
@@ -34,4 +34,26 @@ export const DLQ_HEADERS = {
   payloadSize: 'payload.size',
   /** SHA-256 (hex) of the whole original payload (set when truncated). */
   payloadSha256: 'payload.sha256',
+  /** InfluxDB's HTTP status and the line it refused (sink, INFLUX_REJECTED). */
+  influxStatus: 'influx.status',
+  influxLine: 'influx.line',
+  /**
+   * Set by `iotp dlq replay` on every record it sends back: `<topic>/<partition>/<offset>` of the
+   * dead letter it came from. A dead letter that carries it is the dead letter of a replay: it is
+   * never replayed again (a replay of a replay is refused).
+   */
+  replayOf: 'replay.of',
+  /** When the replay sent it (ISO-8601). */
+  replayTime: 'replay.time',
+  /**
+   * On a replay receipt (a record without key or value that `iotp dlq replay` writes to the
+   * dead-letter topic in the same transaction as what it sends back): the coordinates of the dead
+   * letter replayed. A dead letter with a receipt is not replayed twice. Receipts are not dead letters.
+   */
+  replayReceipt: 'replay.receipt',
 } as const;
+
+/** `<topic>/<partition>/<offset>`: how replay headers name a dead letter. */
+export function deadLetterCoordinates(record: { topic: string; partition: number; offset: string }): string {
+  return `${record.topic}/${record.partition}/${record.offset}`;
+}

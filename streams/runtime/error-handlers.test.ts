@@ -7,6 +7,8 @@ import { ErrorHandlers } from './errors/handlers.js';
 import { type Serde, Serdes } from './serde.js';
 
 const str = Serdes.string();
+/** The test driver's default application id. */
+const APP = 'test-app';
 
 function topology(outSerde: Serde<number> = Serdes.float64()) {
   const b = new StreamsBuilder();
@@ -20,7 +22,7 @@ function topology(outSerde: Serde<number> = Serdes.float64()) {
 }
 
 describe('error handlers (test driver)', () => {
-  it('deserialization CONTINUE: the raw bytes go to the dead-letter topic with stage/reason/code/source headers', async () => {
+  it('deserialization CONTINUE: the raw bytes go to the dead-letter topic with the shared headers (stage streams, a reason code, the detailed code, the message)', async () => {
     const d = new TopologyTestDriver(topology(), { initialWallClockMs: Date.UTC(2026, 0, 1) });
     await d.pipeRaw('in', Buffer.from('k'), Buffer.from('{not json'), 5, { origin: 'sensor' });
     await d.pipeInput('in', 'k', { v: 2 }, 6);
@@ -30,9 +32,11 @@ describe('error handlers (test driver)', () => {
     expect(dlq[0]?.key?.toString()).toBe('k');
     expect(dlq[0]?.headers).toEqual({
       origin: 'sensor',
-      'error.stage': 'deserialization',
-      'error.reason': 'json serde: not JSON on in',
+      'error.stage': 'streams',
+      'error.reason': 'DESERIALIZATION_FAILED',
       'error.code': 'SERDE_INVALID_JSON',
+      'error.message': 'deserialization: json serde: not JSON on in',
+      'error.source': `${APP}/task-0`,
       'error.step': 'readings',
       'error.time': '2026-01-01T00:00:00.000Z',
       'source.topic': 'in',
@@ -66,7 +70,8 @@ describe('error handlers (test driver)', () => {
     await d.pipeInput('in', 'k', { v: -1 }, 1);
     const dlq = d.readRawOutput('telemetry.dlq');
     expect(dlq[0]?.headers).toMatchObject({
-      'error.stage': 'processing',
+      'error.stage': 'streams',
+      'error.reason': 'PROCESSING_FAILED',
       'error.step': 'double',
       'error.code': 'NEGATIVE',
     });
@@ -94,7 +99,8 @@ describe('error handlers (test driver)', () => {
     await c.pipeInput('in', 'k', { v: 1 }, 1);
     const dlq = c.readRawOutput('telemetry.dlq');
     expect(dlq[0]?.headers).toMatchObject({
-      'error.stage': 'production',
+      'error.stage': 'streams',
+      'error.reason': 'PRODUCTION_FAILED',
       'error.step': 'write',
       'error.code': 'BAD_OUT',
       'source.offset': '0',
@@ -106,7 +112,10 @@ describe('error handlers (test driver)', () => {
   it('an invalid event time is a deserialization-stage dead letter', async () => {
     const d = new TopologyTestDriver(topology());
     await d.pipeRaw('in', Buffer.from('k'), Buffer.from('{"v":1}'), -5);
-    expect(d.readRawOutput('telemetry.dlq')[0]?.headers['error.code']).toBe('STREAMS_INVALID_TIMESTAMP');
+    expect(d.readRawOutput('telemetry.dlq')[0]?.headers).toMatchObject({
+      'error.reason': 'INVALID_TIMESTAMP',
+      'error.code': 'STREAMS_INVALID_TIMESTAMP',
+    });
     expect(await d.readOutput('out')).toEqual([]);
     d.close();
   });

@@ -133,7 +133,11 @@ describe.each(['v1', 'v2'] as const)('sink worker, InfluxDB %s API', (api) => {
     const dead: ConsumedRecord[] = [];
     await kafka.replay({ topic: dlq, partitions: [0], onRecords: (rs) => void dead.push(...rs) });
     const reasons = dead.map((d) => d.headers['error.reason']).sort();
-    expect(reasons).toEqual([...Array(3).fill('DECODE_FAILED'), ...Array(5).fill('INFLUX_REJECTED'), 'UNMAPPABLE']);
+    expect(reasons).toEqual([
+      ...Array(3).fill('DESERIALIZATION_FAILED'),
+      ...Array(5).fill('INFLUX_REJECTED'),
+      'UNMAPPABLE',
+    ]);
     for (const d of dead) {
       expect(d.headers).toMatchObject({
         'error.stage': 'influxdb-sink',
@@ -156,7 +160,7 @@ describe.each(['v1', 'v2'] as const)('sink worker, InfluxDB %s API', (api) => {
       );
     }
     const decodeFailures = dead
-      .filter((d) => d.headers['error.reason'] === 'DECODE_FAILED')
+      .filter((d) => d.headers['error.reason'] === 'DESERIALIZATION_FAILED')
       .map((d) => (d.value as Buffer).toString('hex'));
     expect(decodeFailures.sort()).toEqual(garbage.map((g) => g.toString('hex')).sort());
     expect(dead.find((d) => d.headers['error.reason'] === 'UNMAPPABLE')?.headers['error.code']).toBe(
@@ -165,7 +169,7 @@ describe.each(['v1', 'v2'] as const)('sink worker, InfluxDB %s API', (api) => {
 
     expect(await metricValue(registry, 'iotp_sink_points_written_total')).toBe(295);
     expect(await metricValue(registry, 'iotp_dead_letters_total', { reason: 'INFLUX_REJECTED' })).toBe(5);
-    expect(await metricValue(registry, 'iotp_dead_letters_total', { reason: 'DECODE_FAILED' })).toBe(3);
+    expect(await metricValue(registry, 'iotp_dead_letters_total', { reason: 'DESERIALIZATION_FAILED' })).toBe(3);
     expect(await metricValue(registry, 'iotp_records_in_total')).toBe(305);
     expect(await metricValue(registry, 'iotp_sink_batches_total', { result: 'partial' })).toBeGreaterThan(0);
     await waitUntil('lag reads 0 once everything is committed', async () => {
@@ -237,7 +241,7 @@ describe('sink worker: a dead letter near the size limit', () => {
     expect(d.key?.toString()).toBe('dev-big');
     expect(d.headers).toMatchObject({
       'error.stage': 'influxdb-sink',
-      'error.reason': 'DECODE_FAILED',
+      'error.reason': 'DESERIALIZATION_FAILED',
       'payload.truncated': 'true',
       'payload.size': String(big.length),
       'payload.sha256': createHash('sha256').update(big).digest('hex'),

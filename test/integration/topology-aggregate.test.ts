@@ -310,7 +310,11 @@ describe('aggregate topology on the real broker (iotp streams run aggregate, exa
     const dlq = await readAll(client, config.kafka.topics.dlq);
     expect(dlq.map((r) => r.value?.toString('hex')).sort()).toEqual(bad.map((b) => b.toString('hex')).sort());
     for (const r of dlq)
-      expect(r.headers).toMatchObject({ 'error.stage': 'deserialization', 'source.topic': envTopic });
+      expect(r.headers).toMatchObject({
+        'error.stage': 'streams',
+        'error.reason': 'DESERIALIZATION_FAILED',
+        'source.topic': envTopic,
+      });
     expect(metrics).toContain(
       `iotp_records_in_total{topic="${envTopic}",component="streams-aggregate"} ${phase1.length + 2}`,
     );

@@ -111,7 +111,7 @@ export class KafkaStreams {
       recordIn: (topic) => m.recordsIn.inc({ application, topic }),
       recordOut: (topic) => m.recordsOut.inc({ application, topic }),
       late: (step) => m.late.inc({ application, step }),
-      deadLetter: (stage, step) => m.deadLetters.inc({ application, stage, step: step ?? '' }),
+      deadLetter: (stage, step, reason) => m.deadLetters.inc({ application, stage, step: step ?? '', reason }),
       truncated: () => truncations.inc({ stage: 'streams' }),
     };
   }

@@ -5,7 +5,7 @@ export interface StreamsMetrics {
   recordsIn: Counter<'application' | 'topic'>;
   recordsOut: Counter<'application' | 'topic'>;
   late: Counter<'application' | 'step'>;
-  deadLetters: Counter<'application' | 'stage' | 'step'>;
+  deadLetters: Counter<'application' | 'stage' | 'step' | 'reason'>;
   processLatency: Histogram<'application'>;
   commitLatency: Histogram<'application'>;
   commits: Counter<'application' | 'guarantee'>;
@@ -45,8 +45,8 @@ export function streamsMetrics(registry: Registry): StreamsMetrics {
     }),
     deadLetters: new Counter({
       name: 'iotp_streams_dlq_records_total',
-      help: 'Records sent to the dead-letter topic',
-      labelNames: ['application', 'stage', 'step'],
+      help: 'Records sent to the dead-letter topic (reason: the error.reason code)',
+      labelNames: ['application', 'stage', 'step', 'reason'],
       registers,
     }),
     processLatency: new Histogram({

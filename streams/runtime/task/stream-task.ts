@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { DLQ_HEADERS } from '../../../lib/dead-letter/headers.js';
 import { DEFAULT_MAX_RECORD_BYTES, fitDeadLetter } from '../../../lib/dead-letter/index.js';
 import { ConfigError, IotpError, toIotpError } from '../../../lib/errors.js';
 import { silentLogger } from '../../../lib/runtime/log.js';
@@ -393,8 +394,10 @@ export class StreamTask {
         context: { ...context, code: err.code },
       });
     this.log.warn({ stage, code: err.code, reason: err.message, ...context }, 'dead letter');
-    this.direct.push(this.fitToKafka(deadLetter(this.options.dlqTopic, raw, stage, err, step, this.options.clock())));
-    this.options.listener?.deadLetter?.(stage, step);
+    const writer = { applicationId: this.options.applicationId, taskId: this.taskId };
+    const dead = deadLetter(this.options.dlqTopic, raw, stage, err, step, this.options.clock(), writer);
+    this.direct.push(this.fitToKafka(dead));
+    this.options.listener?.deadLetter?.(stage, step, dead.headers?.[DLQ_HEADERS.reason] ?? '');
   }
 
   /** A dead-letter or late record cut to fit Kafka if it must (no input can make a commit fail). */

@@ -162,7 +162,8 @@ describe('aggregate topology (test driver, hand-computed windows)', () => {
     const dlq = d.readRawOutput('telemetry.dlq');
     expect(dlq).toHaveLength(1);
     expect(dlq[0]?.headers).toMatchObject({
-      'error.stage': 'processing',
+      'error.stage': 'streams',
+      'error.reason': 'PROCESSING_FAILED',
       'error.code': 'STREAMS_BAD_READING',
       'error.step': 'environment-values',
       'source.offset': '1',

@@ -88,7 +88,7 @@ export function topologyMetrics(registry: Registry): TopologyMetrics {
   const byTopic = (l: Labels) => ({ topic: l.topic ?? '' });
   alias(registry, 'iotp_streams_records_in_total', METRIC.recordsIn, byTopic);
   alias(registry, 'iotp_streams_records_out_total', METRIC.recordsOut, byTopic);
-  alias(registry, 'iotp_streams_dlq_records_total', METRIC.deadLetters, (l) => ({ reason: l.stage ?? '' }));
+  alias(registry, 'iotp_streams_dlq_records_total', METRIC.deadLetters, (l) => ({ reason: l.reason ?? '' }));
   alias(registry, 'iotp_streams_late_records_total', METRIC.lateRecords, (l) => ({ store: l.step ?? '' }));
   alias(registry, 'iotp_streams_restored_records_total', METRIC.stateRestoredRecords, (l) => ({
     store: l.store ?? '',
