@@ -192,7 +192,7 @@ export class InMemoryJournaledStore<K, S, E, R> implements JournaledStore<K, S, 
       if (e.seq - e.snapshotSeq >= every || e.entriesSinceSnapshot + 1 >= every) {
         // The journal would get long (or overflow its slots): log the state itself; earlier slots are now moot.
         const bytes = this.journal.stateSerde.serialize(e.state, this.topic) ?? Buffer.alloc(0);
-        out.push({ key: suffixed(keyBytes, SNAPSHOT_SLOT), value: prefixTimes([e.ts, e.seq], bytes) });
+        out.push(snapshotEntry(keyBytes, e.ts, e.seq, bytes));
         e.snapshotSeq = e.seq;
         e.entriesSinceSnapshot = 0;
         continue;
@@ -285,6 +285,15 @@ export class InMemoryJournaledStore<K, S, E, R> implements JournaledStore<K, S, 
     this.dirty.clear();
     this.restoring.clear();
   }
+}
+
+/**
+ * The changelog entry of a key's snapshot: what a journaled store logs when it logs the whole
+ * state (`seq` = events applied so far). Exported for tools that write a store's changelog
+ * themselves (bench/topologies/restore.ts).
+ */
+export function snapshotEntry(keyBytes: Buffer, ts: number, seq: number, stateBytes: Buffer): ChangelogEntry {
+  return { key: suffixed(keyBytes, SNAPSHOT_SLOT), value: prefixTimes([ts, seq], stateBytes) };
 }
 
 /** Events of one journal entry: a 4-byte count, then per event a 4-byte length and its bytes. */
