@@ -28,7 +28,7 @@ export const compositeConfigSchema = z
       .object({
         scales: z.array(z.number().int().min(2)).min(1).default([16, 64]).describe('Trailing windows summarised.'),
         step: z.number().int().min(1).default(4).describe('Records between summaries.'),
-        memory: z.number().int().min(16).max(32_767).default(256).describe('Summaries remembered.'),
+        memory: z.number().int().min(16).max(32_767).default(512).describe('Summaries remembered.'),
         k: k().default(5),
       })
       .strict()
@@ -48,7 +48,7 @@ export const compositeConfigSchema = z
     likelihood: z
       .object({
         averageWindow: z.number().int().min(1).max(1000).default(15),
-        learnRecords: z.number().int().min(0).default(150),
+        learnRecords: z.number().int().min(0).default(200),
         estimateRecords: z.number().int().min(1).default(150),
         reestimateEvery: z.number().int().min(1).default(100),
         reestimatePhase: z

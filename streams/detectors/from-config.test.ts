@@ -7,8 +7,12 @@ import { anomalyIndexes, runDetector } from './testing/run-detector.js';
 import { noiseSeries, seededRandom } from './testing/synthetic-series.js';
 
 describe('detectors from the pipeline config', () => {
+  // The simple detectors are off by default (the combined detector covers them); switched on here.
+  const simple = { spikeDip: { enabled: true }, levelShift: { enabled: true }, stuck: { enabled: true } };
+
   it('builds the enabled detectors of a field, out of range only when bounds exist', () => {
-    const section = detectorsSection.parse({});
+    expect(fieldDetectors(detectorsSection.parse({}), 'climate', 'humidity')).toEqual([]);
+    const section = detectorsSection.parse(simple);
     expect(fieldDetectors(section, 'climate', 'humidity').map((d) => d.name)).toEqual([
       'spike-dip',
       'level-shift',
@@ -21,6 +25,7 @@ describe('detectors from the pipeline config', () => {
 
   it('applies overrides for the type or the field, in order, and config ranges before schema ranges', () => {
     const section = detectorsSection.parse({
+      ...simple,
       outOfRange: { ranges: { 'climate.temperature': { max: 50 } } },
       overrides: [
         { type: 'climate', detector: 'levelShift', settings: { enabled: false } },
