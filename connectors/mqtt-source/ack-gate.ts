@@ -1,23 +1,23 @@
 /**
  * Releases MQTT acknowledgements in the order the messages arrived, each only once its work is
- * done and its ack is ready to send. MQTT asks a receiver to PUBACK in arrival order, and in-order
- * release makes "acked" mean "this and everything before it is in Kafka".
+ * done. MQTT asks a receiver to PUBACK in arrival order, and in-order release makes "acked" mean
+ * "this and everything before it is in Kafka".
  *
- * Work and ack arrive separately: `done(ticket)` when Kafka acknowledged every record of the
- * message, `attach(ticket, send)` when the client is ready to send the PUBACK. A connection loss
- * calls `reset()`: acks of the old connection are never sent (the broker redelivers those messages).
+ * `add(ack)` registers a message with what its acknowledgement is (e.g. the PUBLISH packet id);
+ * `done(ticket)` says Kafka acknowledged every record of the message. Released acks go to `send`
+ * one by one, in arrival order, then `flush` once per release (so a batch of acks can be written
+ * in one go). A connection loss calls `reset()`: acks of the old connection are never sent (the
+ * broker redelivers those messages).
  *
  * @example
- *   const gate = createAckGate();
- *   const a = gate.add(); const b = gate.add();
- *   gate.attach(b, sendB); gate.done(b);   // held: a is not done
- *   gate.attach(a, sendA); gate.done(a);   // sends A then B
+ *   const gate = createAckGate<number>((id) => ids.push(id), () => writePubacks(ids));
+ *   const a = gate.add(1); const b = gate.add(2);
+ *   gate.done(b);   // held: a is not done
+ *   gate.done(a);   // sends 1 then 2, then flushes
  */
-export interface AckGate {
-  /** Registers a message in arrival order. */
-  add(): AckTicket;
-  /** The ack to send for the ticket's message (e.g. the PUBACK packet write). */
-  attach(ticket: AckTicket, send: () => void): void;
+export interface AckGate<A> {
+  /** Registers a message in arrival order, with its ack. */
+  add(ack: A): AckTicket;
   /** The message's records are all in Kafka (or it needs none). */
   done(ticket: AckTicket): void;
   /** Forgets every pending message; returns how many were dropped. Old tickets are ignored after. */
@@ -26,65 +26,62 @@ export interface AckGate {
   readonly pending: number;
 }
 
+/** Opaque: what `add` returns and `done` takes. */
 export interface AckTicket {
   readonly generation: number;
-  readonly seq: number;
 }
 
-interface Entry {
-  ticket: AckTicket;
+interface Entry<A> extends AckTicket {
   done: boolean;
-  send?: () => void;
+  ack: A;
 }
 
-export function createAckGate(): AckGate {
+export function createAckGate<A>(send: (ack: A) => void, flush: () => void = () => {}): AckGate<A> {
   let generation = 0;
-  let seq = 0;
-  const queue: Entry[] = [];
-  const bySeq = new Map<number, Entry>();
-
-  const find = (ticket: AckTicket): Entry | undefined =>
-    ticket.generation === generation ? bySeq.get(ticket.seq) : undefined;
+  // Entries from `head` on are pending; the array is compacted when the head has moved far enough.
+  let queue: Entry<A>[] = [];
+  let head = 0;
 
   const release = (): void => {
-    while (queue.length > 0) {
-      const head = queue[0] as Entry;
-      if (!head.done || head.send === undefined) return;
-      queue.shift();
-      bySeq.delete(head.ticket.seq);
-      head.send();
+    const start = head;
+    while (head < queue.length) {
+      const entry = queue[head] as Entry<A>;
+      if (!entry.done) break;
+      head++;
+      send(entry.ack);
     }
+    if (head === start) return;
+    if (head === queue.length) {
+      queue = [];
+      head = 0;
+    } else if (head >= 1024) {
+      queue = queue.slice(head);
+      head = 0;
+    }
+    flush();
   };
 
   return {
-    add() {
-      const ticket = { generation, seq: seq++ };
-      const entry: Entry = { ticket, done: false };
+    add(ack) {
+      const entry: Entry<A> = { generation, done: false, ack };
       queue.push(entry);
-      bySeq.set(ticket.seq, entry);
-      return ticket;
-    },
-    attach(ticket, send) {
-      const entry = find(ticket);
-      if (!entry) return;
-      entry.send = send;
-      release();
+      return entry;
     },
     done(ticket) {
-      const entry = find(ticket);
-      if (!entry) return;
+      const entry = ticket as Entry<A>;
+      if (entry.generation !== generation || entry.done) return;
       entry.done = true;
       release();
     },
     reset() {
-      const dropped = queue.length;
-      queue.length = 0;
-      bySeq.clear();
+      const dropped = queue.length - head;
+      queue = [];
+      head = 0;
       generation++;
       return dropped;
     },
     get pending() {
-      return queue.length;
+      return queue.length - head;
     },
   };
 }

@@ -1,15 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { IotpError } from '../../lib/errors.js';
 import type { ProducerRecord } from '../../lib/kafka/types.js';
-import { type BatchSenderOptions, createBatchSender, type SendEntry } from './batch-sender.js';
+import { type BatchSenderOptions, createBatchSender } from './batch-sender.js';
 
 const rec = (value: string, topic = 't'): ProducerRecord => ({ topic, key: 'k', value: Buffer.from(value) });
 
-function harness(send: BatchSenderOptions['send'], overrides: Partial<BatchSenderOptions> = {}) {
+/** A test entry: its name, and its records (or how to get them). */
+interface Entry {
+  name: string;
+  prepare(): ProducerRecord[] | Promise<ProducerRecord[]>;
+}
+
+function harness(send: BatchSenderOptions<Entry>['send'], overrides: Partial<BatchSenderOptions<Entry>> = {}) {
   const events: string[] = [];
   const blocked: IotpError[] = [];
-  const sender = createBatchSender({
+  const sender = createBatchSender<Entry>({
     send,
+    prepare: (e) => e.prepare(),
+    fallback: (e, error) => [rec(`dlq:${e.name}:${error.code}`, 'dlq')],
+    done: (e) => events.push(`done ${e.name}`),
     maxBatchMessages: 3,
     retry: { initialMs: 1, maxMs: 4 },
     isPermanent: (e) => !e.retriable,
@@ -19,11 +28,7 @@ function harness(send: BatchSenderOptions['send'], overrides: Partial<BatchSende
     onUnblocked: () => events.push('unblocked'),
     ...overrides,
   });
-  const entry = (name: string, records: ProducerRecord[] = [rec(name)]): SendEntry => ({
-    prepare: async () => records,
-    fallback: (e) => [rec(`dlq:${name}:${e.code}`, 'dlq')],
-    done: () => events.push(`done ${name}`),
-  });
+  const entry = (name: string, records: ProducerRecord[] = [rec(name)]): Entry => ({ name, prepare: () => records });
   return { sender, events, blocked, entry };
 }
 
@@ -87,8 +92,8 @@ describe('createBatchSender', () => {
     const { sender, events, entry } = harness(async (records) => {
       written.push(...records.map((r) => String(r.value)));
     });
-    const broken: SendEntry = {
-      ...entry('x'),
+    const broken: Entry = {
+      name: 'x',
       prepare: async () => {
         throw new IotpError('SERDE_VALIDATION', 'value does not fit', { retriable: false });
       },
@@ -134,6 +139,45 @@ describe('createBatchSender', () => {
     sender.enqueue(entry('b'));
     expect(events.filter((e) => e.startsWith('done'))).toEqual([]);
     expect(events[0]).toBe('retry 1 KAFKA_UNAVAILABLE');
+  });
+
+  it('mixes entries whose records are at hand with ones that must be fetched, in order', async () => {
+    const sends: string[][] = [];
+    const { sender, events, entry } = harness(async (records) => {
+      sends.push(records.map((r) => String(r.value)));
+    });
+    const later = (name: string): Entry => ({
+      name,
+      prepare: () => new Promise((resolve) => setTimeout(() => resolve([rec(name)]), 2)),
+    });
+    sender.enqueue(entry('a'));
+    sender.enqueue(entry('b'));
+    sender.enqueue(later('c'));
+    sender.enqueue(entry('d'));
+    sender.enqueue(later('e'));
+    sender.enqueue(entry('f'));
+    await sender.idle();
+    expect(sends.flat()).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
+    expect(events).toEqual(['done a', 'done b', 'done c', 'done d', 'done e', 'done f']);
+  });
+
+  it('a retriable failure while fetching records is retried', async () => {
+    let attempts = 0;
+    const written: string[] = [];
+    const { sender, events } = harness(async (records) => {
+      written.push(...records.map((r) => String(r.value)));
+    });
+    sender.enqueue({
+      name: 'r',
+      prepare: async () => {
+        attempts++;
+        if (attempts < 3) throw new IotpError('REGISTRY_UNAVAILABLE', 'down', { retriable: true });
+        return [rec('r')];
+      },
+    });
+    await sender.idle();
+    expect(written).toEqual(['r']);
+    expect(events).toEqual(['retry 1 REGISTRY_UNAVAILABLE', 'retry 2 REGISTRY_UNAVAILABLE', 'done r']);
   });
 
   it('messages with no records are done in their turn', async () => {

@@ -2,19 +2,22 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type IotpError, toIotpError } from '../../lib/errors.js';
 import type { ProducerRecord } from '../../lib/kafka/types.js';
 
-/** One MQTT message's share of the Kafka work. */
-export interface SendEntry {
-  /** The message's encoded records (may be none). Called again after a retriable failure. */
-  prepare(): Promise<ProducerRecord[]>;
-  /** What to write instead when Kafka or the encoder refuses the message for good (dead letters). */
-  fallback(error: IotpError): ProducerRecord[];
-  /** Every record of the message is acknowledged by Kafka. */
-  done(): void;
-}
-
-export interface BatchSenderOptions {
+/**
+ * What the sender does with one entry (one MQTT message's share of the Kafka work). The entries
+ * themselves are the caller's plain objects: no closures per message.
+ */
+export interface BatchSenderOptions<T> {
   /** Resolves once Kafka acknowledged every record (acks=all). */
   send(records: ProducerRecord[]): Promise<void>;
+  /**
+   * The entry's encoded records (may be none): an array when they are at hand, a promise when
+   * something must be fetched first. Called again after a retriable failure.
+   */
+  prepare(entry: T): ProducerRecord[] | Promise<ProducerRecord[]>;
+  /** What to write instead when Kafka or the encoder refuses the entry for good (dead letters). */
+  fallback(entry: T, error: IotpError): ProducerRecord[];
+  /** Every record of the entry is acknowledged by Kafka. */
+  done(entry: T): void;
   /** Messages per send call (a message's records are never split across sends). */
   maxBatchMessages: number;
   /** Backoff between attempts while Kafka fails: initial, doubling up to max. */
@@ -47,11 +50,14 @@ export interface BatchSenderOptions {
  * (`onBlocked`) until Kafka takes it, it never ends the loop.
  *
  * @example
- *   const sender = createBatchSender({ send: (r) => producer.send(r).then(() => {}), maxBatchMessages: 500, ... });
- *   sender.enqueue({ prepare: async () => records, fallback: () => dlq, done: () => gate.done(ticket) });
+ *   const sender = createBatchSender<Pending>({
+ *     send: (r) => producer.send(r).then(() => {}), maxBatchMessages: 500,
+ *     prepare: (p) => p.records, fallback: (p, e) => [deadLetter(p, e)], done: (p) => p.ack(), ...
+ *   });
+ *   sender.enqueue(pending);
  */
-export interface BatchSender {
-  enqueue(entry: SendEntry): void;
+export interface BatchSender<T> {
+  enqueue(entry: T): void;
   /** Entries waiting or in flight. */
   readonly size: number;
   /** Resolves when every entry enqueued so far is done (or the sender is closed). */
@@ -63,8 +69,8 @@ export interface BatchSender {
   close(): void;
 }
 
-export function createBatchSender(options: BatchSenderOptions): BatchSender {
-  const queue: SendEntry[] = [];
+export function createBatchSender<T>(options: BatchSenderOptions<T>): BatchSender<T> {
+  const queue: T[] = [];
   const now = options.now ?? (() => performance.now() / 1000);
   const stopping = new AbortController();
   let running: Promise<void> | undefined;
@@ -79,7 +85,10 @@ export function createBatchSender(options: BatchSenderOptions): BatchSender {
   };
 
   /** Sends records until Kafka acks them; throws a permanent error as is. */
-  const sendWithRetry = async (prepare: () => Promise<ProducerRecord[]>, entries: number): Promise<void> => {
+  const sendWithRetry = async (
+    prepare: () => ProducerRecord[] | Promise<ProducerRecord[]>,
+    entries: number,
+  ): Promise<void> => {
     let attempt = 0;
     let delay = options.retry.initialMs;
     for (;;) {
@@ -103,24 +112,40 @@ export function createBatchSender(options: BatchSenderOptions): BatchSender {
     }
   };
 
-  const prepareAll = async (batch: SendEntry[]): Promise<ProducerRecord[]> => {
+  /** The batch's records in order; synchronous unless an entry's records must be fetched. */
+  const prepareAll = (batch: T[]): ProducerRecord[] | Promise<ProducerRecord[]> => {
     const out: ProducerRecord[] = [];
-    for (const entry of batch) out.push(...(await entry.prepare()));
+    for (let i = 0; i < batch.length; i++) {
+      const records = options.prepare(batch[i] as T);
+      if (!Array.isArray(records)) return prepareRest(batch, i, records, out);
+      for (const r of records) out.push(r);
+    }
     return out;
   };
 
-  const sendOne = async (entry: SendEntry): Promise<void> => {
+  const prepareRest = async (
+    batch: T[],
+    from: number,
+    first: Promise<ProducerRecord[]>,
+    out: ProducerRecord[],
+  ): Promise<ProducerRecord[]> => {
+    for (const r of await first) out.push(r);
+    for (let i = from + 1; i < batch.length; i++) for (const r of await options.prepare(batch[i] as T)) out.push(r);
+    return out;
+  };
+
+  const sendOne = async (entry: T): Promise<void> => {
     try {
-      await sendWithRetry(() => entry.prepare(), 1);
+      await sendWithRetry(() => options.prepare(entry), 1);
     } catch (error) {
       if (error instanceof ClosedSignal) throw error;
       const permanent = toIotpError(error, 'MQTT_SOURCE_SEND_FAILED');
       options.onFallback?.(permanent);
-      const fallback = entry.fallback(permanent);
+      const fallback = options.fallback(entry, permanent);
       let blocked = false;
       for (;;) {
         try {
-          await sendWithRetry(async () => fallback, 1);
+          await sendWithRetry(() => fallback, 1);
           break;
         } catch (again) {
           if (again instanceof ClosedSignal) throw again;
@@ -133,7 +158,7 @@ export function createBatchSender(options: BatchSenderOptions): BatchSender {
       }
       if (blocked) options.onUnblocked?.();
     }
-    entry.done();
+    options.done(entry);
   };
 
   const loop = async (): Promise<void> => {
@@ -142,7 +167,7 @@ export function createBatchSender(options: BatchSenderOptions): BatchSender {
       try {
         try {
           await sendWithRetry(() => prepareAll(batch), batch.length);
-          for (const entry of batch) entry.done();
+          for (const entry of batch) options.done(entry);
         } catch (error) {
           if (error instanceof ClosedSignal) throw error;
           // A permanent failure of a batch: isolate the message responsible, one send per message.

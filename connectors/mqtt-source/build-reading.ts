@@ -30,7 +30,7 @@ export interface ReadingContext {
 export type ReadingResult = { ok: true; reading: Reading } | { ok: false; rejection: Rejection };
 
 /**
- * Turns one parsed JSON object into a reading of the route's schema: deviceId from the payload or
+ * Turns one parsed JSON object (which it completes in place: pass a value nobody else reads) into a reading of the route's schema: deviceId from the payload or
  * the topic (a different one is DEVICE_SPOOFED unless a gateway may speak for it), the topic's other
  * segments filled into schema fields of the same name (a payload value that disagrees is refused),
  * `ts` as event time within bounds, and the rest validated against the schema.
@@ -74,9 +74,14 @@ export function buildReading(raw: unknown, ctx: ReadingContext): ReadingResult {
   const time = eventTime(raw.ts, ctx.receivedAt, ctx.bounds);
   if (!time.ok) return { ok: false, rejection: time.rejection };
 
-  const candidate: Record<string, unknown> = { ...raw, deviceId, ts: time.ts };
-  for (const [name, value] of Object.entries(ctx.route.segments)) {
+  // The parsed JSON is this call's own (the raw bytes are what dead letters keep): it is completed
+  // in place rather than copied.
+  raw.deviceId = deviceId;
+  raw.ts = time.ts;
+  const segments = ctx.route.segments;
+  for (const name in segments) {
     if (name === 'deviceId' || !ctx.schemaFields.has(name)) continue;
+    const value = segments[name];
     const given = raw[name];
     if (given !== undefined && given !== value)
       return reject(
@@ -85,10 +90,10 @@ export function buildReading(raw: unknown, ctx: ReadingContext): ReadingResult {
         'matches-topic',
         `${name} ${show(given)} in the payload differs from the topic segment '${value}'`,
       );
-    candidate[name] = value;
+    raw[name] = value;
   }
 
-  const conformed = ctx.conform(candidate);
+  const conformed = ctx.conform(raw);
   if (!conformed.ok) {
     const v = conformed.violation;
     return reject(v.reason, v.field, v.rule, v.message);

@@ -18,15 +18,15 @@ import {
   SerdeErrorCode,
 } from '../../lib/serde/index.js';
 import { createBatchSender } from './batch-sender.js';
-import { deadLetterRecord } from './dead-letter-record.js';
-import { encodePlan, missingTopicDeadLetter } from './encode-plan.js';
+import { type DeadLetterOptions, deadLetterRecord } from './dead-letter-record.js';
+import { encodePlan, encodePlanNow, missingTopicDeadLetter } from './encode-plan.js';
 import { STAGE } from './headers.js';
 import { createMqttSourceMetrics, type MqttSourceMetrics } from './metrics.js';
 import type { MqttMessage } from './mqtt-message.js';
 import { type MqttSession, openMqttSession } from './mqtt-session.js';
 import { namespaceFilters } from './namespace-filter.js';
 import type { MqttSourceOptions } from './options.js';
-import { processMessage } from './process-message.js';
+import { type MessagePlan, processMessage } from './process-message.js';
 import { processSetupFor } from './process-options.js';
 import { createRecordEncoder } from './record-encoder.js';
 import { createTopicGuard } from './topic-guard.js';
@@ -131,9 +131,49 @@ export async function startMqttSource(options: MqttSourceOptions, deps: MqttSour
   const updateReady = () => deps.setReady(mqttUp && subscribed && kafkaOk && !blocked);
   // Kafka is "stalled" when work has waited longer than STALL_MS without a successful send.
   let progressAt = performance.now();
-  const sender = createBatchSender({
+  const dlqOptions = (plan: MessagePlan): DeadLetterOptions => ({
+    topic: options.deadLetterTopic,
+    source: options.mqtt.clientId,
+    key: plan.key,
+    maxBytes: processOptions.maxDeadLetterBytes,
+  });
+  /** The message's records, fetching topic lists and schema ids as needed; kept once all topics exist. */
+  const encodeAndKeep = async (pending: Pending): Promise<ProducerRecord[]> => {
+    let missing = false;
+    const records = await encodePlan(pending.plan, {
+      encoder,
+      topics,
+      missingTopic: (topic) => {
+        missing = true;
+        const record = missingTopicDeadLetter(pending.message, topic, dlqOptions(pending.plan));
+        countDeadLetter(record, 'UNKNOWN_ROUTE');
+        return record;
+      },
+    });
+    // A missing topic is asked about again on a retry (it may have been created meanwhile).
+    if (!missing) pending.records = records;
+    return records;
+  };
+  const sender = createBatchSender<Pending>({
     send: async (records) => {
       await producer.send(records);
+    },
+    prepare: (pending) => pending.records ?? encodeAndKeep(pending),
+    fallback(pending, error) {
+      const reason = error.code === SerdeErrorCode.Validation ? 'SCHEMA_VIOLATION' : 'KAFKA_REJECTED';
+      const record = deadLetterRecord(
+        pending.message,
+        { reason, rule: error.code, message: `${error.code}: ${error.message}` },
+        dlqOptions(pending.plan),
+      );
+      countDeadLetter(record, reason);
+      return [record];
+    },
+    done(pending) {
+      metrics.tally.inFlight--;
+      metrics.tally.acked++;
+      metrics.messageLatencySeconds.observe((performance.now() - pending.started) / 1000);
+      pending.ack();
     },
     maxBatchMessages: options.batch.maxMessages,
     retry: { initialMs: options.batch.retryInitialMs, maxMs: options.batch.retryMaxMs },
@@ -147,7 +187,7 @@ export async function startMqttSource(options: MqttSourceOptions, deps: MqttSour
       }
       if (records.length === 0) return;
       metrics.produceSeconds.observe(seconds);
-      for (const r of records) metrics.recordsOut.inc({ topic: r.topic });
+      countRecordsOut(metrics.tally.recordsOut, records);
     },
     onRetry: (error, attempt, delayMs) => {
       metrics.sendRetries.inc({ code: error.code });
@@ -181,49 +221,19 @@ export async function startMqttSource(options: MqttSourceOptions, deps: MqttSour
   stallCheck.unref();
 
   let lastMessageAt = 0;
-  const onMessage = (message: MqttMessage, done: () => void): void => {
+  const encodeNow = { encoder, topics };
+  const onMessage = (message: MqttMessage, ack: () => void): void => {
     const started = performance.now();
     lastMessageAt = started;
-    metrics.messagesIn.inc({ qos: String(message.qos) });
+    metrics.tally.messagesIn[message.qos]++;
     if (message.dup) metrics.redelivered.inc();
-    metrics.inFlight.inc();
+    metrics.tally.inFlight++;
     if (sender.size === 0) progressAt = started;
     const plan = processMessage(message, processOptions);
-    const dlqOptions = {
-      topic: options.deadLetterTopic,
-      source: options.mqtt.clientId,
-      key: plan.key,
-      maxBytes: processOptions.maxDeadLetterBytes,
-    };
     for (const r of plan.records) if (r.kind === 'dead-letter') countDeadLetter(r.record, r.reason);
-    sender.enqueue({
-      prepare: () =>
-        encodePlan(plan, {
-          encoder,
-          topics,
-          missingTopic: (topic) => {
-            const record = missingTopicDeadLetter(message, topic, dlqOptions);
-            countDeadLetter(record, 'UNKNOWN_ROUTE');
-            return record;
-          },
-        }),
-      fallback: (error) => {
-        const reason = error.code === SerdeErrorCode.Validation ? 'SCHEMA_VIOLATION' : 'KAFKA_REJECTED';
-        const record = deadLetterRecord(
-          message,
-          { reason, rule: error.code, message: `${error.code}: ${error.message}` },
-          dlqOptions,
-        );
-        countDeadLetter(record, reason);
-        return [record];
-      },
-      done: () => {
-        metrics.inFlight.dec();
-        metrics.acked.inc();
-        metrics.messageLatencySeconds.observe((performance.now() - started) / 1000);
-        done();
-      },
-    });
+    // Encoded now when everything is at hand (the usual case), so a Kafka ack finds the next batch
+    // ready; otherwise (first use of a subject or topic) the sender does it, with its retries.
+    sender.enqueue({ message, plan, started, ack, records: encodePlanNow(plan, encodeNow) });
   };
 
   let session: MqttSession | undefined;
@@ -240,7 +250,7 @@ export async function startMqttSource(options: MqttSourceOptions, deps: MqttSour
       onConnectionChange: (connected) => {
         mqttUp = connected;
         metrics.connected.set(connected ? 1 : 0);
-        if (!connected) metrics.inFlight.set(sender.size);
+        if (!connected) metrics.tally.inFlight = sender.size;
         updateReady();
       },
     });
@@ -299,6 +309,34 @@ export async function startMqttSource(options: MqttSourceOptions, deps: MqttSour
       return stopping;
     },
   };
+}
+
+/** One MQTT message on its way to Kafka (the sender's entry: plain data, no closures but `ack`). */
+interface Pending {
+  message: MqttMessage;
+  plan: MessagePlan;
+  /** performance.now() at receipt. */
+  started: number;
+  /** Releases the message's PUBACK (in arrival order). */
+  ack: () => void;
+  /** The records to send, once encoded with every topic known to exist. */
+  records: ProducerRecord[] | undefined;
+}
+
+/** Adds the records' counts per topic (consecutive records usually share their topic). */
+function countRecordsOut(counts: Map<string, number>, records: readonly ProducerRecord[]): void {
+  let topic = records[0]?.topic;
+  let run = 0;
+  for (const r of records) {
+    if (r.topic === topic) {
+      run++;
+      continue;
+    }
+    if (topic !== undefined) counts.set(topic, (counts.get(topic) ?? 0) + run);
+    topic = r.topic;
+    run = 1;
+  }
+  if (topic !== undefined && run > 0) counts.set(topic, (counts.get(topic) ?? 0) + run);
 }
 
 /** The dead-letter, status and fixed route topics must exist (auto-creation is off in production). */

@@ -43,6 +43,33 @@ export async function encodePlan(plan: MessagePlan, ctx: EncodeContext): Promise
   return out;
 }
 
+/**
+ * `encodePlan` without waiting, for the hot path: the records when every topic is known to exist
+ * and every schema id is known already, else undefined (then use `encodePlan`). Never throws: a
+ * value the encoder refuses gives undefined too, and `encodePlan` then says why.
+ */
+export function encodePlanNow(
+  plan: MessagePlan,
+  ctx: Pick<EncodeContext, 'encoder' | 'topics'>,
+): ProducerRecord[] | undefined {
+  const out: ProducerRecord[] = [];
+  try {
+    for (const r of plan.records) {
+      if (r.kind === 'dead-letter') {
+        out.push(r.record);
+        continue;
+      }
+      if (!ctx.topics.known(r.topic)) return undefined;
+      const value = ctx.encoder.encodeSync(r.subject, r.schemaName, r.value);
+      if (value === undefined) return undefined;
+      out.push({ topic: r.topic, key: r.key, value, timestamp: r.timestamp, headers: r.headers });
+    }
+  } catch {
+    return undefined;
+  }
+  return out;
+}
+
 /** The UNKNOWN_ROUTE dead letter of a message whose route's Kafka topic does not exist. */
 export function missingTopicDeadLetter(
   message: MqttMessage,

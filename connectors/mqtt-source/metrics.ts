@@ -2,13 +2,31 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { DEAD_LETTER_REASONS } from './dead-letter-reason.js';
 
 /**
- * The connector's Prometheus metrics (names prefixed `iotp_mqtt_`).
+ * Per-message counts kept as plain numbers on the hot path (a prom-client `inc` hashes and
+ * validates its labels on every call); prom-client takes them when it is read (a scrape, `get()`).
+ */
+export interface MetricTally {
+  /** Messages received, by QoS (index 0, 1, 2): `messagesIn`. */
+  messagesIn: [number, number, number];
+  /** Messages acked: `acked`. */
+  acked: number;
+  /** The value of the `inFlight` gauge. */
+  inFlight: number;
+  /** Records Kafka acknowledged, by topic: `recordsOut`. */
+  recordsOut: Map<string, number>;
+}
+
+/**
+ * The connector's Prometheus metrics (names prefixed `iotp_mqtt_`). The per-message ones are
+ * counted in `tally` and reach prom-client when read.
  *
  * @example
  *   const metrics = createMqttSourceMetrics(ctx.registry);
- *   metrics.messagesIn.inc({ qos: '1' });
+ *   metrics.tally.messagesIn[1]++;
+ *   await metrics.messagesIn.get(); // includes it
  */
 export interface MqttSourceMetrics {
+  tally: MetricTally;
   messagesIn: Counter<'qos'>;
   /** Messages the broker redelivered (DUP): their records may be duplicates in Kafka. */
   redelivered: Counter;
@@ -35,12 +53,22 @@ export function createMqttSourceMetrics(registry: Registry): MqttSourceMetrics {
     registers,
   });
   for (const reason of DEAD_LETTER_REASONS) deadLetters.inc({ reason }, 0);
+  const tally: MetricTally = { messagesIn: [0, 0, 0], acked: 0, inFlight: 0, recordsOut: new Map() };
   return {
+    tally,
     messagesIn: new Counter({
       name: 'iotp_mqtt_messages_in_total',
       help: 'MQTT messages received',
       labelNames: ['qos'] as const,
       registers,
+      collect() {
+        for (let qos = 0; qos < 3; qos++) {
+          const n = tally.messagesIn[qos as 0 | 1 | 2];
+          if (n === 0) continue;
+          this.inc({ qos: String(qos) }, n);
+          tally.messagesIn[qos as 0 | 1 | 2] = 0;
+        }
+      },
     }),
     redelivered: new Counter({
       name: 'iotp_mqtt_redelivered_total',
@@ -52,12 +80,21 @@ export function createMqttSourceMetrics(registry: Registry): MqttSourceMetrics {
       help: 'Kafka records acknowledged, by topic',
       labelNames: ['topic'] as const,
       registers,
+      collect() {
+        for (const [topic, n] of tally.recordsOut) this.inc({ topic }, n);
+        tally.recordsOut.clear();
+      },
     }),
     deadLetters,
     acked: new Counter({
       name: 'iotp_mqtt_messages_acked_total',
       help: 'MQTT messages done (PUBACK released after Kafka acks)',
       registers,
+      collect() {
+        if (tally.acked === 0) return;
+        this.inc(tally.acked);
+        tally.acked = 0;
+      },
     }),
     produceSeconds: new Histogram({
       name: 'iotp_mqtt_produce_seconds',
@@ -75,6 +112,9 @@ export function createMqttSourceMetrics(registry: Registry): MqttSourceMetrics {
       name: 'iotp_mqtt_inflight_messages',
       help: 'MQTT messages received and not yet acknowledged',
       registers,
+      collect() {
+        this.set(tally.inFlight);
+      },
     }),
     sendRetries: new Counter({
       name: 'iotp_mqtt_send_retries_total',

@@ -1,4 +1,4 @@
-import { H } from './headers.js';
+import type { H } from './headers.js';
 
 /**
  * One MQTT message as the connector sees it: the raw payload (never modified), where it came
@@ -14,13 +14,15 @@ export interface MqttMessage {
   receivedAt: number;
 }
 
-/** The MQTT headers every record made from a message carries. */
+const QOS_TEXT = ['0', '1', '2'] as const;
+
+/** The MQTT headers every record made from a message carries (a fresh object the caller may extend). */
 export function mqttHeaders(message: MqttMessage): Record<string, string> {
   return {
-    [H.mqttTopic]: message.topic,
-    [H.mqttQos]: String(message.qos),
-    [H.mqttRetain]: String(message.retain),
-    [H.mqttDup]: String(message.dup),
-    [H.mqttReceivedAt]: String(message.receivedAt),
-  };
+    'mqtt.topic': message.topic,
+    'mqtt.qos': QOS_TEXT[message.qos],
+    'mqtt.retain': message.retain ? 'true' : 'false',
+    'mqtt.dup': message.dup ? 'true' : 'false',
+    'mqtt.received_at': String(message.receivedAt),
+  } satisfies Record<(typeof H)['mqttTopic' | 'mqttQos' | 'mqttRetain' | 'mqttDup' | 'mqttReceivedAt'], string>;
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { ConfigError, IotpError } from '../../lib/errors.js';
-import { type AckTicket, createAckGate } from './ack-gate.js';
+import { createAckGate } from './ack-gate.js';
 import type { MqttMessage } from './mqtt-message.js';
 import type { MqttSourceOptions } from './options.js';
 
@@ -24,9 +24,10 @@ export interface MqttSessionOptions {
  *
  * PUBACK is deferred until the handler says the message is in Kafka. mqtt.js 5 sends the PUBACK
  * right after `handleMessage`'s callback and handles one packet at a time until then, so holding that
- * callback would allow one message in flight. Instead the callback returns at once and the PUBACK
- * packet itself is held (in arrival order, by an AckGate) until the message is done. The Receive
- * Maximum tells the broker to stop sending once `receiveMaximum` messages are un-PUBACKed, which is
+ * callback would allow one message in flight. Instead the callback returns at once, mqtt.js' PUBACK
+ * is swallowed, and the session writes the PUBACK itself (in arrival order, by an AckGate) once the
+ * message is done; the PUBACKs one Kafka acknowledgement releases go out in one socket write. The
+ * Receive Maximum tells the broker to stop sending once `receiveMaximum` messages are un-PUBACKed, which is
  * the backpressure when Kafka is slow; if a broker ignores it, the callback is held past that bound.
  *
  * On a connection loss, held PUBACKs are dropped (never sent on the next connection): the broker
@@ -54,8 +55,25 @@ export interface MqttSession {
 type SendPacket = (
   packet: { cmd: string; messageId?: number },
   cb?: (error?: Error) => void,
-  ...rest: unknown[]
+  cbStorePut?: unknown,
+  noStore?: unknown,
 ) => void;
+
+/**
+ * PUBACK packets (MQTT 3.1.1 and 5: reason Success, no properties, so 4 bytes each) for the
+ * packet ids, in order, in one buffer.
+ */
+export function pubackPackets(messageIds: readonly number[]): Buffer {
+  const out = Buffer.allocUnsafe(4 * messageIds.length);
+  for (let i = 0; i < messageIds.length; i++) {
+    const id = messageIds[i] as number;
+    out[4 * i] = 0x40;
+    out[4 * i + 1] = 0x02;
+    out[4 * i + 2] = id >> 8;
+    out[4 * i + 3] = id & 0xff;
+  }
+  return out;
+}
 
 export function clientOptions(o: MqttSourceOptions['mqtt']): IClientOptions {
   const read = (key: string, file: string | undefined): Buffer | undefined => {
@@ -84,36 +102,57 @@ export function clientOptions(o: MqttSourceOptions['mqtt']): IClientOptions {
     cert: read('mqtt.certFile', o.certFile),
     key: read('mqtt.keyFile', o.keyFile),
     rejectUnauthorized: o.rejectUnauthorized,
+    // mqtt.js logs every packet step through `debug`; even switched off that costs per message.
+    // DEBUG=mqttjs* still turns it on.
+    ...(mqttDebugWanted() ? {} : { log: noLog }),
   };
+}
+
+function noLog(): void {}
+
+function mqttDebugWanted(): boolean {
+  return /mqttjs/.test(process.env.DEBUG ?? '');
 }
 
 /** Connects (resolving at the first CONNACK) and returns the session. Refusals are MQTT_CONNECT_REFUSED. */
 export async function openMqttSession(options: MqttSessionOptions): Promise<MqttSession> {
   const { log } = options;
   const limit = options.mqtt.receiveMaximum;
-  const gate = createAckGate();
-  const tickets = new Map<number, AckTicket>();
   let waiting: (() => void)[] = [];
   let paused = false;
 
   const client: MqttClient = mqtt.connect(options.mqtt.url, clientOptions(options.mqtt));
 
-  // Hold PUBACKs of messages we registered until the gate releases them (see the TSDoc above).
+  // PUBACKs are written by the gate, in arrival order, once Kafka has the message (see the TSDoc
+  // above): the ids released in one turn (a Kafka ack releases a whole batch, one message at a
+  // time) go out in one socket write, on the connection the messages came on (a close drops the
+  // rest). mqtt.js' own PUBACKs are swallowed.
+  const released: number[] = [];
+  let flushQueued = false;
+  const flushPubacks = () => {
+    flushQueued = false;
+    // Never queue a PUBACK offline for a later connection: the broker redelivers instead.
+    if (released.length > 0 && client.connected) client.stream.write(pubackPackets(released));
+    released.length = 0;
+  };
+  const gate = createAckGate<number | undefined>(
+    (messageId) => {
+      if (messageId !== undefined) released.push(messageId);
+    },
+    () => {
+      if (flushQueued || released.length === 0) return;
+      flushQueued = true;
+      queueMicrotask(flushPubacks);
+    },
+  );
   const internals = client as unknown as { _sendPacket: SendPacket };
   const send = internals._sendPacket.bind(client);
-  internals._sendPacket = (packet, cb, ...rest) => {
-    const ticket =
-      packet.cmd === 'puback' && packet.messageId !== undefined ? tickets.get(packet.messageId) : undefined;
-    if (ticket === undefined || packet.messageId === undefined) {
-      send(packet, cb, ...rest);
+  internals._sendPacket = (packet, cb, cbStorePut, noStore) => {
+    if (packet.cmd === 'puback') {
+      cb?.();
       return;
     }
-    tickets.delete(packet.messageId);
-    gate.attach(ticket, () => {
-      // Never queue a PUBACK offline for a later connection: the broker redelivers instead.
-      if (client.connected) send(packet);
-    });
-    cb?.();
+    send(packet, cb, cbStorePut, noStore);
   };
 
   const releaseWaiting = () => {
@@ -122,9 +161,7 @@ export async function openMqttSession(options: MqttSessionOptions): Promise<Mqtt
 
   client.handleMessage = (packet: IPublishPacket, callback) => {
     if (paused) return; // no callback: no PUBACK; redelivered after reconnect
-    const ticket = gate.add();
-    if (packet.qos > 0 && packet.messageId !== undefined) tickets.set(packet.messageId, ticket);
-    else gate.attach(ticket, () => {});
+    const ticket = gate.add(packet.qos > 0 ? packet.messageId : undefined);
     const message: MqttMessage = {
       topic: packet.topic,
       payload: Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload),
@@ -147,7 +184,7 @@ export async function openMqttSession(options: MqttSessionOptions): Promise<Mqtt
   });
   client.on('close', () => {
     const dropped = gate.reset();
-    tickets.clear();
+    released.length = 0;
     waiting = [];
     if (dropped > 0) log.warn({ dropped }, 'mqtt connection lost: un-PUBACKed messages will be redelivered');
     options.onConnectionChange?.(false, false);

@@ -1,5 +1,5 @@
 import type { ProducerRecord } from '../../lib/kafka/types.js';
-import { buildReading, type ReadingContext } from './build-reading.js';
+import { buildReading, type Reading, type ReadingContext } from './build-reading.js';
 import { isPlainObject } from './conform-to-avro.js';
 import type { DeadLetterReason, Rejection } from './dead-letter-reason.js';
 import { deadLetterRecord } from './dead-letter-record.js';
@@ -9,7 +9,7 @@ import { H } from './headers.js';
 import { type MqttMessage, mqttHeaders } from './mqtt-message.js';
 import { parseDeviceStatus } from './parse-device-status.js';
 import { oversize, parseJsonPayload } from './parse-json-payload.js';
-import type { RouteTable } from './route-table.js';
+import type { ResolvedRoute, RouteTable } from './route-table.js';
 import type { SchemaCatalog } from './schema-catalog.js';
 import { statusValue } from './status-value.js';
 import type { TopicTemplate } from './topic-template.js';
@@ -77,7 +77,117 @@ export function processMessage(message: MqttMessage, options: ProcessOptions): M
   const statusSegments = options.statusTemplate?.match(message.topic);
   if (statusSegments?.deviceId !== undefined) return processStatus(message, statusSegments, options);
 
-  const dead = (rejection: Rejection, key?: string, index?: number): DeadLetter => ({
+  const resolved = options.routes.resolve(message.topic);
+  const tooBig = oversize(message.payload, options.maxPayloadBytes);
+  if (tooBig) return only(message, options, tooBig, resolved.ok ? resolved.route.deviceId : undefined);
+  if (!resolved.ok) return only(message, options, resolved.rejection);
+  const route = resolved.route;
+  const schema = options.schemas.get(route.schemaName);
+  if (!schema)
+    return only(
+      message,
+      options,
+      {
+        reason: 'UNKNOWN_ROUTE',
+        rule: 'schema',
+        message: `route '${route.spec.mqtt}' names schema '${route.schemaName}', which does not exist (known: ${options.schemas.names().join(', ')})`,
+      },
+      route.deviceId,
+    );
+  const parsed = parseJsonPayload(message.payload, options.maxPayloadBytes);
+  if (!parsed.ok) return only(message, options, parsed.rejection, route.deviceId);
+
+  if (Array.isArray(parsed.value)) {
+    if (parsed.value.length === 0)
+      return only(
+        message,
+        options,
+        {
+          reason: 'SCHEMA_VIOLATION',
+          field: '(payload)',
+          rule: 'non-empty',
+          message: 'a gateway batch must hold at least one reading',
+        },
+        route.deviceId,
+      );
+    const ctx: ReadingContext = {
+      route,
+      conform: schema.conform,
+      schemaFields: schema.fields,
+      receivedAt: message.receivedAt,
+      bounds: options.bounds,
+      gateway: options.gateways,
+    };
+    const records: PlannedRecord[] = [];
+    let readings = 0;
+    for (let index = 0; index < parsed.value.length; index++) {
+      const result = buildReading(parsed.value[index], ctx);
+      if (result.ok) {
+        records.push(valueRecord(message, route, schema.name, result.reading, route.deviceId));
+        readings++;
+      } else records.push(dead(message, options, result.rejection, route.deviceId, index));
+    }
+    return { records, readings, ignored: false, key: route.deviceId };
+  }
+  if (!isPlainObject(parsed.value))
+    return only(
+      message,
+      options,
+      {
+        reason: 'SCHEMA_VIOLATION',
+        field: '(payload)',
+        rule: 'type:object',
+        message: 'payload must be a JSON object (one reading) or an array of readings (a gateway batch)',
+      },
+      route.deviceId,
+    );
+  const result = buildReading(parsed.value, {
+    route,
+    conform: schema.conform,
+    schemaFields: schema.fields,
+    receivedAt: message.receivedAt,
+    bounds: options.bounds,
+  });
+  if (!result.ok) return only(message, options, result.rejection, route.deviceId);
+  return {
+    records: [valueRecord(message, route, schema.name, result.reading)],
+    readings: 1,
+    ignored: false,
+    key: route.deviceId,
+  };
+}
+
+/** A reading's record: keyed on its deviceId, timestamped with its event time, with the MQTT headers. */
+function valueRecord(
+  message: MqttMessage,
+  route: ResolvedRoute,
+  schemaName: string,
+  reading: Reading,
+  gateway?: string,
+): ValueRecord {
+  const headers = mqttHeaders(message);
+  headers[H.tsSource] = reading.tsSource;
+  if (gateway) headers[H.gateway] = gateway;
+  return {
+    kind: 'value',
+    topic: route.kafkaTopic,
+    subject: route.subject,
+    schemaName,
+    key: reading.deviceId,
+    timestamp: reading.ts,
+    value: reading.value,
+    headers,
+  };
+}
+
+function dead(
+  message: MqttMessage,
+  options: ProcessOptions,
+  rejection: Rejection,
+  key?: string,
+  index?: number,
+): DeadLetter {
+  return {
     kind: 'dead-letter',
     reason: rejection.reason,
     record: deadLetterRecord(message, rejection, {
@@ -87,90 +197,12 @@ export function processMessage(message: MqttMessage, options: ProcessOptions): M
       index,
       maxBytes: options.maxDeadLetterBytes,
     }),
-  });
-  const only = (rejection: Rejection, key?: string): MessagePlan => ({
-    records: [dead(rejection, key)],
-    readings: 0,
-    ignored: false,
-    key,
-  });
-
-  const resolved = options.routes.resolve(message.topic);
-  const tooBig = oversize(message.payload, options.maxPayloadBytes);
-  if (tooBig) return only(tooBig, resolved.ok ? resolved.route.deviceId : undefined);
-  if (!resolved.ok) return only(resolved.rejection);
-  const route = resolved.route;
-  const schema = options.schemas.get(route.schemaName);
-  if (!schema)
-    return only(
-      {
-        reason: 'UNKNOWN_ROUTE',
-        rule: 'schema',
-        message: `route '${route.spec.mqtt}' names schema '${route.schemaName}', which does not exist (known: ${options.schemas.names().join(', ')})`,
-      },
-      route.deviceId,
-    );
-  const parsed = parseJsonPayload(message.payload, options.maxPayloadBytes);
-  if (!parsed.ok) return only(parsed.rejection, route.deviceId);
-
-  const base = {
-    route,
-    conform: schema.conform,
-    schemaFields: schema.fields,
-    receivedAt: message.receivedAt,
-    bounds: options.bounds,
   };
-  const headers = mqttHeaders(message);
-  const toRecord = (
-    reading: { deviceId: string; ts: number; tsSource: string; value: Record<string, unknown> },
-    gateway?: string,
-  ): ValueRecord => ({
-    kind: 'value',
-    topic: route.kafkaTopic,
-    subject: route.subject,
-    schemaName: schema.name,
-    key: reading.deviceId,
-    timestamp: reading.ts,
-    value: reading.value,
-    headers: { ...headers, [H.tsSource]: reading.tsSource, ...(gateway ? { [H.gateway]: gateway } : {}) },
-  });
+}
 
-  if (Array.isArray(parsed.value)) {
-    if (parsed.value.length === 0)
-      return only(
-        {
-          reason: 'SCHEMA_VIOLATION',
-          field: '(payload)',
-          rule: 'non-empty',
-          message: 'a gateway batch must hold at least one reading',
-        },
-        route.deviceId,
-      );
-    const ctx: ReadingContext = { ...base, gateway: options.gateways };
-    const records: PlannedRecord[] = [];
-    let readings = 0;
-    parsed.value.forEach((item, index) => {
-      const result = buildReading(item, ctx);
-      if (result.ok) {
-        records.push(toRecord(result.reading, route.deviceId));
-        readings++;
-      } else records.push(dead(result.rejection, route.deviceId, index));
-    });
-    return { records, readings, ignored: false, key: route.deviceId };
-  }
-  if (!isPlainObject(parsed.value))
-    return only(
-      {
-        reason: 'SCHEMA_VIOLATION',
-        field: '(payload)',
-        rule: 'type:object',
-        message: 'payload must be a JSON object (one reading) or an array of readings (a gateway batch)',
-      },
-      route.deviceId,
-    );
-  const result = buildReading(parsed.value, base);
-  if (!result.ok) return only(result.rejection, route.deviceId);
-  return { records: [toRecord(result.reading)], readings: 1, ignored: false, key: route.deviceId };
+/** The plan of a message refused as a whole: its one dead letter. */
+function only(message: MqttMessage, options: ProcessOptions, rejection: Rejection, key?: string): MessagePlan {
+  return { records: [dead(message, options, rejection, key)], readings: 0, ignored: false, key };
 }
 
 function processStatus(message: MqttMessage, segments: Record<string, string>, options: ProcessOptions): MessagePlan {

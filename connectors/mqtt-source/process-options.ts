@@ -1,6 +1,7 @@
 import { ConfigError } from '../../lib/errors.js';
 import type { ParsedSchema } from '../../lib/serde/index.js';
 import type { AvroSchema } from './avro-schema.js';
+import { withMatchCache } from './cached-template.js';
 import { createGatewayPolicy } from './gateway-policy.js';
 import type { MqttSourceOptions } from './options.js';
 import type { ProcessOptions } from './process-message.js';
@@ -49,7 +50,7 @@ export function processSetupFor(
     processOptions: {
       routes,
       schemas: catalog,
-      statusTemplate,
+      statusTemplate: withMatchCache(statusTemplate),
       statusTopic: options.status.topic,
       statusSchema: options.status.schema,
       deadLetterTopic: options.deadLetterTopic,

@@ -24,8 +24,12 @@ describe('createTopicGuard', () => {
       5000,
       () => clock,
     );
+    expect(guard.known('a')).toBe(false); // nothing listed yet
     expect(await guard.exists('a')).toBe(true);
     expect(calls.n).toBe(1);
+    expect(guard.known('a')).toBe(true);
+    expect(guard.known('b')).toBe(false);
+    expect(calls.n).toBe(1); // `known` never asks the broker
     expect(await guard.exists('b')).toBe(false);
     expect(calls.n).toBe(1); // refreshed just now
     existing = ['a', 'b'];

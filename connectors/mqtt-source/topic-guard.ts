@@ -12,6 +12,8 @@ import type { KafkaClient } from '../../lib/kafka/types.js';
  */
 export interface TopicGuard {
   exists(topic: string): Promise<boolean>;
+  /** True when the topic is known to exist without asking the broker (false: ask with `exists`). */
+  known(topic: string): boolean;
 }
 
 export function createTopicGuard(
@@ -33,6 +35,7 @@ export function createTopicGuard(
     }
   };
   return {
+    known: (topic) => known.has(topic),
     async exists(topic) {
       if (known.has(topic)) return true;
       if (now() - refreshedAt >= refreshMs) {
