@@ -13,12 +13,21 @@ export async function endOffsets(admin: Admin, topics: string[]): Promise<Record
   return out;
 }
 
-/** Records of a topic whose timestamp is at or after `sinceMs` (reads every partition to its end). */
-export async function recordsSince(
+/** Each partition's end offset now: where a run's records of the topic will start. */
+export async function partitionEnds(admin: Admin, topic: string): Promise<Map<number, bigint>> {
+  return new Map((await admin.topicOffsets(topic)).map((p) => [p.partition, BigInt(p.high)]));
+}
+
+/**
+ * The records a run added to a topic: those at or after the offsets `partitionEnds` gave at its
+ * start (reads every partition to its end). By offset, not by timestamp: records of a history
+ * (anomalies of readings from a day ago) carry old event times.
+ */
+export async function recordsAfter(
   client: KafkaClient,
   admin: Admin,
   topic: string,
-  sinceMs: number,
+  from: ReadonlyMap<number, bigint>,
 ): Promise<ConsumedRecord[]> {
   const partitions = (await admin.topicOffsets(topic)).map((p) => p.partition);
   const out: ConsumedRecord[] = [];
@@ -26,7 +35,7 @@ export async function recordsSince(
     topic,
     partitions,
     onRecords: (records) => {
-      for (const r of records) if (r.timestamp >= sinceMs) out.push(r);
+      for (const r of records) if (BigInt(r.offset) >= (from.get(r.partition) ?? 0n)) out.push(r);
     },
   });
   return out;

@@ -16,11 +16,12 @@ import type { SimulationSummary } from '../sim/run-simulation.js';
 import {
   endOffsets,
   type InfluxAccess,
+  partitionEnds,
   pipelineDataTopics,
   pipelineLag,
   pipelineMeasurements,
   pointsSince,
-  recordsSince,
+  recordsAfter,
 } from './collect.js';
 import { alarmsOfRun, type IncidentRecord, scoreDetection } from './detection.js';
 import { exposedMetricNames } from './metric-names.js';
@@ -71,6 +72,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   await admin.connect();
   const topics = pipelineDataTopics(config);
   const before = await endOffsets(admin, [...topics.raw, ...topics.windows, config.kafka.topics.dlq]);
+  const dlqStart = await partitionEnds(admin, config.kafka.topics.dlq);
+  const anomaliesStart = await partitionEnds(admin, config.kafka.topics.anomalies);
 
   const workerEnv = { ...env, LOG_LEVEL: env.LOG_LEVEL ?? 'info', MQTT_CLIENT_ID: 'iotp-demo-source' };
   const workers = pipelineWorkers(runDir, workerEnv, 'demo');
@@ -110,7 +113,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     for (const m of [...measurements.raw, ...measurements.windows, measurements.anomalies])
       inInflux[m] = await pointsSince(influx, m, m.includes('_') ? sinceMs - maxWindowMs(config) : sinceMs);
 
-    const dlq = await recordsSince(client, admin, config.kafka.topics.dlq, startedAt);
+    const dlq = await recordsAfter(client, admin, config.kafka.topics.dlq, dlqStart);
     const deadLetters: Record<string, number> = {};
     for (const r of dlq) {
       const reason = r.headers['error.reason'] ?? 'unknown';
@@ -120,7 +123,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     const registry = registryFromConfig(config);
     const decoder = createAvroDecoder<IncidentRecord>({ registry });
     const incidents: IncidentRecord[] = [];
-    for (const r of await recordsSince(client, admin, config.kafka.topics.anomalies, startedAt))
+    for (const r of await recordsAfter(client, admin, config.kafka.topics.anomalies, anomaliesStart))
       if (r.value) incidents.push((await decoder.decode(r.value)).value);
     const alarms = alarmsOfRun(incidents, simulation);
     const truth = parseTruthLines(readFileSync(truthFile, 'utf8'));
