@@ -25,7 +25,7 @@ import {
 } from './collect.js';
 import { alarmsOfRun, type IncidentRecord, scoreDetection } from './detection.js';
 import { exposedMetricNames } from './metric-names.js';
-import { histogramQuantile, readingLatencyHistogram } from './prom-quantile.js';
+import { type Bucket, histogramDelta, histogramQuantile, readingLatencyHistogram } from './prom-quantile.js';
 import { collectReportData } from './report/collect-report-data.js';
 import { writeReport } from './report/write-report.js';
 import { runSimulatorProcess } from './simulator-process.js';
@@ -85,7 +85,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     say(`workers ready: ${all.map((w) => `${w.logFile.split('/').pop()?.replace('.log', '')} :${w.port}`).join(', ')}`);
 
     const truthFile = join(runDir, 'truth.jsonl');
-    const simulation = await simulate(options, truthFile, env, runDir);
+    // End-to-end latency is a live figure: the sink's histogram counts from when the history's
+    // backlog has drained during the live part (a history reading's latency is its age).
+    const steady = steadyStateLatency(admin, config, () => workers.sink.metrics(), topics.raw, options.rate);
+    const simulation = await simulate(options, truthFile, env, runDir, steady.onLiveProgress);
+    steady.stop();
     say(
       `simulator: ${simulation.readings.acked} readings acked by Mosquitto, ${simulation.readings.malformed} malformed on purpose, ${simulation.anomalies.total} anomalies injected`,
     );
@@ -151,7 +155,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     const metricNames: Record<string, string[]> = {};
     for (const [name, w] of Object.entries(workers)) metricNames[name] = exposedMetricNames(await w.metrics());
     const sinkMetrics = await workers.sink.metrics();
-    const e2e = readingLatencyHistogram(sinkMetrics, topics.raw);
+    const e2e = steady.since(readingLatencyHistogram(sinkMetrics, topics.raw));
     const rawPoints = measurements.raw.reduce((s, m) => s + (inInflux[m] ?? 0), 0);
     return {
       runDir,
@@ -166,7 +170,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       deadLetters,
       detection,
       report,
-      e2eLatency: { p50: histogramQuantile(e2e, 0.5), p99: histogramQuantile(e2e, 0.99) },
+      e2eLatency: e2e
+        ? { p50: histogramQuantile(e2e, 0.5), p99: histogramQuantile(e2e, 0.99) }
+        : { p50: undefined, p99: undefined },
       metricNames,
       influxUrl: env.INFLUX_URL!,
       influxDb: influx.db,
@@ -186,6 +192,7 @@ async function simulate(
   truthFile: string,
   env: Record<string, string>,
   runDir: string,
+  onLiveProgress: () => void,
 ): Promise<SimulationSummary> {
   const args = [
     '--history',
@@ -214,9 +221,52 @@ async function simulate(
   say(
     `simulating ${options.devices} devices: ${options.history} of history at one reading per ${options.interval} each (as fast as the pipeline takes it), then ${options.seconds} s live at ${options.rate} readings/s`,
   );
-  return runSimulatorProcess(args, env).catch((cause: unknown) => {
+  return runSimulatorProcess(args, env, onLiveProgress).catch((cause: unknown) => {
     throw new Error(`${(cause as Error).message} (run dir ${runDir})`, { cause });
   });
+}
+
+/**
+ * Watches the live part: once the simulator publishes live and the pipeline's lag is down to a
+ * couple of seconds of live input (the history's backlog drained), takes a snapshot of the sink's
+ * latency histogram; `since(final)` is then what the live readings alone measured (undefined if
+ * the backlog never drained during the live part).
+ */
+function steadyStateLatency(
+  admin: Admin,
+  config: LoadedPipelineConfig,
+  sinkMetrics: () => Promise<string>,
+  rawTopics: string[],
+  liveRate: number,
+): { onLiveProgress(): void; stop(): void; since(final: Bucket[]): Bucket[] | undefined } {
+  let live = false;
+  let snapshot: Bucket[] | undefined;
+  let busy = false;
+  const snapshots = new GroupLagSnapshots(admin);
+  const { raw, windows } = pipelineDataTopics(config);
+  const topics = [...raw, ...windows, config.kafka.topics.anomalies, config.kafka.topics.deviceStatus];
+  const timer = setInterval(() => {
+    if (!live || snapshot || busy) return;
+    busy = true;
+    void (async () => {
+      const lag = (await pipelineLag(admin, snapshots, topics)).reduce((n, r) => n + r.lag, 0);
+      if (lag <= 2 * liveRate) {
+        snapshot = readingLatencyHistogram(await sinkMetrics(), rawTopics);
+        say(`history backlog drained (lag ${lag}): end-to-end latency is measured from here on`);
+      }
+    })()
+      .catch(() => undefined)
+      .finally(() => {
+        busy = false;
+      });
+  }, 1000);
+  return {
+    onLiveProgress: () => {
+      live = true;
+    },
+    stop: () => clearInterval(timer),
+    since: (final) => (snapshot ? histogramDelta(snapshot, final) : undefined),
+  };
 }
 
 /** '12h', '30m', '10s', '1d' in ms. */

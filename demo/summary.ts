@@ -74,7 +74,7 @@ export function renderSummary(s: DemoSummary): string {
         .join(', ') || 'none'
     }`,
     ...detectionLines(s.detection),
-    `end-to-end latency      p50 ${ms(s.e2eLatency.p50)}, p99 ${ms(s.e2eLatency.p99)} (reading event time -> InfluxDB accepted it)`,
+    `end-to-end latency      p50 ${ms(s.e2eLatency.p50)}, p99 ${ms(s.e2eLatency.p99)} (live readings once the history backlog drained: event time -> InfluxDB accepted it)`,
     `report                  ${s.report} (open it in a browser: detection per kind, devices' series with alarms and injected anomalies)`,
     `run directory           ${s.runDir} (worker logs, truth.jsonl)`,
     '',
