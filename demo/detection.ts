@@ -25,15 +25,17 @@ export function alarmsOfRun(records: readonly IncidentRecord[], span: { startTs:
  * Scores the pipeline's incidents against the simulator's ground truth (sim/score-alarms.ts, NAB
  * style). The span scored starts after `warmupMs` of event time: no anomaly is injected during the
  * detectors' warm-up and no detector may alarm then, so those device-hours would only dilute the
- * false-alarm rate.
+ * false-alarm rate. It ends `endMarginMs` before the last reading: when the swarm stops, every
+ * device falls silent and is rightly reported MISSING, which is the end of the run, not an anomaly.
  */
 export function scoreDetection(
   truth: readonly TruthRecord[],
   alarms: readonly Alarm[],
   simulation: SimulationSummary,
   warmupMs: number,
+  endMarginMs = 0,
 ): AlarmScore {
-  const span = { startTs: simulation.startTs + warmupMs, endTs: simulation.endTs };
+  const span = { startTs: simulation.startTs + warmupMs, endTs: simulation.endTs - endMarginMs };
   return scoreAlarms(truth, alarms, {
     span,
     devices: simulation.devices,

@@ -60,6 +60,7 @@ export class DetectProcessor implements Processor<string, DetectInput, string, A
     const input = record.value;
     if (input.kind === 'reading') this.onReading(record.key, input.type, input.reading);
     else if (input.status === 'OFFLINE') this.onOffline(record.key, input.ts, input.site);
+    else this.onOnline(record.key, input.ts);
   }
 
   private onReading(deviceId: string, type: string, reading: ReadingValues): void {
@@ -87,6 +88,15 @@ export class DetectProcessor implements Processor<string, DetectInput, string, A
       this.emitAll(store.apply(deviceId, { kind: 'offline', ts }, state.lastTs));
     }
     if (!known) this.emit(missingRecord(deviceId, '', site, ts, 'device-status', undefined, this.spec.heartbeat));
+  }
+
+  /** ONLINE ends a silence an earlier OFFLINE opened (of every type the device has a state for). */
+  private onOnline(deviceId: string, ts: number): void {
+    for (const store of this.stores.values()) {
+      const state = store.get(deviceId);
+      if (state === undefined || state.offlineTs === null || ts < state.offlineTs) continue;
+      this.emitAll(store.apply(deviceId, { kind: 'online', ts }, state.lastTs));
+    }
   }
 
   private checkSilences(now: number): void {

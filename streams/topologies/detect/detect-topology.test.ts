@@ -340,6 +340,29 @@ describe('detect topology (test driver, synthetic series with a known anomaly)',
     d.close();
   });
 
+  it('an ONLINE status after an OFFLINE ends that silence: its incident closes and older readings count again', async () => {
+    const d = driverFor();
+    await feed(d, 0, noise(10, 20, 0.5));
+    const offlineTs = T0 + 10 * MINUTE;
+    await d.pipeInput('status', 'dev-1', { deviceId: 'dev-1', site: 'lab', status: 'OFFLINE', ts: offlineTs }, T0);
+    await d.pipeInput(
+      'status',
+      'dev-1',
+      { deviceId: 'dev-1', site: 'lab', status: 'ONLINE', ts: offlineTs + 1000 },
+      T0,
+    );
+    const missing = (await records(d)).filter((a) => a.kind === 'MISSING');
+    expect(missing.map((a) => [a.status, a.detector, a.end])).toEqual([
+      ['OPEN', 'device-status', null],
+      ['CLOSED', 'device-status', offlineTs + 1000],
+    ]);
+    // Back and reporting: a later silence is the heartbeat's again.
+    await feed(d, 11, [20]);
+    for (let i = 0; i < 60; i++) await d.advanceWallClockTime(10_000);
+    expect((await anomalies(d)).map((a) => [a.kind, a.detector])).toEqual([['MISSING', 'heartbeat']]);
+    d.close();
+  });
+
   it('alarms of a field less than the cooldown apart are one incident: OPEN at its first alarm, CLOSED once quiet for the cooldown', async () => {
     const d = driverFor({ defaults: { cooldown: '5m' } });
     const series = noise(300, 20, 0.5, 4);

@@ -9,16 +9,19 @@ import type { SyncSerde } from '../../runtime/serde.js';
  * - reading: a reading's event time, the wall-clock time it was processed, its site, and the value
  *   of each numeric field of the route, in the route's order (null when absent);
  * - offline: an OFFLINE device status taken at `ts`;
+ * - online: an ONLINE device status taken at `ts` (ends a silence an OFFLINE before it opened);
  * - silence: the heartbeat check found the device silent, the next reading was due at `dueTs`.
  */
 export type DeviceEvent =
   | { kind: 'reading'; ts: number; arrival: number; site: string; values: (number | null)[] }
   | { kind: 'offline'; ts: number }
+  | { kind: 'online'; ts: number }
   | { kind: 'silence'; dueTs: number };
 
 const READING = 1;
 const OFFLINE = 2;
 const SILENCE = 3;
+const ONLINE = 4;
 
 /**
  * Binary: 1 kind byte, then reading: ts f64, arrival f64, site (u16 length + UTF-8), value count
@@ -40,14 +43,15 @@ export const deviceEventSerde: SyncSerde<DeviceEvent> = {
       return out;
     }
     const out = Buffer.allocUnsafe(9);
-    out.writeUInt8(e.kind === 'offline' ? OFFLINE : SILENCE, 0);
-    out.writeDoubleBE(e.kind === 'offline' ? e.ts : e.dueTs, 1);
+    out.writeUInt8(e.kind === 'offline' ? OFFLINE : e.kind === 'online' ? ONLINE : SILENCE, 0);
+    out.writeDoubleBE(e.kind === 'silence' ? e.dueTs : e.ts, 1);
     return out;
   },
   deserialize(bytes, topic) {
     if (bytes === null || bytes.length < 9) throw invalid(topic, 'too short');
     const kind = bytes.readUInt8(0);
     if (kind === OFFLINE) return { kind: 'offline', ts: bytes.readDoubleBE(1) };
+    if (kind === ONLINE) return { kind: 'online', ts: bytes.readDoubleBE(1) };
     if (kind === SILENCE) return { kind: 'silence', dueTs: bytes.readDoubleBE(1) };
     if (kind !== READING) throw invalid(topic, `unknown event kind ${kind}`);
     const ts = bytes.readDoubleBE(1);

@@ -46,6 +46,8 @@ export function deviceJournal(spec: DeviceJournalSpec): Journal<string, DeviceSt
  *   detectors start over; then every field's detectors run: the field's strongest alarm joins or
  *   opens its incident, a field without alarm closes an incident quiet for the cooldown;
  * - offline: a MISSING incident (`device-status`) unless the silence was already reported;
+ * - online: the device says it is back: a silence an OFFLINE taken before it opened ends (its
+ *   incident closes), so readings older than that OFFLINE (a history, a buffered upload) count again;
  * - silence: the heartbeat check's verdict, a MISSING incident (`heartbeat`).
  */
 export function applyDeviceEvent(
@@ -62,6 +64,12 @@ export function applyDeviceEvent(
     state.offlineTs = event.ts;
     const missing = missingRecord(deviceId, type, state.site, event.ts, 'device-status', state, spec.heartbeat);
     return foldAlarm(state.incidents, missing, cooldown);
+  }
+  if (event.kind === 'online') {
+    if (state.offlineTs === null || event.ts < state.offlineTs) return [];
+    state.offlineTs = null;
+    state.reported = 'OK';
+    return closeNow(state.incidents, '', event.ts);
   }
   if (event.kind === 'silence') {
     state.reported = 'MISSING';
