@@ -63,11 +63,12 @@ export function areaOf(url: string, name: string, callerAreas: readonly string[]
   const at = url.indexOf(SOURCE);
   if (at >= 0) {
     const file = url.slice(at + SOURCE.length).replace(/\.ts$/, '');
+    if (file === 'publish-splitter' || file === 'publish-fast-path') return 'MQTT receive (publish-splitter)';
     if (file === 'ack-gate' || file === 'mqtt-session') return 'PUBACK parking (ack-gate, session)';
     if (file === 'record-encoder') return 'Avro encode';
     if (file === 'connector' || file === 'batch-sender' || file.startsWith('send-'))
       return 'connector loop (batch-sender)';
-    if (file === 'metrics' || file.startsWith('metric')) return 'metrics (prom-client)';
+    if (file === 'metrics' || file.startsWith('metric') || file === 'tally-histogram') return 'metrics (prom-client)';
     return 'JSON parse + validation';
   }
   if (url.includes('/lib/serde/')) return 'Avro encode';

@@ -7,6 +7,7 @@
  *
  *   node_modules/.bin/tsx bench/mqtt/profile-source.ts [--messages 50000] [--devices 100]
  *     [--backend kafkajs|rdkafka] [--window 1000] [--top 25] [--keep <dir>] [--no-profile] [--root <dir>]
+ *     [--node-arg <flag>]...
  *
  * --no-profile runs the same thing without --cpu-prof (the profiler's own cost stays out of msg/s).
  * --root runs the connector of another checkout (with bench/mqtt/source-entry.ts copied in), for
@@ -37,6 +38,7 @@ const { values } = parseArgs({
     keep: { type: 'string' },
     'no-profile': { type: 'boolean', default: false },
     root: { type: 'string' },
+    'node-arg': { type: 'string', multiple: true, default: [] },
   },
 });
 const total = Number(values.messages);
@@ -67,7 +69,7 @@ async function main(): Promise<void> {
     const connector = await spawnNodeConnector(
       config,
       'prof-0',
-      profiling ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [],
+      [...(profiling ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), ...(values['node-arg'] ?? [])],
       values.root,
     );
     for (const l of connector.log) {
@@ -117,6 +119,11 @@ async function main(): Promise<void> {
     await publisher.close();
     await connector.stop();
 
+    const gcLines = connector.log.filter((l) => /Scavenge|Mark-Compact|Mark-sweep|pause=/.test(l));
+    if (gcLines.length > 0)
+      process.stdout.write(
+        `${gcLines.length} GC lines in the connector's output (--trace-gc):\n${gcLines.slice(-12).join('\n')}\n`,
+      );
     process.stdout.write(
       `backend ${values.backend}, ${seen - before}/${total} readings, ${Math.round(rate)} msg/s, connector CPU ${cpuS.toFixed(2)} s = ${Math.round((cpuS / total) * 1e6)} µs/msg (all threads), load ${loadAverage()}\n`,
     );

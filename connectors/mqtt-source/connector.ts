@@ -172,7 +172,7 @@ export async function startMqttSource(options: MqttSourceOptions, deps: MqttSour
     done(pending) {
       metrics.tally.inFlight--;
       metrics.tally.acked++;
-      metrics.messageLatencySeconds.observe((performance.now() - pending.started) / 1000);
+      metrics.messageLatencySeconds.record((performance.now() - pending.started) / 1000);
       pending.ack();
     },
     maxBatchMessages: options.batch.maxMessages,

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { DEAD_LETTER_REASONS } from './dead-letter-reason.js';
+import { TallyHistogram } from './tally-histogram.js';
 
 /**
  * Per-message counts kept as plain numbers on the hot path (a prom-client `inc` hashes and
@@ -36,8 +37,8 @@ export interface MqttSourceMetrics {
   acked: Counter;
   /** Duration of one Kafka send (a batch of messages' records), acks=all. */
   produceSeconds: Histogram;
-  /** From receipt of a message to Kafka's acknowledgement of its last record. */
-  messageLatencySeconds: Histogram;
+  /** From receipt of a message to Kafka's acknowledgement of its last record (`record` per message). */
+  messageLatencySeconds: TallyHistogram;
   inFlight: Gauge;
   sendRetries: Counter<'code'>;
   connected: Gauge;
@@ -102,7 +103,7 @@ export function createMqttSourceMetrics(registry: Registry): MqttSourceMetrics {
       buckets,
       registers,
     }),
-    messageLatencySeconds: new Histogram({
+    messageLatencySeconds: new TallyHistogram({
       name: 'iotp_mqtt_message_latency_seconds',
       help: 'MQTT receipt to Kafka acknowledgement, per message',
       buckets,

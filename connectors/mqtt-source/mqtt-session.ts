@@ -5,6 +5,7 @@ import { ConfigError, IotpError } from '../../lib/errors.js';
 import { createAckGate } from './ack-gate.js';
 import type { MqttMessage } from './mqtt-message.js';
 import type { MqttSourceOptions } from './options.js';
+import { takePublishes } from './publish-fast-path.js';
 
 /** Calls `done` once Kafka acknowledged every record made from the message: only then is it PUBACKed. */
 export type MessageHandler = (message: MqttMessage, done: () => void) => void;
@@ -121,7 +122,7 @@ export async function openMqttSession(options: MqttSessionOptions): Promise<Mqtt
   let waiting: (() => void)[] = [];
   let paused = false;
 
-  const client: MqttClient = mqtt.connect(options.mqtt.url, clientOptions(options.mqtt));
+  const client: MqttClient = mqtt.connect(options.mqtt.url, { ...clientOptions(options.mqtt), manualConnect: true });
 
   // PUBACKs are written by the gate, in arrival order, once Kafka has the message (see the TSDoc
   // above): the ids released in one turn (a Kafka ack releases a whole batch, one message at a
@@ -155,13 +156,44 @@ export async function openMqttSession(options: MqttSessionOptions): Promise<Mqtt
     send(packet, cb, cbStorePut, noStore);
   };
 
+  /** Registers a message (arrival order) and hands it on; false when the Receive Maximum is reached. */
+  const take = (message: MqttMessage, messageId: number | undefined): boolean => {
+    // QoS 1 only: the subscription is QoS 1, and mqtt.js answers a QoS 2 delivery itself.
+    const ticket = gate.add(message.qos === 1 ? messageId : undefined);
+    options.onMessage(message, () => {
+      gate.done(ticket);
+      releaseWaiting();
+    });
+    return gate.pending < limit;
+  };
+
+  // The PUBLISH packets of the subscription are decoded as they come off the socket; mqtt.js
+  // keeps the rest (and any PUBLISH the fast path leaves to it, through handleMessage below).
+  const fast = takePublishes(client, {
+    protocolVersion: options.mqtt.protocolVersion,
+    onPublish: (p) => {
+      if (paused) return true; // no PUBACK: redelivered after reconnect
+      return take(
+        { topic: p.topic, payload: p.payload, qos: p.qos, retain: p.retain, dup: p.dup, receivedAt: options.clock() },
+        p.messageId,
+      );
+    },
+  });
+  let resumeQueued = false;
+
   const releaseWaiting = () => {
     while (waiting.length > 0 && gate.pending < limit) (waiting.shift() as () => void)();
+    if (fast.held && !resumeQueued && gate.pending < limit) {
+      resumeQueued = true;
+      setImmediate(() => {
+        resumeQueued = false;
+        if (gate.pending < limit) fast.resume();
+      });
+    }
   };
 
   client.handleMessage = (packet: IPublishPacket, callback) => {
     if (paused) return; // no callback: no PUBACK; redelivered after reconnect
-    const ticket = gate.add(packet.qos > 0 ? packet.messageId : undefined);
     const message: MqttMessage = {
       topic: packet.topic,
       payload: Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload),
@@ -170,13 +202,10 @@ export async function openMqttSession(options: MqttSessionOptions): Promise<Mqtt
       dup: packet.dup,
       receivedAt: options.clock(),
     };
-    options.onMessage(message, () => {
-      gate.done(ticket);
-      releaseWaiting();
-    });
-    if (gate.pending < limit) callback();
+    if (take(message, packet.messageId)) callback();
     else waiting.push(() => callback());
   };
+  client.connect();
 
   client.on('connect', (connack) => {
     log.info({ clientId: options.mqtt.clientId, sessionPresent: connack.sessionPresent }, 'mqtt connected');
