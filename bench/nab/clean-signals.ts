@@ -2,8 +2,8 @@ import type { DriftingDailyOptions, SyntheticSeries } from '../../streams/detect
 import type { Detector } from '../../streams/detectors/types.js';
 
 /**
- * A spread of clean signals (without `days`): amplitudes from 0.5 to 8 noise deviations, drifts up,
- * down and none, peaks at different hours. Fixed by `count` alone, so every run sees the same ones.
+ * A spread of clean signals (without `days`): daily amplitudes of 0.5 to 8 noise deviations, drifts
+ * up, down and none, peaks at different hours. Fixed by `count` alone, so every run sees the same.
  */
 export function cleanSignalVariety(count: number): Omit<DriftingDailyOptions, 'days'>[] {
   const amplitudes = [0.5, 2, 4, 8];
@@ -18,50 +18,39 @@ export function cleanSignalVariety(count: number): Omit<DriftingDailyOptions, 'd
   }));
 }
 
-/** What {@link countAlarms} found: per threshold, the records at or above it (all series, and the worst one). */
+/** What {@link countAlarms} found: the alarms (anomalies) after each detector's warm-up. */
 export interface AlarmCount {
+  /** Records after the warm-up (all series). */
   records: number;
-  rows: { threshold: number; count: number; worstSeries: number }[];
-  /** The detector behind each anomaly at the lowest threshold... as the detector reports it (`combined/<channel>`). */
+  alarms: number;
+  worstSeries: number;
+  /** Alarms by the detector that raised them (`combined/<channel>`). */
   channels: Record<string, number>;
 }
 
-/** Runs a fresh detector over each series and counts the records after `warmup` that score at least each threshold. */
-export function countAlarms(
-  make: () => Detector<unknown>,
-  series: SyntheticSeries[],
-  thresholds: number[],
-  warmup: number,
-): AlarmCount {
-  const totals = thresholds.map(() => 0);
-  const worst = thresholds.map(() => 0);
+/**
+ * Runs a fresh detector over each series and counts the alarms it raises (results with an
+ * `anomaly`); the records counted are those after `warmup` (the detector's own warm-up by default
+ * of 600, in which it raises none).
+ */
+export function countAlarms(make: () => Detector<unknown>, series: SyntheticSeries[], warmup = 600): AlarmCount {
   const channels: Record<string, number> = {};
   let records = 0;
+  let alarms = 0;
+  let worstSeries = 0;
   for (const s of series) {
     const d = make();
     const state = d.init();
-    const mine = thresholds.map(() => 0);
+    let mine = 0;
     for (let i = 0; i < s.values.length; i++) {
       const r = d.update(state, s.timestamps[i] as number, s.values[i] as number);
-      if (i < warmup) continue;
-      records++;
-      thresholds.forEach((t, j) => {
-        if (r.score >= t) mine[j] = (mine[j] as number) + 1;
-      });
-      if (r.anomaly) channels[r.anomaly.detector] = (channels[r.anomaly.detector] ?? 0) + 1;
+      if (i >= warmup) records++;
+      if (!r.anomaly) continue;
+      mine++;
+      channels[r.anomaly.detector] = (channels[r.anomaly.detector] ?? 0) + 1;
     }
-    mine.forEach((n, j) => {
-      totals[j] = (totals[j] as number) + n;
-      worst[j] = Math.max(worst[j] as number, n);
-    });
+    alarms += mine;
+    worstSeries = Math.max(worstSeries, mine);
   }
-  return {
-    records,
-    rows: thresholds.map((threshold, j) => ({
-      threshold,
-      count: totals[j] as number,
-      worstSeries: worst[j] as number,
-    })),
-    channels,
-  };
+  return { records, alarms, worstSeries, channels };
 }

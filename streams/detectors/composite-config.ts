@@ -59,8 +59,19 @@ export const compositeConfigSchema = z
           .describe('Record (modulo reestimateEvery) of each refresh; `bench/nab/phases.ts` varies it.'),
         historyRecords: z.number().int().min(10).default(15000),
         minMean: z.number().min(0).default(0.03),
-        minVariance: z.number().gt(0).default(0.0003),
-        red: z.number().gt(0.5).lt(1).default(0.99999),
+        minVariance: z
+          .number()
+          .gt(0)
+          .default(0.004)
+          .describe(
+            'Floor on the variance of the averaged raw score: going red takes a rise of at least ~0.27 (4.26 x 0.063) over its mean, whatever the series (fewer alarms on clean, smooth signals).',
+          ),
+        red: z
+          .number()
+          .gt(0.5)
+          .lt(1)
+          .optional()
+          .describe('Likelihood from which a record is red; default 1 - 10^(-10 x alert.threshold) (0.99999 at 0.5).'),
         yellow: z.number().gt(0.5).lt(1).default(0.999),
         rearmBelowYellow: z
           .boolean()
@@ -74,7 +85,14 @@ export const compositeConfigSchema = z
       .describe('Anomaly likelihood applied to every novelty channel (Numenta-style).'),
     stuck: z
       .object({
-        probability: z.number().gt(0).lt(1).default(1e-5),
+        probability: z
+          .number()
+          .gt(0)
+          .lt(1)
+          .optional()
+          .describe(
+            'A run is stuck when its chance is at most this; default 10^(-10 x alert.threshold) (1e-5 at 0.5).',
+          ),
         decay: z.number().gt(0).lt(1).default(0.999),
         learnRecords: z.number().int().min(0).default(300),
         tolerance: z.number().min(0).default(0),
@@ -110,13 +128,22 @@ export const compositeConfigSchema = z
       .describe('Range novelty: a value beyond everything seen so far.'),
     alert: z
       .object({
-        threshold: z.number().min(0).max(1).default(0.5).describe('Score from which a record is an anomaly.'),
+        threshold: z
+          .number()
+          .min(0)
+          .max(1)
+          .default(0.5)
+          .describe(
+            "Score from which a record is an anomaly; also the level the channels' evidence must reach (likelihood.red and stuck.probability default to 1 - 10^(-10 x threshold) and 10^(-10 x threshold)). 0.5 is the configuration NAB scores; 0.6 keeps clean signals under one false alarm in 20,000 records (bench/nab/clean-alarms.ts).",
+          ),
         refractoryRecords: z
           .number()
           .int()
           .min(0)
           .default(25)
-          .describe('After an anomaly, records during which a score no higher than its own is damped.'),
+          .describe(
+            'After a score of at least refractoryFrom, records during which a score no higher than it is damped.',
+          ),
         damping: z.number().min(0).max(1).default(0.5).describe('Factor applied to damped scores.'),
         warmupRecords: z
           .number()

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { type CompositeState, compositeDetector } from './composite.js';
 import { decodeCompositeState, encodeCompositeState } from './composite-codec.js';
+import { parseCompositeConfig } from './composite-config.js';
+import { compositeSettings } from './composite-settings.js';
 import { decodeDetectorState, encodeDetectorState } from './state-codec.js';
 import { anomalyIndexes, runDetector } from './testing/run-detector.js';
-import { dailySeries, seededRandom } from './testing/synthetic-series.js';
+import { dailySeries, driftingDailySeries, seededRandom } from './testing/synthetic-series.js';
 
 // Two weeks of a daily cycle (288 readings a day, sd 1 noise); anomalies injected at record 3000.
 const base = (seed: number) => dailySeries({ days: 14, perDay: 288, noise: 1 }, seededRandom(seed));
@@ -50,6 +52,37 @@ describe('combined detector on synthetic series', () => {
       alerts += flagged.length;
     }
     expect(alerts).toBeLessThanOrEqual(15);
+  });
+
+  it('rarely alarms on clean drifting daily signals (one reading a minute, 30 days), less at a higher threshold', () => {
+    const signals = [
+      { amplitude: 0.5, driftPerDay: 0.05 },
+      { amplitude: 4, driftPerDay: -0.1 },
+      { amplitude: 8, driftPerDay: 0.2 },
+    ].map((o, i) =>
+      driftingDailySeries(
+        { days: 30, stepMs: 60_000, mean: 20, noise: 1, peakHour: 6 * i, ...o },
+        seededRandom(50 + i),
+      ),
+    );
+    const alarms = (threshold: number) =>
+      signals.reduce(
+        (n, s) => n + anomalyIndexes(runDetector(compositeDetector({ alert: { threshold } }), s)).length,
+        0,
+      );
+    const records = signals.reduce((n, s) => n + s.values.length, 0);
+    const atDefault = alarms(0.5);
+    expect(atDefault).toBeLessThanOrEqual(records / 10_000);
+    expect(alarms(0.6)).toBeLessThanOrEqual(Math.max(1, atDefault / 2));
+  });
+
+  it('asks its channels for the evidence its alert threshold stands for', () => {
+    const at = (threshold: number) => compositeSettings(parseCompositeConfig({ alert: { threshold } }));
+    expect(at(0.5).likelihood.red).toBeCloseTo(0.99999, 12);
+    expect(at(0.5).stuck?.probability).toBeCloseTo(1e-5, 15);
+    expect(at(0.6).likelihood.red).toBeCloseTo(0.999999, 12);
+    expect(at(0.6).stuck?.probability).toBeCloseTo(1e-6, 16);
+    expect(compositeSettings(parseCompositeConfig({ likelihood: { red: 0.9999 } })).likelihood.red).toBe(0.9999);
   });
 
   it('scores every record in [0, 1] and reports the channel behind an anomaly', () => {

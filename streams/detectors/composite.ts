@@ -1,5 +1,6 @@
 import { type CompositeConfig, type CompositeConfigInput, parseCompositeConfig } from './composite-config.js';
 import { CHANNELS, type CompositeLayout, compositeLayout, HEADER } from './composite-layout.js';
+import { compositeSettings } from './composite-settings.js';
 import { assertFiniteValue } from './finite-value.js';
 import { dailyProfileExpected, dailyProfileInit, dailyProfileUpdate } from './novelty/daily-profile.js';
 import { regimeNoveltyInit, regimeNoveltyUpdate } from './novelty/regime-novelty.js';
@@ -94,7 +95,7 @@ export function compositeChannel(s: CompositeState): CompositeChannel {
   return CHANNELS[s.f[HEADER.channel] as number] ?? 'none';
 }
 
-/** Folds one record into the state (in place) and returns its score and, at or above the threshold, the anomaly. */
+/** Folds one record into the state (in place) and returns its score and, at or above `alert.threshold` after the warm-up, the anomaly. */
 export function compositeUpdate(s: CompositeState, ts: number, x: number, c: CompositeConfig): DetectorResult {
   assertFiniteValue(x, 'combined');
   const l = compositeLayout(c);
@@ -111,7 +112,8 @@ export function compositeUpdate(s: CompositeState, ts: number, x: number, c: Com
   f[HEADER.n] = n;
   let score = 0;
   let channel = 0;
-  const L = c.likelihood;
+  const settings = compositeSettings(c);
+  const L = settings.likelihood;
   for (let i = 0; i < l.shapes.length; i++) {
     const ch = l.shapes[i] as CompositeLayout['shapes'][number];
     const raw = shapeNoveltyUpdate(f, b, m, ch.novelty, x, c.shapes[i] as CompositeConfig['shapes'][number]);
@@ -137,8 +139,8 @@ export function compositeUpdate(s: CompositeState, ts: number, x: number, c: Com
       channel = 3;
     }
   }
-  if (c.stuck && l.stuck !== null) {
-    const v = logLikelihoodScore(stuckPackedLikelihood(f, l.stuck, x, c.stuck));
+  if (settings.stuck && l.stuck !== null) {
+    const v = logLikelihoodScore(stuckPackedLikelihood(f, l.stuck, x, settings.stuck));
     if (v > score) {
       score = v;
       channel = 4;
@@ -155,6 +157,8 @@ export function compositeUpdate(s: CompositeState, ts: number, x: number, c: Com
     }
   }
 
+  // Refractory: within `refractoryRecords` of an alert, a score no higher than its own is damped
+  // (one event, one high record).
   const { threshold, refractoryRecords, damping } = c.alert;
   if (
     refractoryRecords > 0 &&
@@ -165,14 +169,14 @@ export function compositeUpdate(s: CompositeState, ts: number, x: number, c: Com
     score *= damping;
   }
   f[HEADER.channel] = channel;
-  let result: DetectorResult;
   if (score >= threshold) {
     f[HEADER.lastAlert] = n;
     f[HEADER.lastAlertScore] = score;
-    result = n > c.alert.warmupRecords ? { score, anomaly: describe(s, l, x, channel, rangeMin, rangeMax) } : { score };
-  } else {
-    result = { score };
   }
+  const result: DetectorResult =
+    score >= threshold && n > c.alert.warmupRecords
+      ? { score, anomaly: describe(s, l, x, channel, rangeMin, rangeMax) }
+      : { score };
   updateBand(f, n, x);
   return result;
 }

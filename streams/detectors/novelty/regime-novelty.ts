@@ -1,6 +1,6 @@
 import {
-  RING_F_SLOTS,
   type RingLayout,
+  ringFSlots,
   ringInit,
   ringNearest,
   ringPush,
@@ -48,7 +48,7 @@ export function regimeNoveltyLayout(
   const ring = { dim, capacity: c.memory, f: f + WINDOW + longest + RELATIVE_SLOTS, b, m };
   return {
     layout: { f, longest, ring },
-    f: WINDOW + longest + RELATIVE_SLOTS + RING_F_SLOTS,
+    f: WINDOW + longest + RELATIVE_SLOTS + ringFSlots(dim),
     b: dim * c.memory,
     m: c.memory,
   };

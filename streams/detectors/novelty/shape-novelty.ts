@@ -1,6 +1,6 @@
 import {
-  RING_F_SLOTS,
   type RingLayout,
+  ringFSlots,
   ringInit,
   ringNearest,
   ringPush,
@@ -46,7 +46,7 @@ export function shapeNoveltyLayout(
   b: number,
   m: number,
 ): { layout: ShapeNoveltyLayout; f: number; b: number; m: number } {
-  const fSlots = POINTS + c.length + RELATIVE_SLOTS + RING_F_SLOTS;
+  const fSlots = POINTS + c.length + RELATIVE_SLOTS + ringFSlots(c.length);
   const ring = { dim: c.length, capacity: c.memory, f: f + POINTS + c.length + RELATIVE_SLOTS, b, m };
   return { layout: { f, ring }, f: fSlots, b: c.length * c.memory, m: c.memory };
 }

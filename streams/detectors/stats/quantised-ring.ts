@@ -2,13 +2,15 @@
  * The memory of a novelty channel: the last `capacity` vectors of `dim` numbers, stored as int8
  * codes on one power-of-two scale per ring, with an exact nearest-neighbour search in code units.
  * Bounded by construction and packed into the state's three typed arrays:
- * - {@link RING_F_SLOTS} numbers of its Float64Array: count, next insertion number, scale, offset;
+ * - {@link ringFSlots} numbers of its Float64Array: count, next insertion number, scale, and an
+ *   offset per dimension (the ring's first vector);
  * - `capacity * dim` bytes of its Int8Array: the codes, kept sorted by the sum of each vector's codes;
  * - `capacity` int16 of its Int16Array: each position's insertion number (modulo 2^16), which says
  *   how old it is (the oldest leaves first; the newest are skipped by a search).
  * That is dim + 2 bytes a vector: 6 for the 4-number shapes and summaries of the combined detector.
  *
- * Codes are round((x - offset) / scale), offset the ring's first value. The scale starts tiny and
+ * Codes are round((x_k - offset_k) / scale), the offsets being the ring's first vector (so a
+ * dimension's level, e.g. a mean next to a standard deviation, costs no range). The scale starts tiny and
  * doubles (halving the stored codes) whenever a vector does not fit in ±127, so it ends near
  * (largest deviation seen) / 127. Query and stored vectors are quantised alike and distances are
  * integers, so a search is exact, and a state copied byte for byte finds the same neighbours.
@@ -35,12 +37,14 @@ export interface RingLayout {
   m: number;
 }
 
-/** Header numbers of a ring in the Float64Array: count, next insertion number, scale, offset. */
-export const RING_F_SLOTS = 4;
+/** Header numbers of a ring in the Float64Array: count, next insertion number, scale, then the offset of each dimension. */
+export function ringFSlots(dim: number): number {
+  return OFFSETS + dim;
+}
 const COUNT = 0;
 const SEQ = 1;
 const SCALE = 2;
-const OFFSET = 3;
+const OFFSETS = 3;
 
 /** The largest code magnitude. */
 const MAX_CODE = 127;
@@ -48,7 +52,7 @@ const MAX_CODE = 127;
 const FIRST_SCALE = 2 ** -60;
 
 export function ringInit(f: Float64Array, b: Int8Array, m: Int16Array, r: RingLayout): void {
-  f.fill(0, r.f, r.f + RING_F_SLOTS);
+  f.fill(0, r.f, r.f + ringFSlots(r.dim));
   b.fill(0, r.b, r.b + r.capacity * r.dim);
   m.fill(0, r.m, r.m + r.capacity);
 }
@@ -76,14 +80,14 @@ export function ringQuantise(
   out: Int32Array,
 ): void {
   const { dim } = r;
+  const offsets = r.f + OFFSETS;
   if (f[r.f + SCALE] === 0) {
     f[r.f + SCALE] = FIRST_SCALE;
-    f[r.f + OFFSET] = v[vo] as number;
+    for (let k = 0; k < dim; k++) f[offsets + k] = v[vo + k] as number;
   }
-  const offset = f[r.f + OFFSET] as number;
   let scale = f[r.f + SCALE] as number;
   let need = 0;
-  for (let k = 0; k < dim; k++) need = Math.max(need, Math.abs((v[vo + k] as number) - offset));
+  for (let k = 0; k < dim; k++) need = Math.max(need, Math.abs((v[vo + k] as number) - (f[offsets + k] as number)));
   if (need > MAX_CODE * scale) {
     let factor = 1;
     while (need > MAX_CODE * scale * factor) factor *= 2;
@@ -91,7 +95,7 @@ export function ringQuantise(
     scale *= factor;
     f[r.f + SCALE] = scale;
   }
-  for (let k = 0; k < dim; k++) out[k] = Math.round(((v[vo + k] as number) - offset) / scale);
+  for (let k = 0; k < dim; k++) out[k] = Math.round(((v[vo + k] as number) - (f[offsets + k] as number)) / scale);
 }
 
 function sumAt(b: Int8Array, at: number, dim: number): number {

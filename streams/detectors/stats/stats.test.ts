@@ -63,7 +63,7 @@ describe('detector statistics', () => {
   it('the quantised ring finds the nearest neighbour a brute-force scan of its codes finds, skipping the newest', () => {
     const rng = seededRandom(2);
     const r: RingLayout = { dim: 4, capacity: 200, f: 2, b: 5, m: 7 };
-    const f = new Float64Array(10);
+    const f = new Float64Array(12); // the ring's header takes f[2..8]
     const b = new Int8Array(5 + 4 * 200 + 3);
     const m = new Int16Array(7 + 200 + 3);
     ringInit(f, b, m, r);
@@ -97,8 +97,8 @@ describe('detector statistics', () => {
     expect(ringCount(f, r)).toBe(200);
     expect(scale).toBeGreaterThan(1000 / 127 / 2);
     // The ring wrote only its own slots.
-    expect([f[0], f[1], f[6], b[0], b[4], b[b.length - 1], m[0], m[6], m[m.length - 1]]).toEqual([
-      0, 0, 0, 0, 0, 0, 0, 0, 0,
+    expect([f[0], f[1], f[9], f[11], b[0], b[4], b[b.length - 1], m[0], m[6], m[m.length - 1]]).toEqual([
+      0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
     ]);
   });
 
