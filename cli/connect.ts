@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { loadStackEnv } from '../lib/runtime/stack-env.js';
+import { startWorker } from './command-context.js';
 import { metricsPortOf } from './worker-options.js';
 
 /**
@@ -22,12 +23,14 @@ export function registerConnectCommands(program: Command): void {
       const env = loadStackEnv();
       // Loaded on use, so that other subcommands never pay for (or break on) the Kafka backends.
       const { runMqttSource } = await import('../connectors/mqtt-source/run-mqtt-source.js');
-      const handle = await runMqttSource({
-        configFile: flags.config,
-        env,
-        replica: flags.replica ?? env.MQTT_CLIENT_ID,
-        metricsPort: metricsPortOf(flags.metricsPort, env),
-      });
+      const handle = await startWorker(flags.config, env, () =>
+        runMqttSource({
+          configFile: flags.config,
+          env,
+          replica: flags.replica ?? env.MQTT_CLIENT_ID,
+          metricsPort: metricsPortOf(flags.metricsPort, env),
+        }),
+      );
       await handle.stopped;
     });
 }

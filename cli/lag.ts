@@ -1,9 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
-import { kafkaClientFrom } from '../lib/clients/index.js';
-import { loadPipelineConfig } from '../lib/config/index.js';
 import { GroupLagSnapshots } from '../lib/kafka/group-lag-snapshot.js';
-import { loadStackEnv } from '../lib/runtime/stack-env.js';
+import { commandContext } from './command-context.js';
 import { renderLagTable } from './lag-table.js';
 
 interface LagOptions {
@@ -23,10 +21,9 @@ export function registerLagCommands(program: Command): void {
     .option('-w, --watch [seconds]', 'refresh every N seconds (default 5) until interrupted')
     .option('--json', 'print JSON rows instead of a table')
     .action(async (opts: LagOptions) => {
-      const config = loadPipelineConfig({ ...(opts.config ? { file: opts.config } : {}), env: loadStackEnv() });
-      const client = kafkaClientFrom(config, 'lag');
-      const admin = client.admin();
-      await admin.connect();
+      const ctx = commandContext('lag', opts.config);
+      const admin = ctx.kafka('lag').admin();
+      await ctx.run(() => admin.connect());
       const snapshots = new GroupLagSnapshots(admin);
       const interval =
         opts.watch === undefined || opts.watch === false ? 0 : Number(opts.watch === true ? 5 : opts.watch);
@@ -38,7 +35,7 @@ export function registerLagCommands(program: Command): void {
       });
       try {
         do {
-          const rows = opts.group ? await snapshots.snapshot(opts.group) : await snapshots.snapshotAll();
+          const rows = await ctx.run(() => (opts.group ? snapshots.snapshot(opts.group) : snapshots.snapshotAll()));
           if (opts.json) process.stdout.write(`${JSON.stringify(rows)}\n`);
           else {
             if (interval > 0 && process.stdout.isTTY) process.stdout.write('\x1b[2J\x1b[H');

@@ -3,6 +3,7 @@ import { registerBenchCommands } from './bench.js';
 import { registerConfigCommands } from './config.js';
 import { registerConnectCommands } from './connect.js';
 import { registerDemoCommands } from './demo.js';
+import { registerDlqCommands } from './dlq.js';
 import { registerLagCommands } from './lag.js';
 import { registerSchemasCommands } from './schemas.js';
 import { registerSetupCommands } from './setup.js';
@@ -13,7 +14,7 @@ import { registerStreamsCommands } from './streams.js';
 
 /**
  * `iotp`: one CLI for every process of the pipeline. Each component registers its subcommands
- * here (connect, streams, sink, schemas, simulate, lag, bench).
+ * here (connect, streams, sink, schemas, simulate, lag, dlq, bench).
  */
 export function buildCli(): Command {
   const program = new Command('iotp')
@@ -27,6 +28,7 @@ export function buildCli(): Command {
   registerSinkCommands(program);
   registerSimulateCommands(program);
   registerLagCommands(program);
+  registerDlqCommands(program);
   registerSetupCommands(program);
   registerStreamsCommands(program);
   registerDemoCommands(program);

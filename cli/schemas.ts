@@ -1,6 +1,6 @@
 import { basename, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { registryClientFrom } from '../lib/clients/index.js';
+import { pipelineServers, registryClientFrom, withServers } from '../lib/clients/index.js';
 import { type LoadedPipelineConfig, loadPipelineConfig } from '../lib/config/load.js';
 import { pipelineSubjects } from '../lib/config/subjects.js';
 import { loadStackEnv, repoRoot } from '../lib/runtime/stack-env.js';
@@ -82,7 +82,8 @@ async function runCheck(opts: CommonOptions & { register?: boolean }): Promise<v
   const prepared = prepare(opts);
   if (!prepared) return;
   const registry = registryOf(opts, prepared.config);
-  const checks = await checkSubjects(registry, prepared.plans);
+  const servers = pipelineServers(prepared.config, opts.registry);
+  const checks = await withServers(servers, () => checkSubjects(registry, prepared.plans));
   out(formatCheckReport(checks));
   const bad = checks.filter((c) => c.verdict === 'incompatible').length;
   if (bad > 0) {
@@ -91,7 +92,7 @@ async function runCheck(opts: CommonOptions & { register?: boolean }): Promise<v
     return;
   }
   if (!opts.register) return;
-  for (const r of await registerChecked(registry, prepared.plans, checks)) {
+  for (const r of await withServers(servers, () => registerChecked(registry, prepared.plans, checks))) {
     out(`${r.action === 'registered' ? 'registered' : 'unchanged '} ${r.subject} id ${r.id}`);
   }
 }

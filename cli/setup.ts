@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { loadPipelineConfig } from '../lib/config/index.js';
-import { createPipelineTopics, registerPipelineSchemas } from '../lib/pipeline/index.js';
-import { loadStackEnv } from '../lib/runtime/stack-env.js';
+import { ensurePipelineTopics, registerPipelineSchemas } from '../lib/pipeline/index.js';
+import { commandContext } from './command-context.js';
 
 /** `iotp setup`: what a deployment does once before the workers start (compose's `init`, k8s' Job). */
 export function registerSetupCommands(program: Command): void {
@@ -10,9 +9,10 @@ export function registerSetupCommands(program: Command): void {
     .description("create the pipeline's Kafka topics and register its schemas (idempotent)")
     .option('-c, --config <file>', 'pipeline YAML (default: IOTP_CONFIG or config/pipeline.yaml)')
     .action(async (opts: { config?: string }) => {
-      const config = loadPipelineConfig({ ...(opts.config ? { file: opts.config } : {}), env: loadStackEnv() });
-      const topics = await createPipelineTopics(config);
+      const { config, run, kafka } = commandContext('setup', opts.config);
+      const topics = await run(() => ensurePipelineTopics(kafka('setup'), config));
       process.stdout.write(`topics: ${topics.length} present (${topics.join(', ')})\n`);
-      for (const s of await registerPipelineSchemas(config)) process.stdout.write(`schema: ${s.subject} id ${s.id}\n`);
+      for (const s of await run(() => registerPipelineSchemas(config)))
+        process.stdout.write(`schema: ${s.subject} id ${s.id}\n`);
     });
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { loadStackEnv } from '../lib/runtime/stack-env.js';
+import { startWorker } from './command-context.js';
 import { metricsPortOf } from './worker-options.js';
 
 /**
@@ -19,12 +20,14 @@ export function registerSinkCommands(program: Command): void {
       const env = loadStackEnv();
       // Loaded on use, so that other subcommands never load the Kafka backends.
       const { runInfluxdbSink } = await import('../connectors/influxdb-sink/run-influxdb-sink.js');
-      const handle = await runInfluxdbSink({
-        configFile: flags.config,
-        env,
-        replicaId: flags.replicaId ?? env.SINK_REPLICA_ID,
-        metricsPort: metricsPortOf(flags.metricsPort, env),
-      });
+      const handle = await startWorker(flags.config, env, () =>
+        runInfluxdbSink({
+          configFile: flags.config,
+          env,
+          replicaId: flags.replicaId ?? env.SINK_REPLICA_ID,
+          metricsPort: metricsPortOf(flags.metricsPort, env),
+        }),
+      );
       await handle.stopped;
     });
 }

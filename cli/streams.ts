@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { loadStackEnv } from '../lib/runtime/stack-env.js';
+import { startWorker } from './command-context.js';
 import { metricsPortOf } from './worker-options.js';
 
 /**
@@ -32,16 +33,18 @@ export function registerStreamsCommands(program: Command): void {
         const { parseTopologyName } = await import('../streams/topologies/shared/streams-settings.js');
         const { runStreams } = await import('../streams/topologies/run-streams.js');
         const env = loadStackEnv();
-        const handle = await runStreams({
-          topology: parseTopologyName(topology),
-          configFile: flags.config,
-          env,
-          overrides: {
-            applicationId: flags.applicationId,
-            guarantee: flags.guarantee,
-            metricsPort: metricsPortOf(flags.metricsPort, env),
-          },
-        });
+        const handle = await startWorker(flags.config, env, () =>
+          runStreams({
+            topology: parseTopologyName(topology),
+            configFile: flags.config,
+            env,
+            overrides: {
+              applicationId: flags.applicationId,
+              guarantee: flags.guarantee,
+              metricsPort: metricsPortOf(flags.metricsPort, env),
+            },
+          }),
+        );
         await handle.stopped;
       },
     );

@@ -10,4 +10,12 @@
  *   const registry = registryClientFrom(config);
  */
 export { type KafkaConfigSource, kafkaClientConfig, kafkaClientFrom } from './kafka.js';
+export {
+  pipelineServers,
+  type ServerRef,
+  ServerUnreachableError,
+  STACK_HINT,
+  unreachableServer,
+  withServers,
+} from './reach.js';
 export { registryClientFrom } from './registry.js';

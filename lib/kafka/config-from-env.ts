@@ -21,6 +21,9 @@ export interface KafkaEnvOptions {
 }
 
 /**
+ * For tests and benchmarks (test/helpers/kafka.ts): workers and commands build their client from
+ * the pipeline YAML (lib/clients), never from here.
+ *
  * Reads the Kafka client settings from an environment map (e.g. `loadStackEnv()`):
  * KAFKA_BACKEND (kafkajs|rdkafka), KAFKA_BROKERS (host:port,...), and with `sasl: true`
  * KAFKA_SASL_BROKERS, KAFKA_SASL_MECHANISM (plain|scram-sha-256|scram-sha-512, default scram-sha-256),

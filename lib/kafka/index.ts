@@ -3,7 +3,7 @@
  * the project imports the types from here and never a Kafka library directly.
  *
  * @example
- *   const client = createKafkaClient(kafkaConfigFromEnv(loadStackEnv(), { clientId: 'aggregator' }));
+ *   const client = kafkaClientFrom(config, 'aggregator'); // lib/clients: from the pipeline YAML
  *   const producer = client.producer();
  *   await producer.connect();
  *   await producer.send([{ topic: 'telemetry.temperature', key: 'dev-1', value: bytes, timestamp: ts }]);

@@ -1,6 +1,7 @@
 import { kafkaClientFrom, registryClientFrom } from '../clients/index.js';
 import { type LoadedPipelineConfig, pipelineSubjects } from '../config/index.js';
 import { IotpError } from '../errors.js';
+import type { KafkaClient } from '../kafka/types.js';
 import { checkSubjects, registerChecked } from '../serde/subject-check.js';
 import { pipelineTopics } from './topics.js';
 
@@ -21,7 +22,12 @@ export async function createPipelineTopics(
   config: LoadedPipelineConfig,
   options: SetupOptions = {},
 ): Promise<string[]> {
-  const admin = kafkaClientFrom(config, options.clientId ?? 'setup').admin();
+  return ensurePipelineTopics(kafkaClientFrom(config, options.clientId ?? 'setup'), config);
+}
+
+/** `createPipelineTopics` with a client the caller built (from the same config, e.g. with its own logger). */
+export async function ensurePipelineTopics(client: KafkaClient, config: LoadedPipelineConfig): Promise<string[]> {
+  const admin = client.admin();
   await admin.connect();
   try {
     const specs = pipelineTopics(config);

@@ -1,10 +1,22 @@
-import { type DestinationStream, type Logger, pino } from 'pino';
+import { type DestinationStream, destination, type Logger, pino } from 'pino';
+import { prettyDestination } from './pretty-log.js';
 
 export type { Logger };
 
+/** `pretty` on a terminal, `json` otherwise; LOG_FORMAT=json|pretty decides instead. */
+export type LogFormat = 'json' | 'pretty';
+
+export function logFormat(env: NodeJS.ProcessEnv = process.env, isTTY = process.stdout.isTTY === true): LogFormat {
+  const asked = env.LOG_FORMAT?.trim().toLowerCase();
+  if (asked === 'json' || asked === 'pretty') return asked;
+  return isTTY ? 'pretty' : 'json';
+}
+
 /**
- * JSON logs (pino) with context: every logger carries `component`; children add topic, partition,
- * deviceId and so on. Level from LOG_LEVEL (default info). Tests may pass `destination`.
+ * Logs with context: every logger carries `component`; children add topic, partition, deviceId and
+ * so on. JSON lines (pino) for files, pipes and log collectors; readable lines on a terminal
+ * (LOG_FORMAT overrides). Level from LOG_LEVEL (default info). Workers log on stdout, commands
+ * (`stream: 'stderr'`) on stderr. Tests may pass `destination`.
  *
  * @example
  *   const log = createLogger('mqtt-source');
@@ -12,13 +24,16 @@ export type { Logger };
  */
 export function createLogger(
   component: string,
-  options: { level?: string; destination?: DestinationStream } = {},
+  options: { level?: string; destination?: DestinationStream; stream?: 'stdout' | 'stderr' } = {},
 ): Logger {
-  const level = options.level ?? process.env.LOG_LEVEL ?? 'info';
+  const level = options.level || process.env.LOG_LEVEL || 'info';
   const base = { component, pid: process.pid };
-  return options.destination
-    ? pino({ level, base, timestamp: pino.stdTimeFunctions.isoTime }, options.destination)
-    : pino({ level, base, timestamp: pino.stdTimeFunctions.isoTime });
+  const settings = { level, base, timestamp: pino.stdTimeFunctions.isoTime };
+  if (options.destination) return pino(settings, options.destination);
+  // Commands keep stdout for their output (tables, JSON) and log on stderr.
+  const out = options.stream === 'stderr' ? process.stderr : process.stdout;
+  if (logFormat(process.env, out.isTTY === true) === 'pretty') return pino(settings, prettyDestination(out));
+  return options.stream === 'stderr' ? pino(settings, destination(2)) : pino(settings);
 }
 
 /** A logger that writes nothing (for unit tests of components that take a logger). */
