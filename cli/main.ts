@@ -3,6 +3,7 @@ import { registerBenchCommands } from './bench.js';
 import { registerConfigCommands } from './config.js';
 import { registerConnectCommands } from './connect.js';
 import { registerDemoCommands } from './demo.js';
+import { registerDevicesCommands } from './devices.js';
 import { registerDlqCommands } from './dlq.js';
 import { registerLagCommands } from './lag.js';
 import { registerSchemasCommands } from './schemas.js';
@@ -32,6 +33,7 @@ export function buildCli(): Command {
   registerSetupCommands(program);
   registerStreamsCommands(program);
   registerDemoCommands(program);
+  registerDevicesCommands(program);
   registerBenchCommands(program);
   return program;
 }
