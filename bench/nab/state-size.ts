@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { type CompositeState, compositeDetector } from '../../streams/detectors/composite.js';
 import { decodeCompositeState, encodeCompositeState } from '../../streams/detectors/composite-codec.js';
-import { encodeDetectorState } from '../../streams/detectors/state-codec.js';
+import { decodeDetectorState, encodeDetectorState } from '../../streams/detectors/state-codec.js';
 import { dailySeries, seededRandom } from '../../streams/detectors/testing/synthetic-series.js';
 
 const { values: args } = parseArgs({
@@ -24,7 +24,21 @@ const series = dailySeries({ days: 14, perDay: 288, noise: 1 }, seededRandom(1))
 const warm = d.init();
 series.values.forEach((v, i) => d.update(warm, series.timestamps[i] as number, v));
 const bytes = encodeCompositeState(warm);
-const inJson = encodeDetectorState({ fields: { value: { combined: warm } } }).length;
+const inJsonBytes = encodeDetectorState({ fields: { value: { combined: warm } } });
+const inJson = inJsonBytes.length;
+/** Microseconds per call of `fn`, best of three rounds of `n` calls. */
+function micros(n: number, fn: () => unknown): number {
+  let best = Number.POSITIVE_INFINITY;
+  for (let round = 0; round < 3; round++) {
+    const started = performance.now();
+    for (let i = 0; i < n; i++) fn();
+    best = Math.min(best, ((performance.now() - started) * 1000) / n);
+  }
+  return best;
+}
+const decodeBinary = micros(5000, () => decodeCompositeState(bytes));
+const decodeJson = micros(2000, () => decodeDetectorState(inJsonBytes));
+const encodeBinary = micros(5000, () => encodeCompositeState(warm));
 
 const count = Number(args.states);
 const settle = () => {
@@ -42,6 +56,7 @@ process.stdout.write(
   `combined-detector state: f ${warm.f.length} float64, m ${warm.m.length} int16, b ${warm.b.length} int8\n` +
     `encoded (composite-codec): ${bytes.length.toLocaleString('en-US')} bytes; inside a JSON device state (base64): ${inJson.toLocaleString('en-US')} bytes\n` +
     `in memory: ${Math.round(perState).toLocaleString('en-US')} bytes a state (${count.toLocaleString('en-US')} states held, heap + array buffers)\n` +
-    `100,000 series: ${((perState * 100_000) / 2 ** 30).toFixed(2)} GiB in memory, ${((bytes.length * 100_000) / 2 ** 20).toFixed(0)} MiB to restore\n`,
+    `100,000 series: ${((perState * 100_000) / 2 ** 30).toFixed(2)} GiB in memory, ${((bytes.length * 100_000) / 2 ** 20).toFixed(0)} MiB to restore (${((inJson * 100_000) / 2 ** 20).toFixed(0)} MiB as JSON device states)\n` +
+    `encode ${encodeBinary.toFixed(1)} µs, decode ${decodeBinary.toFixed(1)} µs (binary), ${decodeJson.toFixed(1)} µs (inside a JSON device state): ${((decodeJson * 100_000) / 1e6).toFixed(1)} s of CPU to decode 100,000\n`,
 );
 if (held.length !== count) throw new Error('unreachable');

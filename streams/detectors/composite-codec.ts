@@ -15,6 +15,8 @@ import type { CompositeState } from './composite.js';
 const MAGIC = [0x49, 0x43, 0x53] as const; // "ICS"
 const VERSION = 2;
 const HEADER_BYTES = 16;
+/** Typed arrays use the host's byte order: on little-endian hosts (all usual ones) the arrays are copied as they are. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 export function encodeCompositeState(s: CompositeState): Uint8Array {
   const { f, m, b } = s;
@@ -28,8 +30,15 @@ export function encodeCompositeState(s: CompositeState): Uint8Array {
   view.setUint32(8, m.length, true);
   view.setUint32(12, b.length, true);
   let at = HEADER_BYTES;
-  for (let i = 0; i < f.length; i++, at += 8) view.setFloat64(at, f[i] as number, true);
-  for (let i = 0; i < m.length; i++, at += 2) view.setInt16(at, m[i] as number, true);
+  if (LITTLE_ENDIAN) {
+    bytes.set(new Uint8Array(f.buffer, f.byteOffset, f.byteLength), at);
+    at += f.byteLength;
+    bytes.set(new Uint8Array(m.buffer, m.byteOffset, m.byteLength), at);
+    at += m.byteLength;
+  } else {
+    for (let i = 0; i < f.length; i++, at += 8) view.setFloat64(at, f[i] as number, true);
+    for (let i = 0; i < m.length; i++, at += 2) view.setInt16(at, m[i] as number, true);
+  }
   bytes.set(new Uint8Array(b.buffer, b.byteOffset, b.byteLength), at);
   return bytes;
 }
@@ -53,8 +62,15 @@ export function decodeCompositeState(bytes: Uint8Array): CompositeState {
   const m = new Int16Array(mLength);
   const b = new Int8Array(bLength);
   let at = HEADER_BYTES;
-  for (let i = 0; i < fLength; i++, at += 8) f[i] = view.getFloat64(at, true);
-  for (let i = 0; i < mLength; i++, at += 2) m[i] = view.getInt16(at, true);
+  if (LITTLE_ENDIAN) {
+    new Uint8Array(f.buffer).set(bytes.subarray(at, at + 8 * fLength));
+    at += 8 * fLength;
+    new Uint8Array(m.buffer).set(bytes.subarray(at, at + 2 * mLength));
+    at += 2 * mLength;
+  } else {
+    for (let i = 0; i < fLength; i++, at += 8) f[i] = view.getFloat64(at, true);
+    for (let i = 0; i < mLength; i++, at += 2) m[i] = view.getInt16(at, true);
+  }
   b.set(new Int8Array(bytes.buffer, bytes.byteOffset + at, bLength));
   return { f, b, m };
 }

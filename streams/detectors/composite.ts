@@ -1,6 +1,6 @@
 import { type CompositeConfig, type CompositeConfigInput, parseCompositeConfig } from './composite-config.js';
 import { CHANNELS, type CompositeLayout, compositeLayout, HEADER } from './composite-layout.js';
-import { compositeSettings } from './composite-settings.js';
+import { type CompositeSettings, compositeSettings } from './composite-settings.js';
 import { assertFiniteValue } from './finite-value.js';
 import { dailyProfileExpected, dailyProfileInit, dailyProfileUpdate } from './novelty/daily-profile.js';
 import { regimeNoveltyInit, regimeNoveltyUpdate } from './novelty/regime-novelty.js';
@@ -44,10 +44,12 @@ const MEAN_MEMORY = 100;
  */
 export function compositeDetector(input: CompositeConfigInput | CompositeConfig = {}): Detector<CompositeState> {
   const c = parseCompositeConfig(input);
+  const l = compositeLayout(c);
+  const settings = compositeSettings(c);
   return {
     name: 'combined',
     init: () => compositeState(c),
-    update: (s, ts, x) => compositeUpdate(s, ts, x, c),
+    update: (s, ts, x) => update(s, ts, x, c, l, settings),
   };
 }
 
@@ -97,8 +99,18 @@ export function compositeChannel(s: CompositeState): CompositeChannel {
 
 /** Folds one record into the state (in place) and returns its score and, at or above `alert.threshold` after the warm-up, the anomaly. */
 export function compositeUpdate(s: CompositeState, ts: number, x: number, c: CompositeConfig): DetectorResult {
+  return update(s, ts, x, c, compositeLayout(c), compositeSettings(c));
+}
+
+function update(
+  s: CompositeState,
+  ts: number,
+  x: number,
+  c: CompositeConfig,
+  l: CompositeLayout,
+  settings: CompositeSettings,
+): DetectorResult {
   assertFiniteValue(x, 'combined');
-  const l = compositeLayout(c);
   if (
     !(s.f instanceof Float64Array) ||
     s.f[HEADER.key] !== l.key ||
@@ -112,7 +124,6 @@ export function compositeUpdate(s: CompositeState, ts: number, x: number, c: Com
   f[HEADER.n] = n;
   let score = 0;
   let channel = 0;
-  const settings = compositeSettings(c);
   const L = settings.likelihood;
   for (let i = 0; i < l.shapes.length; i++) {
     const ch = l.shapes[i] as CompositeLayout['shapes'][number];
