@@ -67,8 +67,21 @@ export async function influxql(access: InfluxAccess, q: string): Promise<{ colum
 }
 
 /** Points in a measurement since a time: the largest per-field count (every point has some field). */
-export async function pointsSince(access: InfluxAccess, measurement: string, sinceMs: number): Promise<number> {
-  const series = await influxql(access, `SELECT count(*) FROM "${measurement}" WHERE time >= ${sinceMs}ms`);
+/**
+ * Points of a measurement from `sinceMs` on, of the devices whose id starts with `devicePrefix`
+ * (a run's own devices: earlier runs' histories overlap its time span).
+ */
+export async function pointsSince(
+  access: InfluxAccess,
+  measurement: string,
+  sinceMs: number,
+  devicePrefix: string,
+): Promise<number> {
+  const prefix = devicePrefix.replace(/[^A-Za-z0-9_-]/g, '');
+  const series = await influxql(
+    access,
+    `SELECT count(*) FROM "${measurement}" WHERE time >= ${sinceMs}ms AND "deviceId" =~ /^${prefix}/`,
+  );
   const row = series[0]?.values[0] ?? [];
   return row.slice(1).reduce<number>((max, v) => Math.max(max, typeof v === 'number' ? v : 0), 0);
 }

@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { influxQl } from '../connectors/influxdb-sink/influxql-client.js';
 import { registryClientFrom as registryFromConfig } from '../lib/clients/registry.js';
 import { type LoadedPipelineConfig, loadPipelineConfig } from '../lib/config/index.js';
+import { influxQl } from '../lib/influx/influxql-client.js';
 import { GroupLagSnapshots } from '../lib/kafka/group-lag-snapshot.js';
 import { createKafkaClient, kafkaConfigFromEnv } from '../lib/kafka/index.js';
 import type { Admin } from '../lib/kafka/types.js';
@@ -59,6 +59,8 @@ const say = (text: string) => process.stderr.write(`[demo] ${text}\n`);
  */
 export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const startedAt = Date.now();
+  // Devices of their own each run (see simulate()): their ids start with this.
+  const devicePrefix = `d${randomBytes(3).toString('hex')}`;
   const runDir = join(repoRoot, '.stack', 'demo', new Date(startedAt).toISOString().replaceAll(':', '-'));
   mkdirSync(runDir, { recursive: true });
   const env: Record<string, string> = { ...loadStackEnv(), IOTP_STREAMS__IDLE_TIMEOUT: options.idleTimeout };
@@ -89,7 +91,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     // End-to-end latency is a live figure: the sink's histogram counts from when the history's
     // backlog has drained during the live part (a history reading's latency is its age).
     const steady = steadyStateLatency(admin, config, () => workers.sink.metrics(), topics.raw, options.rate);
-    const simulation = await simulate(options, truthFile, env, runDir, steady.onLiveProgress);
+    const simulation = await simulate(options, truthFile, env, runDir, steady.onLiveProgress, devicePrefix);
     steady.stop();
     say(
       `simulator: ${simulation.readings.acked} readings acked by Mosquitto, ${simulation.readings.malformed} malformed on purpose, ${simulation.anomalies.total} anomalies injected`,
@@ -108,7 +110,17 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     // input that takes the idle timeout plus a window plus its grace of wall-clock quiet.
     const quietMs = parseSeconds(options.idleTimeout) * 1000 + maxWindowMs(config) + 5000;
     say(`waiting for the pipeline to drain and the last windows to close (~${Math.round(quietMs / 1000)} s of quiet)`);
-    await drain(admin, config, influx, measurements.raw, sinceMs, expectedRaw, options.drainTimeoutMs, quietMs);
+    await drain(
+      admin,
+      config,
+      influx,
+      measurements.raw,
+      sinceMs,
+      devicePrefix,
+      expectedRaw,
+      options.drainTimeoutMs,
+      quietMs,
+    );
 
     const after = await endOffsets(admin, Object.keys(before));
     const added = (t: string) => Number(after[t]! - before[t]!);
@@ -116,7 +128,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     const aggregated = topics.windows.reduce((s, t) => s + added(t), 0);
     const inInflux: Record<string, number> = {};
     for (const m of [...measurements.raw, ...measurements.windows, measurements.anomalies])
-      inInflux[m] = await pointsSince(influx, m, m.includes('_') ? sinceMs - maxWindowMs(config) : sinceMs);
+      inInflux[m] = await pointsSince(
+        influx,
+        m,
+        m.includes('_') ? sinceMs - maxWindowMs(config) : sinceMs,
+        devicePrefix,
+      );
 
     const dlq = await recordsAfter(client, admin, config.kafka.topics.dlq, dlqStart);
     const deadLetters: Record<string, number> = {};
@@ -197,8 +214,8 @@ async function simulate(
   env: Record<string, string>,
   runDir: string,
   onLiveProgress: () => void,
+  devicePrefix: string,
 ): Promise<SimulationSummary> {
-  const runId = randomBytes(3).toString('hex');
   const args = [
     '--history',
     options.history,
@@ -220,7 +237,7 @@ async function simulate(
     // run (the stores keep a device for detectors.defaults.stateRetention), and a replayed history
     // of the same devices would land behind their previous run's readings.
     '--device-prefix',
-    `d${runId}`,
+    devicePrefix,
     '--qos',
     '1',
     '--truth',
@@ -307,6 +324,7 @@ async function drain(
   influx: InfluxAccess,
   raw: string[],
   sinceMs: number,
+  devicePrefix: string,
   expectedRaw: number,
   timeoutMs: number,
   minWaitMs: number,
@@ -323,7 +341,7 @@ async function drain(
   while (Date.now() < deadline) {
     const lag = (await pipelineLag(admin, snapshots, pipelineTopics)).reduce((s, r) => s + r.lag, 0);
     let points = 0;
-    for (const m of raw) points += await pointsSince(influx, m, sinceMs);
+    for (const m of raw) points += await pointsSince(influx, m, sinceMs, devicePrefix);
     // A line when something moved, else one every 10 s that says what is still awaited.
     const line = `draining: consumer lag ${lag} records, ${points}/${expectedRaw} readings in InfluxDB`;
     if (line !== lastLine || Date.now() - lastSaidAt >= 10_000) {

@@ -1,4 +1,4 @@
-import type { InfluxQl } from '../../connectors/influxdb-sink/influxql-client.js';
+import type { InfluxQl } from '../../lib/influx/influxql-client.js';
 import type { TruthRecord } from '../../sim/ground-truth.js';
 import type { Alarm, AlarmScore } from '../../sim/score-alarms.js';
 import { chooseDevices } from './choose-devices.js';

@@ -1,4 +1,4 @@
-import { type InfluxQl, quoteIdent, quoteLiteral } from '../../connectors/influxdb-sink/influxql-client.js';
+import { type InfluxQl, quoteIdent, quoteLiteral } from '../../lib/influx/influxql-client.js';
 import { downsample, type Point } from './downsample.js';
 import type { ReportSeries } from './report-data.js';
 
