@@ -19,11 +19,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import { type ConnectorProcess, spawnConnector } from '../../connectors/mqtt-source/test-support/connector-process.js';
-import { testKafka } from '../../connectors/mqtt-source/test-support/kafka-fixture.js';
 import { connectPublisher, publishAll } from '../../connectors/mqtt-source/test-support/publish.js';
 import { createScenario } from '../../connectors/mqtt-source/test-support/scenario.js';
 import type { ConsumedRecord } from '../../lib/kafka/types.js';
 import { loadStackEnv } from '../../lib/runtime/stack-env.js';
+import { kafkaClientOn as testKafka } from '../../test/helpers/kafka.js';
 
 const { values } = parseArgs({
   options: {

@@ -21,7 +21,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { influxQl } from '../../connectors/influxdb-sink/influxql-client.js';
+import { influxQl } from '../../lib/influx/influxql-client.js';
 import { encodePoint } from '../../connectors/influxdb-sink/line-protocol.js';
 import type { Point } from '../../connectors/influxdb-sink/point.js';
 import {

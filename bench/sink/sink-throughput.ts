@@ -13,7 +13,7 @@
  */
 import { parseArgs } from 'node:util';
 import { deliverBatch } from '../../connectors/influxdb-sink/deliver-batch.js';
-import { influxQl } from '../../connectors/influxdb-sink/influxql-client.js';
+import { influxQl } from '../../lib/influx/influxql-client.js';
 import { encodePoint } from '../../connectors/influxdb-sink/line-protocol.js';
 import type { Point } from '../../connectors/influxdb-sink/point.js';
 import { retryPolicy } from '../../connectors/influxdb-sink/retry-policy.js';

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { placeholdersIn } from '../../lib/config/topic-template.js';
 import {
   CLIENT_MAX_RECORD_BYTES,
   DLQ_HEADERS,
@@ -30,7 +31,6 @@ import { type MessagePlan, processMessage } from './process-message.js';
 import { processSetupFor } from './process-options.js';
 import { createRecordEncoder } from './record-encoder.js';
 import { createTopicGuard } from './topic-guard.js';
-import { placeholdersIn } from './topic-template.js';
 
 export interface MqttSourceDeps {
   kafka: KafkaClient;

@@ -1,3 +1,4 @@
+import { compileTopicTemplate } from '../../lib/config/topic-template.js';
 import { ConfigError } from '../../lib/errors.js';
 import type { ParsedSchema } from '../../lib/serde/index.js';
 import type { AvroSchema } from './avro-schema.js';
@@ -8,7 +9,6 @@ import type { ProcessOptions } from './process-message.js';
 import { createRouteTable } from './route-table.js';
 import { createSchemaCatalog } from './schema-catalog.js';
 import { statusTemplateFor } from './status-template.js';
-import { compileTopicTemplate } from './topic-template.js';
 
 /** The options of `processMessage` and the status topic template they were built with. */
 export interface ProcessSetup {

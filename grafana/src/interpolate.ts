@@ -1,4 +1,4 @@
-import type { Series } from '../../connectors/influxdb-sink/influxql-client.js';
+import type { Series } from '../../lib/influx/influxql-client.js';
 import type { Variable } from './model.js';
 
 /**

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { Series } from '../../connectors/influxdb-sink/influxql-client.js';
+import type { Series } from '../../lib/influx/influxql-client.js';
 import { allDashboards } from '../../grafana/src/all-dashboards.js';
 import { ALL, interpolate, variableValues } from '../../grafana/src/interpolate.js';
 import type { Dashboard, InfluxTarget } from '../../grafana/src/model.js';

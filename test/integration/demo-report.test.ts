@@ -9,7 +9,7 @@ import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { influxQl } from '../../connectors/influxdb-sink/influxql-client.js';
+import { influxQl } from '../../lib/influx/influxql-client.js';
 import { collectReportData } from '../../demo/report/collect-report-data.js';
 import { writeReport } from '../../demo/report/write-report.js';
 import type { TruthRecord } from '../../sim/ground-truth.js';

@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { influxQl } from '../../connectors/influxdb-sink/influxql-client.js';
+import { influxQl } from '../../lib/influx/influxql-client.js';
 import { dashboardMetricNames } from '../../demo/metric-names.js';
 import type { DemoSummary } from '../../demo/summary.js';
 import { repoRoot } from '../../lib/runtime/stack-env.js';

@@ -8,7 +8,7 @@
  * panels read that the sink emits.
  */
 import { describe, expect, it } from 'vitest';
-import { influxQl } from '../../connectors/influxdb-sink/influxql-client.js';
+import { influxQl } from '../../lib/influx/influxql-client.js';
 import {
   allCommitted,
   kafkaFor,

@@ -12,15 +12,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { type ConnectorProcess, spawnConnector } from '../../connectors/mqtt-source/test-support/connector-process.js';
 import { checkDelivery } from '../../connectors/mqtt-source/test-support/delivery-check.js';
-import {
-  countRecords,
-  readTopic,
-  testKafka,
-  waitForCount,
-} from '../../connectors/mqtt-source/test-support/kafka-fixture.js';
 import { connectPublisher, publishAll } from '../../connectors/mqtt-source/test-support/publish.js';
 import { createScenario, type Scenario } from '../../connectors/mqtt-source/test-support/scenario.js';
 import type { KafkaClient } from '../../lib/kafka/types.js';
+import { countRecords, readTopic, kafkaClientOn as testKafka, waitForCount } from '../helpers/kafka.js';
 import { stackEnv } from '../helpers/stack.js';
 
 const env = stackEnv();

@@ -12,15 +12,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MqttSource } from '../../connectors/mqtt-source/connector.js';
 import { checkDelivery } from '../../connectors/mqtt-source/test-support/delivery-check.js';
-import {
-  countRecords,
-  readTopic,
-  testKafka,
-  waitForCount,
-} from '../../connectors/mqtt-source/test-support/kafka-fixture.js';
 import { type PrivateKafka, startPrivateKafka } from '../../connectors/mqtt-source/test-support/private-kafka.js';
 import { connectPublisher, publishAll } from '../../connectors/mqtt-source/test-support/publish.js';
 import { createScenario, type Scenario, startTestSource } from '../../connectors/mqtt-source/test-support/scenario.js';
+import { countRecords, readTopic, kafkaClientOn as testKafka, waitForCount } from '../helpers/kafka.js';
 import { stackEnv } from '../helpers/stack.js';
 
 const env = stackEnv();

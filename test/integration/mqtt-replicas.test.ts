@@ -7,10 +7,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MqttSource } from '../../connectors/mqtt-source/connector.js';
 import { checkDelivery } from '../../connectors/mqtt-source/test-support/delivery-check.js';
-import { readTopic, testKafka } from '../../connectors/mqtt-source/test-support/kafka-fixture.js';
 import { connectPublisher, publishAll } from '../../connectors/mqtt-source/test-support/publish.js';
 import { createScenario, type Scenario, startTestSource } from '../../connectors/mqtt-source/test-support/scenario.js';
 import type { KafkaClient } from '../../lib/kafka/types.js';
+import { readTopic, kafkaClientOn as testKafka } from '../helpers/kafka.js';
 import { stackEnv } from '../helpers/stack.js';
 
 const env = stackEnv();

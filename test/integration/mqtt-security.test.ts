@@ -8,11 +8,11 @@ import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MqttSource } from '../../connectors/mqtt-source/connector.js';
-import { readTopic, testDecoder, testKafka } from '../../connectors/mqtt-source/test-support/kafka-fixture.js';
 import { connectPublisher } from '../../connectors/mqtt-source/test-support/publish.js';
 import { createScenario, type Scenario, startTestSource } from '../../connectors/mqtt-source/test-support/scenario.js';
 import { IotpError } from '../../lib/errors.js';
 import type { ConsumedRecord, KafkaClient } from '../../lib/kafka/types.js';
+import { readTopic, testDecoder, kafkaClientOn as testKafka } from '../helpers/kafka.js';
 import { addMqttUser } from '../helpers/mosquitto.js';
 import { stackEnv, uniqueName } from '../helpers/stack.js';
 

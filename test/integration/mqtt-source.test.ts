@@ -9,15 +9,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MqttSource } from '../../connectors/mqtt-source/connector.js';
-import {
-  readTopic,
-  testDecoder,
-  testKafka,
-  waitForCount,
-} from '../../connectors/mqtt-source/test-support/kafka-fixture.js';
 import { connectPublisher, mosquittoPub, publishAll } from '../../connectors/mqtt-source/test-support/publish.js';
 import { createScenario, type Scenario, startTestSource } from '../../connectors/mqtt-source/test-support/scenario.js';
 import type { ConsumedRecord, KafkaClient } from '../../lib/kafka/types.js';
+import { readTopic, testDecoder, kafkaClientOn as testKafka, waitForCount } from '../helpers/kafka.js';
 import { stackEnv } from '../helpers/stack.js';
 
 const env = stackEnv();

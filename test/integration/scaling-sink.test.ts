@@ -16,7 +16,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { quoteIdent } from '../../connectors/influxdb-sink/influxql-client.js';
+import { quoteIdent } from '../../lib/influx/influxql-client.js';
 import {
   type ChildWorker,
   freePort,

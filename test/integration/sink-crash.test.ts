@@ -5,7 +5,7 @@
  * tags and timestamp).
  */
 import { describe, expect, it } from 'vitest';
-import { quoteIdent } from '../../connectors/influxdb-sink/influxql-client.js';
+import { quoteIdent } from '../../lib/influx/influxql-client.js';
 import {
   allCommitted,
   type ChildWorker,

@@ -5,7 +5,7 @@
  * when the proxy is back, the lag drains and InfluxDB holds exactly every point, none lost.
  */
 import { describe, expect, it } from 'vitest';
-import { quoteIdent } from '../../connectors/influxdb-sink/influxql-client.js';
+import { quoteIdent } from '../../lib/influx/influxql-client.js';
 import {
   allCommitted,
   kafkaFor,

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { quoteIdent } from '../../connectors/influxdb-sink/influxql-client.js';
+import { quoteIdent } from '../../lib/influx/influxql-client.js';
 import {
   allCommitted,
   kafkaFor,

@@ -6,7 +6,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { deliverBatch } from '../../connectors/influxdb-sink/deliver-batch.js';
-import { influxQl, quoteIdent } from '../../connectors/influxdb-sink/influxql-client.js';
+import { influxQl, quoteIdent } from '../../lib/influx/influxql-client.js';
 import { encodePoint } from '../../connectors/influxdb-sink/line-protocol.js';
 import type { LineWriter } from '../../connectors/influxdb-sink/line-writer.js';
 import type { FieldValue, Point } from '../../connectors/influxdb-sink/point.js';

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { InfluxDB, Point } from '@influxdata/influxdb-client';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { afterAll, describe, expect, it } from 'vitest';
+import { influxQl } from '../../lib/influx/influxql-client.js';
 import { addMqttUser } from '../helpers/mosquitto.js';
 import { stackEnv, uniqueName } from '../helpers/stack.js';
 
@@ -198,13 +199,13 @@ describe('Schema registry (Apicurio, Confluent API)', () => {
 describe('InfluxDB', () => {
   const url = env.INFLUX_URL!;
   const auth = `Basic ${Buffer.from(`${env.INFLUX_USERNAME}:${env.INFLUX_PASSWORD}`).toString('base64')}`;
-  const influxql = async (q: string) => {
-    const res = await fetch(`${url}/query?db=${env.INFLUX_DB}&q=${encodeURIComponent(q)}`, {
-      headers: { authorization: auth },
-    });
-    expect(res.status).toBe(200);
-    return (await res.json()) as { results: { series?: { values: unknown[][] }[] }[] };
-  };
+  const q = influxQl({
+    url,
+    database: env.INFLUX_DB ?? 'telemetry',
+    username: env.INFLUX_USERNAME,
+    password: env.INFLUX_PASSWORD,
+  });
+  const influxql = (statement: string) => q.query(statement);
 
   it('writes through the v1 API (/write, basic auth) and reads back with InfluxQL', async () => {
     const m = uniqueName('smoke_v1').replaceAll('-', '_');
@@ -215,7 +216,7 @@ describe('InfluxDB', () => {
     });
     expect(res.status).toBe(204);
     const out = await influxql(`SELECT temperature FROM "${m}"`);
-    expect(out.results[0]?.series?.[0]?.values).toEqual([['2023-11-14T22:13:20Z', 21.5]]);
+    expect(out.series[0]?.values).toEqual([[1700000000000, 21.5]]);
     await influxql(`DROP MEASUREMENT "${m}"`);
   });
 

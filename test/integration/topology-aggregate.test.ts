@@ -11,7 +11,7 @@ import {
   referenceAggregate,
 } from '../../streams/topologies/test-support/aggregate-reference.js';
 import { testPipeline } from '../../streams/topologies/test-support/pipeline-fixture.js';
-import { startStreamsChild } from '../../streams/topologies/test-support/worker-child.js';
+import { spawnIotp } from '../helpers/child-process.js';
 import { stackEnv, uniqueName } from '../helpers/stack.js';
 
 const T0 = 1_767_225_600_000; // 2026-01-01T00:00:00Z
@@ -180,7 +180,7 @@ describe('aggregate topology on the real broker (iotp streams run aggregate, exa
     await admin.connect();
     onTestFinished(() => admin.disconnect());
 
-    const worker = startStreamsChild(['aggregate', '--config', pipeline.file], {});
+    const worker = spawnIotp(['streams', 'run', 'aggregate', '--config', pipeline.file], { logLevel: 'info' });
     onTestFinished(async () => {
       await worker.stop();
     });

@@ -5,7 +5,7 @@ import { createAvroDecoder, createAvroEncoder, createSchemaRegistryClient } from
 import { gaussian, seededRandom } from '../../streams/detectors/testing/synthetic-series.js';
 import type { AnomalyRecord } from '../../streams/topologies/detect/anomaly-record.js';
 import { testPipeline } from '../../streams/topologies/test-support/pipeline-fixture.js';
-import { startStreamsChild } from '../../streams/topologies/test-support/worker-child.js';
+import { spawnIotp } from '../helpers/child-process.js';
 import { stackEnv, uniqueName } from '../helpers/stack.js';
 
 const T0 = 1_767_225_600_000;
@@ -180,7 +180,7 @@ describe('detect topology on the real broker (iotp streams run detect)', () => {
         .sort((a, b) => a.ts - b.ts),
     });
 
-    const worker = startStreamsChild(['detect', '--config', pipeline.file], {});
+    const worker = spawnIotp(['streams', 'run', 'detect', '--config', pipeline.file], { logLevel: 'info' });
     onTestFinished(async () => {
       await worker.stop();
     });

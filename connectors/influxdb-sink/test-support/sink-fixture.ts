@@ -16,7 +16,7 @@ import {
 import { type ChildWorker, spawnIotp } from '../../../test/helpers/child-process.js';
 import { kafkaClientFromEnv } from '../../../test/helpers/kafka.js';
 import { type RunningSink, startInfluxdbSink } from '../influxdb-sink.js';
-import { influxQl } from '../influxql-client.js';
+import { influxQl } from '../../../lib/influx/influxql-client.js';
 import { createPointMaker } from '../point-maker.js';
 import { ruleForTopic } from '../route.js';
 import { createWriter } from '../run-influxdb-sink.js';

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { readTopic, kafkaClientOn as testKafka } from '../../../test/helpers/kafka.js';
 import type { ConformanceTarget, RunningConnector } from '../../conformance/conformance-target.js';
 import { spawnConnector } from './connector-process.js';
-import { readTopic, testKafka } from './kafka-fixture.js';
 import { connectPublisher, publishAll } from './publish.js';
 import { createScenario } from './scenario.js';
 

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { compileTopicTemplate } from '../../../lib/config/topic-template.js';
 import { repoRoot } from '../../../lib/runtime/stack-env.js';
 import type { AvroSchema } from '../avro-schema.js';
 import { createGatewayPolicy } from '../gateway-policy.js';
@@ -7,7 +8,6 @@ import type { MqttMessage } from '../mqtt-message.js';
 import type { ProcessOptions } from '../process-message.js';
 import { createRouteTable } from '../route-table.js';
 import { createSchemaCatalog } from '../schema-catalog.js';
-import { compileTopicTemplate } from '../topic-template.js';
 
 /** The project's schema files, as the connector loads them. */
 export function projectSchema(name: string): AvroSchema {

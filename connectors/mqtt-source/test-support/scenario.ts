@@ -4,10 +4,10 @@ import type { KafkaClient } from '../../../lib/kafka/types.js';
 import { silentLogger } from '../../../lib/runtime/log.js';
 import { repoRoot } from '../../../lib/runtime/stack-env.js';
 import { createSchemaRegistryClient } from '../../../lib/serde/index.js';
+import { createTopics, deleteTopics } from '../../../test/helpers/kafka.js';
 import { uniqueName } from '../../../test/helpers/stack.js';
 import { type MqttSource, startMqttSource } from '../connector.js';
 import { type MqttSourceInput, type MqttSourceOptions, parseMqttSourceOptions } from '../options.js';
-import { createTopics, deleteTopics } from './kafka-fixture.js';
 
 /**
  * Names of one test's world: an MQTT topic root no other test publishes under, and Kafka topics

@@ -1,11 +1,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { kafkaClientFrom, registryClientFrom } from '../../../lib/clients/index.js';
 import { type LoadedPipelineConfig, loadPipelineConfig, pipelineSubjects } from '../../../lib/config/index.js';
-import { createKafkaClient, kafkaConfigFromEnv } from '../../../lib/kafka/index.js';
 import { createPipelineTopics, registerPipelineSchemas } from '../../../lib/pipeline/index.js';
+import { silentLogger } from '../../../lib/runtime/log.js';
 import { repoRoot } from '../../../lib/runtime/stack-env.js';
-import { createSchemaRegistryClient } from '../../../lib/serde/index.js';
+import { deleteTopicsWithPrefix } from '../../../test/helpers/kafka.js';
 
 /** A private pipeline for one integration test: its own topics, subjects, application id. */
 export interface TestPipeline {
@@ -77,15 +78,8 @@ export async function testPipeline(
     prefix,
     cleanup: async () => {
       rmSync(dir, { recursive: true, force: true });
-      const admin = createKafkaClient(kafkaConfigFromEnv(env, { clientId: `${prefix}-cleanup` })).admin();
-      await admin.connect();
-      try {
-        const mine = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
-        if (mine.length > 0) await admin.deleteTopics(mine);
-      } finally {
-        await admin.disconnect();
-      }
-      const registry = createSchemaRegistryClient({ url: config.registry.url });
+      await deleteTopicsWithPrefix(kafkaClientFrom(config, `${prefix}-cleanup`, silentLogger()), prefix);
+      const registry = registryClientFrom(config);
       for (const s of pipelineSubjects(config))
         await registry.deleteSubject(s.subject, { permanent: true }).catch(() => undefined);
     },

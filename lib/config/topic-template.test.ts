@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../lib/errors.js';
-import { compileTopicTemplate, fillPlaceholders, placeholdersIn } from './topic-template.js';
+import { ConfigError } from '../errors.js';
+import {
+  checkTopicTemplate,
+  compileTopicTemplate,
+  fillPlaceholders,
+  fillTemplate,
+  placeholdersIn,
+  templateFilter,
+} from './topic-template.js';
 
 describe('compileTopicTemplate', () => {
   it('derives the MQTT filter and captures segment values', () => {
@@ -41,5 +48,24 @@ describe('fillPlaceholders', () => {
     expect(fillPlaceholders('telemetry.{type}', { type: 'power' })).toBe('telemetry.power');
     expect(fillPlaceholders('telemetry.{type}', {})).toBeUndefined();
     expect(placeholdersIn('{a}.x.{b}')).toEqual(['a', 'b']);
+  });
+});
+
+describe('checkTopicTemplate (the config) agrees with compileTopicTemplate (the connector)', () => {
+  it('accepts and refuses the same templates; a route needs a {deviceId}', () => {
+    expect(checkTopicTemplate('sensors/{site}/{deviceId}/{type}')).toEqual({
+      ok: true,
+      placeholders: ['site', 'deviceId', 'type'],
+    });
+    for (const bad of ['', 'sensors/+/{deviceId}', 'sensors//{deviceId}', 'sensors/{id}/{id}', '$share/g/{deviceId}']) {
+      const check = checkTopicTemplate(bad);
+      expect(check.ok).toBe(false);
+      expect(() => compileTopicTemplate(bad, 'k')).toThrow(`k: ${check.ok ? '' : check.problem}`);
+    }
+    expect(checkTopicTemplate('sensors/{site}')).toMatchObject({ ok: false, problem: /expected a {deviceId} level/ });
+    expect(templateFilter('sensors/{site}/{deviceId}/power')).toBe(
+      compileTopicTemplate('sensors/{site}/{deviceId}/power').filter,
+    );
+    expect(fillTemplate('{topic}-value.{type}', { type: 'power' })).toBe('{topic}-value.power');
   });
 });

@@ -1,4 +1,4 @@
-import { IotpError } from '../../lib/errors.js';
+import { IotpError } from '../errors.js';
 
 /**
  * A minimal InfluxQL client (`/query`, basic auth, epoch=ms) used to check what the sink wrote and
