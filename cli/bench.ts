@@ -4,9 +4,12 @@ import { parse as parseYaml } from 'yaml';
 import { formatScores } from '../bench/nab/format-scores.js';
 import { runNab } from '../bench/nab/run-nab.js';
 import { scoreResults } from '../bench/nab/score-results.js';
+import { loadPipelineConfig } from '../lib/config/index.js';
 import { ConfigError } from '../lib/errors.js';
+import { loadStackEnv } from '../lib/runtime/stack-env.js';
+import { combinedConfig } from '../streams/detectors/combined-from-config.js';
 import { compositeDetector } from '../streams/detectors/composite.js';
-import type { CompositeConfigInput } from '../streams/detectors/composite-config.js';
+import type { CompositeConfig, CompositeConfigInput } from '../streams/detectors/composite-config.js';
 
 interface NabOptions {
   data?: string;
@@ -15,6 +18,7 @@ interface NabOptions {
   name: string;
   scoreOnly?: boolean;
   config?: string;
+  pipeline?: string;
   perFile?: boolean;
 }
 
@@ -31,7 +35,11 @@ export function registerBenchCommands(program: Command): void {
     .option('--data <dir>', 'NAB data folder (required unless --score-only)')
     .option('--name <name>', 'detector name in the results layout', 'iotp')
     .option('--score-only', 'only score the existing results in OUT/<name>/ (e.g. NAB reference results)')
-    .option('--config <file>', 'combined-detector settings (YAML or JSON) instead of the defaults')
+    .option(
+      '--pipeline <file>',
+      'the pipeline YAML whose detectors: section builds the combined detector, as the detect topology does (default IOTP_CONFIG, else config/pipeline.yaml)',
+    )
+    .option('--config <file>', "combined-detector settings (YAML or JSON) instead of the pipeline's")
     .option('--per-file', 'also print the standard profile per file')
     .action((opts: NabOptions) => {
       if (opts.scoreOnly) {
@@ -42,7 +50,9 @@ export function registerBenchCommands(program: Command): void {
       }
       if (!opts.data) throw new ConfigError('--data', 'expected the NAB data folder (or --score-only)');
       // compositeDetector validates its input with the schema, so an unchecked file is safe to pass.
-      const detector = compositeDetector(opts.config ? (readConfig(opts.config) as CompositeConfigInput) : {});
+      const detector = compositeDetector(
+        opts.config ? (readConfig(opts.config) as CompositeConfigInput) : pipelineCombined(opts.pipeline),
+      );
       const run = runNab({
         dataDir: opts.data,
         windowsFile: opts.windows,
@@ -57,6 +67,19 @@ export function registerBenchCommands(program: Command): void {
         `${formatScores(opts.name, run.scores, opts.perFile)}\n${run.files} files, ${run.records} records, detector ${perRecord.toFixed(2)} µs/record\n`,
       );
     });
+}
+
+/** The combined detector the detect topology runs with the pipeline YAML (its `detectors:` section). */
+function pipelineCombined(file: string | undefined): CompositeConfig {
+  const config = loadPipelineConfig({ file, env: loadStackEnv() });
+  const c = combinedConfig(config.detectors);
+  if (!c)
+    throw new ConfigError(
+      'detectors.combined.enabled',
+      'expected true: the pipeline runs no combined detector to score',
+    );
+  process.stderr.write(`combined detector of ${config.source.file} (alert.threshold ${c.alert.threshold})\n`);
+  return c;
 }
 
 function readConfig(path: string): unknown {

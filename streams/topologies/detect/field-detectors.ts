@@ -1,11 +1,6 @@
 import type { DetectorsSection } from '../../../lib/config/index.js';
-import {
-  compositeDetector,
-  type Detector,
-  type DetectorResult,
-  fieldDetectors,
-  parseCompositeConfig,
-} from '../../detectors/index.js';
+import { combinedConfig } from '../../detectors/combined-from-config.js';
+import { compositeDetector, type Detector, type DetectorResult, fieldDetectors } from '../../detectors/index.js';
 import type { TopologyRoute } from '../shared/topology-route.js';
 
 /** A detector of one field whose state is kept under `name` in the device's state. */
@@ -24,22 +19,8 @@ export type AnyDetector = Detector<unknown>;
  */
 export function detectorsForField(section: DetectorsSection, route: TopologyRoute, field: string): AnyDetector[] {
   const out = fieldDetectors(section, route.type, field, route.ranges[field]) as AnyDetector[];
-  const combined: Record<string, number | boolean | string | undefined> = { ...section.combined };
-  for (const o of section.overrides)
-    if (o.detector === 'combined' && o.type === route.type && (o.field === undefined || o.field === field))
-      Object.assign(combined, o.settings);
-  if (combined.enabled === true) {
-    // The detector's own defaults (the configuration NAB scores) unless the section sets a value.
-    const c = parseCompositeConfig({}, 'detectors.combined');
-    if (typeof combined.memory === 'number') {
-      const memory = combined.memory;
-      c.shapes = c.shapes.map((s) => ({ ...s, memory }));
-      if (c.regime) c.regime = { ...c.regime, memory };
-    }
-    if (typeof combined.threshold === 'number') c.alert = { ...c.alert, threshold: combined.threshold };
-    if (typeof combined.warmup === 'number') c.alert = { ...c.alert, warmupRecords: combined.warmup };
-    out.push(compositeDetector(parseCompositeConfig(c, 'detectors.combined')) as AnyDetector);
-  }
+  const combined = combinedConfig(section, route.type, field);
+  if (combined) out.push(compositeDetector(combined) as AnyDetector);
   return out;
 }
 
