@@ -21,7 +21,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { influxQl } from '../../lib/influx/influxql-client.js';
 import { encodePoint } from '../../connectors/influxdb-sink/line-protocol.js';
 import type { Point } from '../../connectors/influxdb-sink/point.js';
 import {
@@ -33,6 +32,7 @@ import {
   schemaFile,
   spawnSink,
 } from '../../connectors/influxdb-sink/test-support/sink-fixture.js';
+import { influxQl } from '../../lib/influx/influxql-client.js';
 import type { Admin } from '../../lib/kafka/types.js';
 import { loadStackEnv, repoRoot } from '../../lib/runtime/stack-env.js';
 import { uniqueName } from '../../test/helpers/stack.js';

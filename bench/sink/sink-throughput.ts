@@ -13,7 +13,6 @@
  */
 import { parseArgs } from 'node:util';
 import { deliverBatch } from '../../connectors/influxdb-sink/deliver-batch.js';
-import { influxQl } from '../../lib/influx/influxql-client.js';
 import { encodePoint } from '../../connectors/influxdb-sink/line-protocol.js';
 import type { Point } from '../../connectors/influxdb-sink/point.js';
 import { retryPolicy } from '../../connectors/influxdb-sink/retry-policy.js';
@@ -30,6 +29,7 @@ import {
   throwIfFatal,
   waitUntil,
 } from '../../connectors/influxdb-sink/test-support/sink-fixture.js';
+import { influxQl } from '../../lib/influx/influxql-client.js';
 import { loadStackEnv } from '../../lib/runtime/stack-env.js';
 
 const { values } = parseArgs({

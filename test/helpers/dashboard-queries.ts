@@ -1,8 +1,8 @@
 import { expect } from 'vitest';
-import type { Series } from '../../lib/influx/influxql-client.js';
 import { allDashboards } from '../../grafana/src/all-dashboards.js';
 import { ALL, interpolate, variableValues } from '../../grafana/src/interpolate.js';
 import type { Dashboard, InfluxTarget } from '../../grafana/src/model.js';
+import type { Series } from '../../lib/influx/influxql-client.js';
 
 export interface QueryWindow {
   fromMs: number;

@@ -8,7 +8,6 @@
  * panels read that the sink emits.
  */
 import { describe, expect, it } from 'vitest';
-import { influxQl } from '../../lib/influx/influxql-client.js';
 import {
   allCommitted,
   kafkaFor,
@@ -20,6 +19,7 @@ import {
   waitUntil,
 } from '../../connectors/influxdb-sink/test-support/sink-fixture.js';
 import { COMPONENT, METRIC } from '../../grafana/src/metric-names.js';
+import { influxQl } from '../../lib/influx/influxql-client.js';
 import type { ProducerRecord } from '../../lib/kafka/types.js';
 import { expectDashboardsReturnData } from '../helpers/dashboard-queries.js';
 import { stackEnv, uniqueName } from '../helpers/stack.js';

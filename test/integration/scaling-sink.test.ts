@@ -16,7 +16,6 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { quoteIdent } from '../../lib/influx/influxql-client.js';
 import {
   type ChildWorker,
   freePort,
@@ -30,6 +29,7 @@ import {
   waitUntil,
 } from '../../connectors/influxdb-sink/test-support/sink-fixture.js';
 import { startTcpProxy } from '../../connectors/mqtt-source/test-support/tcp-proxy.js';
+import { quoteIdent } from '../../lib/influx/influxql-client.js';
 import { groupLag, totalLag } from '../../lib/kafka/index.js';
 import type { ConsumedRecord } from '../../lib/kafka/types.js';
 import { scrapeMetric } from '../helpers/prometheus.js';

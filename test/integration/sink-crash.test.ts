@@ -5,7 +5,6 @@
  * tags and timestamp).
  */
 import { describe, expect, it } from 'vitest';
-import { quoteIdent } from '../../lib/influx/influxql-client.js';
 import {
   allCommitted,
   type ChildWorker,
@@ -19,6 +18,7 @@ import {
   tempDatabase,
   waitUntil,
 } from '../../connectors/influxdb-sink/test-support/sink-fixture.js';
+import { quoteIdent } from '../../lib/influx/influxql-client.js';
 import type { Admin, ConsumedRecord } from '../../lib/kafka/types.js';
 import { stackEnv, uniqueName } from '../helpers/stack.js';
 

@@ -5,7 +5,6 @@
  * when the proxy is back, the lag drains and InfluxDB holds exactly every point, none lost.
  */
 import { describe, expect, it } from 'vitest';
-import { quoteIdent } from '../../lib/influx/influxql-client.js';
 import {
   allCommitted,
   kafkaFor,
@@ -21,6 +20,7 @@ import {
   waitUntil,
 } from '../../connectors/influxdb-sink/test-support/sink-fixture.js';
 import { startTcpProxy } from '../../connectors/mqtt-source/test-support/tcp-proxy.js';
+import { quoteIdent } from '../../lib/influx/influxql-client.js';
 import { stackEnv, uniqueName } from '../helpers/stack.js';
 
 const env = stackEnv();

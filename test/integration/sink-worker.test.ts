@@ -5,7 +5,6 @@
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { quoteIdent } from '../../lib/influx/influxql-client.js';
 import {
   allCommitted,
   kafkaFor,
@@ -21,6 +20,7 @@ import {
   waitUntil,
 } from '../../connectors/influxdb-sink/test-support/sink-fixture.js';
 import { createV1Writer } from '../../connectors/influxdb-sink/writers/v1-writer.js';
+import { quoteIdent } from '../../lib/influx/influxql-client.js';
 import type { ConsumedRecord, ProducerRecord } from '../../lib/kafka/types.js';
 import { stackEnv, uniqueName } from '../helpers/stack.js';
 

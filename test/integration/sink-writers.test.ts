@@ -6,7 +6,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { deliverBatch } from '../../connectors/influxdb-sink/deliver-batch.js';
-import { influxQl, quoteIdent } from '../../lib/influx/influxql-client.js';
 import { encodePoint } from '../../connectors/influxdb-sink/line-protocol.js';
 import type { LineWriter } from '../../connectors/influxdb-sink/line-writer.js';
 import type { FieldValue, Point } from '../../connectors/influxdb-sink/point.js';
@@ -14,6 +13,7 @@ import { retryPolicy } from '../../connectors/influxdb-sink/retry-policy.js';
 import { createV1Writer } from '../../connectors/influxdb-sink/writers/v1-writer.js';
 import { createV2Writer } from '../../connectors/influxdb-sink/writers/v2-writer.js';
 import { ConfigError } from '../../lib/errors.js';
+import { influxQl, quoteIdent } from '../../lib/influx/influxql-client.js';
 import { stackEnv, uniqueName } from '../helpers/stack.js';
 
 const env = stackEnv();

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import { loadPipelineConfig } from '../../../lib/config/index.js';
 import { IotpError } from '../../../lib/errors.js';
+import { influxQl } from '../../../lib/influx/influxql-client.js';
 import type { KafkaClient } from '../../../lib/kafka/types.js';
 import { silentLogger } from '../../../lib/runtime/log.js';
 import { repoRoot } from '../../../lib/runtime/stack-env.js';
@@ -16,7 +17,6 @@ import {
 import { type ChildWorker, spawnIotp } from '../../../test/helpers/child-process.js';
 import { kafkaClientFromEnv } from '../../../test/helpers/kafka.js';
 import { type RunningSink, startInfluxdbSink } from '../influxdb-sink.js';
-import { influxQl } from '../../../lib/influx/influxql-client.js';
 import { createPointMaker } from '../point-maker.js';
 import { ruleForTopic } from '../route.js';
 import { createWriter } from '../run-influxdb-sink.js';
