@@ -1,4 +1,5 @@
-# The iotp workers (one image, one CLI: the command picks the worker).
+# The iotp workers (one image, one CLI: the command picks the worker). The image runs the compiled
+# JavaScript of scripts/build.sh (dist/), not the TypeScript sources: no transpiling at start.
 FROM node:20.19-bookworm-slim AS build
 WORKDIR /app
 # node-rdkafka builds librdkafka from its bundled source.
@@ -6,19 +7,30 @@ RUN apt-get update && apt-get install -y --no-install-recommends python3 make g+
     && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
 COPY patches ./patches
-RUN npm install --no-audit --no-fund --omit=dev --include=optional && npm install --no-audit --no-fund --no-save tsx@4.20.6
+# Dev dependencies too: the build needs typescript; they are pruned after it.
+RUN npm install --no-audit --no-fund --include=optional
+COPY tsconfig.json tsconfig.build.json ./
+COPY scripts/build.sh ./scripts/build.sh
+COPY cli ./cli
+COPY lib ./lib
+COPY connectors ./connectors
+COPY streams ./streams
+COPY schemas ./schemas
+COPY sim ./sim
+COPY demo ./demo
+COPY grafana ./grafana
+COPY bench ./bench
+RUN bash scripts/build.sh && npm prune --omit=dev --include=optional
 
 FROM node:20.19-bookworm-slim
 WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends libssl3 zlib1g ca-certificates \
     && rm -rf /var/lib/apt/lists/*
 COPY --from=build /app/node_modules ./node_modules
-COPY package.json tsconfig.json ./
+COPY --from=build /app/dist ./dist
+COPY package.json ./
 COPY bin ./bin
-COPY cli ./cli
-COPY lib ./lib
-COPY connectors ./connectors
-COPY streams ./streams
+# The .avsc files (registry.schemasDir) and the pipeline YAML are read at start.
 COPY schemas ./schemas
 COPY config ./config
 USER node

@@ -4,18 +4,23 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help deps stack-install stack-up stack-up-clean stack-down stack-status typecheck lint format \
+.PHONY: help deps build stack-install stack-up stack-up-clean stack-down stack-status typecheck lint format \
         test test-unit test-integration demo bench bench-peers
 
 help:
 	@echo "make demo          stack up, the whole pipeline, a simulated device swarm, a summary"
-	@echo "make test          every test: typecheck, lint, unit, integration on the real local stack"
+	@echo "make test          every test: typecheck, lint, build, unit, integration on the real local stack"
+	@echo "make build         compile what bin/iotp runs to dist/ (JavaScript)"
 	@echo "make stack-up      start Mosquitto, Kafka, Apicurio Registry, InfluxDB on 127.0.0.1 (CLEAN=1 wipes data)"
 	@echo "make stack-status  one line per server"
 	@echo "make stack-down    stop what stack-up started"
 
 deps:
 	@bash scripts/install-node.sh
+
+# The JavaScript bin/iotp, the Docker image and the k8s manifests run (dist/); tests and benchmarks use tsx.
+build: deps
+	@bash scripts/build.sh
 
 stack-install:
 	@bash scripts/stack/install.sh

@@ -5,6 +5,8 @@
 source "$(dirname "${BASH_SOURCE[0]}")/stack/lib.sh"
 cd "$ROOT"
 bash scripts/install-node.sh
+# The workers run the compiled JavaScript (dist/), as the image does.
+bash scripts/build.sh
 bash scripts/stack/up.sh
 bash scripts/stack/status.sh
 exec ./bin/iotp demo --seconds "${DEMO_SECONDS:-60}" "$@"

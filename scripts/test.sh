@@ -26,6 +26,10 @@ if [ $ONLY_INTEGRATION -eq 0 ]; then
   node_modules/.bin/vitest run --project unit --reporter=default --reporter=json --outputFile.json="$RESULTS/unit.json" || true
 fi
 
+# The integration tests run bin/iotp, which runs the build when it is up to date with the sources.
+step "build (tsc to dist/: what bin/iotp, the image and the manifests run)"
+bash scripts/build.sh
+
 STARTED=0
 all_alive() { for s in "${SERVERS[@]}"; do alive "$s" || return 1; done; }
 if ! all_alive; then

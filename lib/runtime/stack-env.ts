@@ -2,8 +2,19 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The repository root (this file is lib/runtime/stack-env.ts). */
-export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/**
+ * The repository (or image) root: the nearest folder above this module with a package.json. This
+ * file runs as lib/runtime/stack-env.ts (tsx) or as dist/lib/runtime/stack-env.js (the build), and
+ * config/, schemas/ and .stack/ are found from the root either way.
+ */
+export const repoRoot = findRoot(dirname(fileURLToPath(import.meta.url)));
+
+function findRoot(start: string): string {
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) return resolve(start, '..', '..');
+  }
+}
 
 /** Parses KEY=VALUE lines; `#` comments and blank lines are ignored. */
 export function parseEnvFile(text: string): Record<string, string> {
