@@ -9,7 +9,7 @@ interface DemoFlags {
   anomalyWarmup: string;
   seconds: string;
   devices: string;
-  rate: string;
+  rate?: string;
   anomalyRate: string;
   seed: string;
   idleTimeout: string;
@@ -23,6 +23,14 @@ function positive(name: string, value: string): number {
   return n;
 }
 
+/** Readings per second when every device reports once per history interval. */
+function devicesPerSecond(flags: DemoFlags): number {
+  const m = /^(\d+(?:\.\d+)?)(s|m|h)$/.exec(flags.interval);
+  if (!m) throw new Error(`--interval: expected a duration such as 5m or 30s, got "${flags.interval}"`);
+  const seconds = Number(m[1]) * { s: 1, m: 60, h: 3600 }[m[2] as 's' | 'm' | 'h'];
+  return positive('devices', flags.devices) / seconds;
+}
+
 /** `iotp demo`: the main job (make demo runs it after bringing the stack up). */
 export function registerDemoCommands(program: Command): void {
   program
@@ -32,10 +40,17 @@ export function registerDemoCommands(program: Command): void {
     .option('--history <d>', 'event time published first, per device (e.g. 5d, 12h; at most 6d)', '5d')
     // One reading per 5 minutes: the cadence of most NAB series, and 5 days teach the daily profile.
     .option('--interval <d>', 'one history reading per device every <d>', '5m')
-    .option('--anomaly-warmup <d>', "no anomaly in the history's first <d> (the detectors' warm-up: 600 readings)", '2d')
+    .option(
+      '--anomaly-warmup <d>',
+      "no anomaly in the history's first <d> (the detectors' warm-up: 600 readings)",
+      '2d',
+    )
     .option('--seconds <s>', 'how long the live part publishes', '90')
     .option('--devices <n>', 'simulated devices', '100')
-    .option('--rate <n>', 'live readings per second, all devices together', '200')
+    .option(
+      '--rate <n>',
+      'live readings per second, all devices together (default: each device at the history interval, as real devices go on)',
+    )
     .option('--anomaly-rate <n>', 'anomalies started per device per hour of event time', '0.04')
     .option('--seed <n>', 'simulation seed', '7')
     .option('--idle-timeout <d>', 'streams idle timeout, so the last windows close after the swarm stops', '10s')
@@ -48,7 +63,9 @@ export function registerDemoCommands(program: Command): void {
         anomalyWarmup: flags.anomalyWarmup,
         seconds: positive('seconds', flags.seconds),
         devices: positive('devices', flags.devices),
-        rate: positive('rate', flags.rate),
+        // Live at the history's cadence by default: a device reporting 600x faster live than in its
+        // history is another signal to its detectors (regime and shape novelty over records).
+        rate: flags.rate === undefined ? devicesPerSecond(flags) : positive('rate', flags.rate),
         anomalyRate: Number(flags.anomalyRate),
         seed: Number(flags.seed),
         idleTimeout: flags.idleTimeout,

@@ -12,12 +12,20 @@ export interface IncidentRecord {
 }
 
 /**
- * The alarms to score: each incident once (its OPEN record), with event time inside the run. At the
- * end of a run every device goes OFFLINE (a MISSING per device), which is not an anomaly of the run.
+ * The alarms to score: each incident once (its OPEN record) of the run's own devices (ids starting
+ * with `devicePrefix`: anything else publishing on the same broker is not this run's), with event
+ * time inside the run. At the end of a run every device goes OFFLINE (a MISSING per device), which
+ * is not an anomaly of the run.
  */
-export function alarmsOfRun(records: readonly IncidentRecord[], span: { startTs: number; endTs: number }): Alarm[] {
+export function alarmsOfRun(
+  records: readonly IncidentRecord[],
+  span: { startTs: number; endTs: number },
+  devicePrefix = '',
+): Alarm[] {
   return records
-    .filter((r) => r.status === 'OPEN' && r.ts >= span.startTs && r.ts <= span.endTs)
+    .filter(
+      (r) => r.status === 'OPEN' && r.deviceId.startsWith(devicePrefix) && r.ts >= span.startTs && r.ts <= span.endTs,
+    )
     .map((r) => ({ deviceId: r.deviceId, field: r.field, kind: r.kind, ts: Number(r.ts) }));
 }
 

@@ -148,7 +148,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     for (const r of await recordsAfter(client, admin, config.kafka.topics.anomalies, anomaliesStart))
       if (r.value) incidents.push((await decoder.decode(r.value)).value);
     writeFileSync(join(runDir, 'incidents.jsonl'), incidents.map((i) => `${JSON.stringify(i)}\n`).join(''));
-    const alarms = alarmsOfRun(incidents, simulation);
+    const alarms = alarmsOfRun(incidents, simulation, `${devicePrefix}-`);
     const truth = parseTruthLines(readFileSync(truthFile, 'utf8'));
     // The swarm's stop is not scored: a device is MISSING from one interval after its last reading.
     const endMarginMs = 2 * (simulation.live?.intervalMs ?? 0);

@@ -27,6 +27,13 @@ describe('make demo (short mode)', () => {
       join(repoRoot, 'bin', 'iotp'),
       [
         'demo',
+        // A short history (the detectors stay cold: detection quality is test/integration/detection-targets.test.ts's)
+        '--history',
+        '1h',
+        '--interval',
+        '1m',
+        '--anomaly-warmup',
+        '30m',
         '--seconds',
         '15',
         '--devices',
