@@ -39,6 +39,14 @@ export const detectorsSection = z
         stateRetention: duration()
           .prefault('7d')
           .describe("Event time after a device's last reading when its detector state is dropped (bounds the store)."),
+        maxDeviceStates: z
+          .number()
+          .int()
+          .min(1)
+          .default(30_000)
+          .describe(
+            'Device states (all reading types and tasks) one detect worker keeps at most: beyond, the least recently updated is evicted and starts learning again (iotp_detect_state_evictions_total). A state is ~10-14 KB per numeric field in memory: 30,000 environment devices (3 fields) take ~1.3 GiB. Size partitions and replicas so a worker stays under it.',
+          ),
         snapshotEvery: z
           .number()
           .int()

@@ -182,6 +182,43 @@ describe('InMemoryJournaledStore', () => {
     expect(compact(log).length).toBeLessThanOrEqual(11); // one snapshot + at most 10 slots
   });
 
+  it('within an entry budget shared by stores, a new key evicts the least recently updated of its store, with tombstones', () => {
+    const evicted: string[] = [];
+    const budget = { max: 3, used: 0, onEvict: (store: string) => evicted.push(store) };
+    const a = new InMemoryJournaledStore('a', Serdes.string(), journal(4), 1e12, true, budget);
+    const b = new InMemoryJournaledStore('b', Serdes.string(), journal(4), 1e12, true, budget);
+    for (const s of [a, b]) s.init({ applicationId: 'app', partition: 0, currentStreamTimeMs: () => 0 });
+    a.apply('k1', 1);
+    a.apply('k2', 2);
+    b.apply('x1', 3);
+    a.apply('k1', 4); // k1 is now more recent than k2
+    a.drainChangelog();
+    a.apply('k3', 5); // the budget is full: a evicts its least recently updated, k2
+    expect([...a.all()].map(([k]) => k).sort()).toEqual(['k1', 'k3']);
+    expect([...b.all()].map(([k]) => k)).toEqual(['x1']);
+    expect(budget.used).toBe(3);
+    expect(evicted).toEqual(['a']);
+    const log = a.drainChangelog();
+    expect(log.filter((e) => e.value === null).every((e) => e.key.subarray(0, 2).toString() === 'k2')).toBe(true);
+    expect(log.some((e) => e.value === null)).toBe(true);
+    a.close();
+    expect(budget.used).toBe(1);
+  });
+
+  it('a restore beyond the budget keeps the most recently restored keys', () => {
+    const live = store(4);
+    const log: ChangelogEntry[] = [];
+    for (const k of ['k1', 'k2', 'k3', 'k4']) live.apply(k, 1);
+    log.push(...live.drainChangelog());
+    const budget = { max: 2, used: 0 };
+    const back = new InMemoryJournaledStore('acc', Serdes.string(), journal(4), 1e12, true, budget);
+    back.init({ applicationId: 'app', partition: 0, currentStreamTimeMs: () => 0 });
+    for (const e of log) back.restore(e.key, e.value);
+    back.restoreComplete();
+    expect(back.size()).toBe(2);
+    expect(budget.used).toBe(2);
+  });
+
   it('expire deletes keys not updated for the retention, with tombstones', () => {
     const s = new InMemoryJournaledStore('acc', Serdes.string(), journal(4), 1_000, true);
     s.init({ applicationId: 'app', partition: 0, currentStreamTimeMs: () => 0 });

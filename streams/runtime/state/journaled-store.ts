@@ -46,6 +46,19 @@ export interface Journal<K, S, E, R> {
  *   const store = ctx.getStateStore<JournaledStore<string, DeviceState, DetectEvent, Anomaly[]>>('detectors');
  *   const anomalies = store.apply(deviceId, { kind: 'reading', ts, values }, ts);
  */
+/**
+ * A bound on the entries of several journaled stores together (e.g. every task of a worker): when
+ * an apply would create an entry beyond `max`, the store evicts its own least recently updated key
+ * first (deleted, with tombstones: it starts afresh if it comes back). Memory is then bounded by
+ * design instead of by the fleet's size.
+ */
+export interface EntryBudget {
+  readonly max: number;
+  used: number;
+  /** Called with the store's name for each eviction (a metric). */
+  onEvict?(store: string): void;
+}
+
 export interface JournaledStore<K, S, E, R> extends StateStore {
   get(key: K): S | undefined;
   /** Applies `event` to the key's state (a new `init()` state if none) and logs it; `timestamp` (event time) drives retention. */
@@ -99,6 +112,7 @@ export class InMemoryJournaledStore<K, S, E, R> implements JournaledStore<K, S, 
     private readonly journal: Journal<K, S, E, R>,
     readonly retentionMs: number,
     readonly logged: boolean,
+    private readonly budget?: EntryBudget,
   ) {
     const every = journal.snapshotEvery;
     if (!Number.isInteger(every) || every < 1 || every >= SNAPSHOT_SLOT)
@@ -137,9 +151,13 @@ export class InMemoryJournaledStore<K, S, E, R> implements JournaledStore<K, S, 
     const ts = Number.isFinite(t) ? t : 0;
     let e = this.entries.get(id);
     if (e === undefined) {
+      this.makeRoom();
       e = { key, state: this.journal.init(), ts, seq: 0, snapshotSeq: 0, entries: 0, entriesSinceSnapshot: 0 };
-      this.entries.set(id, e);
+      if (this.budget) this.budget.used++;
+    } else if (this.budget) {
+      this.entries.delete(id); // re-inserted below: the map's order is least recently updated first
     }
+    this.entries.set(id, e);
     const out = this.journal.apply(e.state, event, key);
     e.seq++;
     e.ts = Math.max(e.ts, ts);
@@ -153,11 +171,24 @@ export class InMemoryJournaledStore<K, S, E, R> implements JournaledStore<K, S, 
     return out;
   }
 
+  /** Within a budget, evicts this store's least recently updated key until a new one fits. */
+  private makeRoom(): void {
+    const b = this.budget;
+    if (!b) return;
+    while (b.used >= b.max) {
+      const oldest = this.entries.values().next().value;
+      if (oldest === undefined) return; // nothing of ours to give back: another store's turn
+      this.delete(oldest.key);
+      b.onEvict?.(this.name);
+    }
+  }
+
   delete(key: K): void {
     const id = this.id(key);
     const e = this.entries.get(id);
     if (e === undefined) return;
     this.entries.delete(id);
+    if (this.budget) this.budget.used--;
     if (!this.logged) return;
     const d = this.dirtyOf(id, key);
     d.events = [];
@@ -272,8 +303,16 @@ export class InMemoryJournaledStore<K, S, E, R> implements JournaledStore<K, S, 
         entries: latest.slot,
         entriesSinceSnapshot: entriesAfter,
       });
+      if (this.budget) this.budget.used++;
     }
     this.restoring = new Map();
+    // Restored beyond the budget (it shrank, or more tasks moved here): the oldest go.
+    const b = this.budget;
+    while (b && b.used > b.max && this.entries.size > 0) {
+      const oldest = this.entries.values().next().value as Entry<K, S>;
+      this.delete(oldest.key);
+      b.onEvict?.(this.name);
+    }
   }
 
   size(): number {
@@ -281,6 +320,7 @@ export class InMemoryJournaledStore<K, S, E, R> implements JournaledStore<K, S, 
   }
 
   close(): void {
+    if (this.budget) this.budget.used -= this.entries.size;
     this.entries.clear();
     this.dirty.clear();
     this.restoring.clear();

@@ -1,7 +1,7 @@
 import { ConfigError } from '../../../lib/errors.js';
 import { validateName } from '../names.js';
 import type { SyncSerde } from '../serde.js';
-import { InMemoryJournaledStore, type Journal, type JournaledStore } from './journaled-store.js';
+import { type EntryBudget, InMemoryJournaledStore, type Journal, type JournaledStore } from './journaled-store.js';
 import { InMemoryKeyValueStore, type KeyValueStore } from './key-value-store.js';
 import { InMemorySessionStore, type SessionStore } from './session-store.js';
 import type { StoreBuilder } from './state-store.js';
@@ -57,7 +57,7 @@ export const Stores = {
     name: string,
     keySerde: SyncSerde<K>,
     journal: Journal<K, S, E, R>,
-    options: StoreOptions,
+    options: StoreOptions & { budget?: EntryBudget },
   ): StoreBuilder<JournaledStore<K, S, E, R>> {
     validateName('store.name', name);
     const retentionMs = retention(name, options.retentionMs);
@@ -67,7 +67,7 @@ export const Stores = {
       kind: 'key-value',
       retentionMs,
       logged,
-      build: () => new InMemoryJournaledStore(name, keySerde, journal, retentionMs, logged),
+      build: () => new InMemoryJournaledStore(name, keySerde, journal, retentionMs, logged, options.budget),
       changelogConfig: () => ({ 'cleanup.policy': 'compact' }),
     };
   },

@@ -25,6 +25,12 @@ export interface DetectTopologyOptions {
   snapshotEvery: number;
   /** Alarms of one device field closer than this (event time) are one incident. */
   cooldownMs: number;
+  /**
+   * Device states (of every type and task) one worker keeps at most: beyond, the least recently
+   * updated are evicted (and start learning again). Undefined: no bound.
+   */
+  maxDeviceStates?: number;
+  onStateEvicted?(store: string): void;
   onAnomaly?(anomaly: AnomalyRecord, wallClockMs: number): void;
 }
 
@@ -83,6 +89,15 @@ export function detectTopology(options: DetectTopologyOptions): Topology {
     parents.push('status-values');
   }
   const topology = builder.build();
+  // One budget for the stores of every task this topology builds: the worker's bound.
+  const budget =
+    options.maxDeviceStates === undefined
+      ? undefined
+      : {
+          max: options.maxDeviceStates,
+          used: 0,
+          ...(options.onStateEvicted ? { onEvict: options.onStateEvicted } : {}),
+        };
   const spec: DetectStepSpec = {
     stores,
     heartbeat: options.heartbeat,

@@ -33,7 +33,7 @@ export function detectRoutes(
 export async function buildDetect(
   config: LoadedPipelineConfig,
   registry: SchemaRegistryClient,
-  metrics: Pick<TopologyMetrics, 'anomalies' | 'endToEndSeconds'> | undefined,
+  metrics: Pick<TopologyMetrics, 'anomalies' | 'endToEndSeconds' | 'stateEvictions'> | undefined,
   log: Logger | undefined,
 ): Promise<Topology> {
   const routes = detectRoutes(config);
@@ -72,8 +72,10 @@ export async function buildDetect(
     stateRetentionMs: config.detectors.defaults.stateRetention,
     snapshotEvery: config.detectors.defaults.snapshotEvery,
     cooldownMs: config.detectors.defaults.cooldown,
+    maxDeviceStates: config.detectors.defaults.maxDeviceStates,
     ...(metrics
       ? {
+          onStateEvicted: (store: string) => metrics.stateEvictions.inc({ store }),
           onAnomaly: (a: AnomalyRecord, now: number) => {
             metrics.anomalies.inc({ kind: a.kind, detector: a.detector });
             if (a.kind !== 'MISSING') metrics.endToEndSeconds.observe(Math.max(0, now - a.ts) / 1000);

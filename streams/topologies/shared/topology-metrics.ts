@@ -72,6 +72,8 @@ export interface TopologyMetrics {
   /** Wall clock at output minus the event time the output stands for (window end, reading ts). */
   endToEndSeconds: Histogram;
   anomalies: Counter<'kind' | 'detector'>;
+  /** Device states the detect step evicted to stay within detectors.defaults.maxDeviceStates. */
+  stateEvictions: Counter<'store'>;
 }
 
 /**
@@ -111,5 +113,13 @@ export function topologyMetrics(registry: Registry): TopologyMetrics {
       labelNames: ['kind', 'detector'],
       registers: [registry],
     });
-  return { endToEndSeconds, anomalies };
+  const stateEvictions =
+    (registry.getSingleMetric('iotp_detect_state_evictions_total') as Counter<'store'> | undefined) ??
+    new Counter({
+      name: 'iotp_detect_state_evictions_total',
+      help: 'Device states the detect step evicted (least recently updated first) to stay within detectors.defaults.maxDeviceStates; an evicted device starts learning again',
+      labelNames: ['store'],
+      registers: [registry],
+    });
+  return { endToEndSeconds, anomalies, stateEvictions };
 }
