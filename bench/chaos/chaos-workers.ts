@@ -1,0 +1,138 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { pipelineWorkers, type WorkerProcess } from '../../demo/worker-process.js';
+import { WORKER_ROLES, type WorkerRole } from './plan.js';
+import { pidAlive, waitWorkerPid } from './worker-pid.js';
+
+interface Slot {
+  role: WorkerRole;
+  /** 1, 2, ... */
+  replica: number;
+  proc: WorkerProcess;
+  pid: number | undefined;
+  /** running: should be up (the watchdog restarts it if it dies); down: killed by the plan; stopped: gone for good. */
+  state: 'running' | 'down' | 'stopped';
+}
+
+/** A started worker: `ready` resolves with the ms from its start until /readyz said 200. */
+export interface Started {
+  ready: Promise<number>;
+}
+
+/** A worker that died without the plan killing it (the watchdog started it again). */
+export interface UnplannedExit {
+  worker: string;
+  atMs: number;
+  logTail: string;
+}
+
+/**
+ * The pipeline's workers as processes (demo/worker-process.ts' pipelineWorkers, as `make demo`
+ * starts them), with what a fault plan needs: kill -9 one replica, start it again, add replicas,
+ * and a watchdog that restarts a worker that exits on its own (as an orchestrator would) and
+ * records it.
+ */
+export class ChaosWorkers {
+  private readonly slots: Slot[] = [];
+  readonly unplannedExits: UnplannedExit[] = [];
+  private watchdog: NodeJS.Timeout | undefined;
+  private readonly say: (text: string) => void;
+
+  constructor(
+    private readonly logDir: string,
+    private readonly env: Record<string, string>,
+    private readonly sourceReplica: string,
+    say: (text: string) => void,
+  ) {
+    this.say = say;
+  }
+
+  /** Replica 1 of every role, started and ready. */
+  async startAll(readyTimeoutMs = 180_000): Promise<void> {
+    const set = pipelineWorkers(this.logDir, this.env, this.sourceReplica);
+    for (const role of WORKER_ROLES)
+      this.slots.push({ role, replica: 1, proc: set[role], pid: undefined, state: 'down' });
+    for (const slot of this.slots) await this.launch(slot);
+    await Promise.all(this.slots.map((s) => s.proc.waitReady(readyTimeoutMs)));
+    this.watchdog = setInterval(() => void this.check(), 1000);
+  }
+
+  /** Starts one more replica of `role` (own log directory). */
+  async addReplica(role: WorkerRole, env: Record<string, string> = {}): Promise<Started> {
+    const replica = Math.max(0, ...this.slots.filter((s) => s.role === role).map((s) => s.replica)) + 1;
+    const dir = join(this.logDir, `replica-${replica}`);
+    mkdirSync(dir, { recursive: true });
+    const set = pipelineWorkers(dir, { ...this.env, ...env }, `${this.sourceReplica}-${replica}`);
+    const slot: Slot = { role, replica, proc: set[role], pid: undefined, state: 'down' };
+    this.slots.push(slot);
+    return this.launch(slot);
+  }
+
+  /** SIGKILL to the replica's process; resolves once it is gone. */
+  async kill9(role: WorkerRole, replica = 1): Promise<void> {
+    const slot = this.slot(role, replica);
+    slot.state = 'down';
+    if (slot.pid === undefined) return;
+    process.kill(slot.pid, 'SIGKILL');
+    while (pidAlive(slot.pid)) await sleep(20);
+  }
+
+  /** Starts a killed replica again. */
+  async restart(role: WorkerRole, replica = 1): Promise<Started> {
+    return this.launch(this.slot(role, replica));
+  }
+
+  /** SIGTERM (a clean stop) to every replica of `role`; they stay stopped. */
+  async stopRole(role: WorkerRole): Promise<void> {
+    const slots = this.slots.filter((s) => s.role === role && s.state !== 'stopped');
+    for (const s of slots) s.state = 'stopped';
+    await Promise.all(slots.map((s) => s.proc.stop()));
+  }
+
+  /** Replicas per role that should be running now. */
+  replicas(role: WorkerRole): number {
+    return this.slots.filter((s) => s.role === role && s.state === 'running').length;
+  }
+
+  /** Log files of every replica that ran (for the report). */
+  logFiles(): string[] {
+    return this.slots.map((s) => s.proc.logFile);
+  }
+
+  /** Stops every worker cleanly (SIGTERM, SIGKILL after 30 s) and the watchdog. */
+  async stopAll(): Promise<void> {
+    if (this.watchdog) clearInterval(this.watchdog);
+    this.watchdog = undefined;
+    for (const s of this.slots) if (s.state === 'running') s.state = 'stopped';
+    await Promise.all(this.slots.map((s) => s.proc.stop()));
+  }
+
+  private slot(role: WorkerRole, replica: number): Slot {
+    const slot = this.slots.find((s) => s.role === role && s.replica === replica);
+    if (!slot) throw new Error(`no replica ${replica} of ${role}`);
+    return slot;
+  }
+
+  private async launch(slot: Slot): Promise<Started> {
+    const t0 = Date.now();
+    await slot.proc.start();
+    slot.pid = await waitWorkerPid(slot.proc.port);
+    slot.state = 'running';
+    const ready = slot.proc.waitReady(300_000).then(() => Date.now() - t0);
+    ready.catch(() => undefined); // the caller may not wait; the watchdog handles a death
+    return { ready };
+  }
+
+  private async check(): Promise<void> {
+    for (const slot of this.slots) {
+      if (slot.state !== 'running' || slot.pid === undefined || pidAlive(slot.pid)) continue;
+      const name = `${slot.role}#${slot.replica}`;
+      const logTail = slot.proc.tail(15);
+      this.unplannedExits.push({ worker: name, atMs: Date.now(), logTail });
+      this.say(`UNPLANNED: ${name} exited on its own; starting it again. Log tail:\n${logTail}`);
+      slot.state = 'down';
+      await this.launch(slot).catch((error: unknown) => this.say(`could not restart ${name}: ${String(error)}`));
+    }
+  }
+}
