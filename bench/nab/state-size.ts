@@ -22,7 +22,9 @@ const d = compositeDetector(args.config ? JSON.parse(readFileSync(args.config, '
 // A warm state: two weeks of a noisy daily cycle (every memory full).
 const series = dailySeries({ days: 14, perDay: 288, noise: 1 }, seededRandom(1));
 const warm = d.init();
-series.values.forEach((v, i) => d.update(warm, series.timestamps[i] as number, v));
+series.values.forEach((v, i) => {
+  d.update(warm, series.timestamps[i] as number, v);
+});
 const bytes = encodeCompositeState(warm);
 const inJsonBytes = encodeDetectorState({ fields: { value: { combined: warm } } });
 const inJson = inJsonBytes.length;

@@ -19,13 +19,18 @@ interface Profile {
   timeDeltas: number[];
 }
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { top: { type: 'string', default: '25' } } });
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { top: { type: 'string', default: '25' } },
+});
 const file = positionals[0];
 if (!file) throw new Error('usage: summarize.ts <file.cpuprofile> [--top N]');
 const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const selfUs = new Map<number, number>();
-profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+profile.samples.forEach((id, i) => {
+  selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+});
 const total = [...selfUs.values()].reduce((a, b) => a + b, 0);
 
 /** The package (node_modules/<name>), the project folder (first two levels), or the runtime bucket. */
@@ -57,6 +62,7 @@ const pct = (us: number) => `${((100 * us) / total).toFixed(1)}%`;
 const top = Number(values.top);
 console.log(`total ${(total / 1e6).toFixed(2)} s sampled`);
 console.log('\nby area (self time)');
-for (const [k, us] of [...areas].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`  ${pct(us).padStart(6)}  ${k}`);
+for (const [k, us] of [...areas].sort((a, b) => b[1] - a[1]).slice(0, top))
+  console.log(`  ${pct(us).padStart(6)}  ${k}`);
 console.log('\nby function (self time)');
 for (const [k, us] of [...fn].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`  ${pct(us).padStart(6)}  ${k}`);

@@ -31,6 +31,9 @@ const T0 = 1_767_225_600_000;
 const MINUTE = 60_000;
 const json = Serdes.json<unknown>() as Serde<unknown>;
 
+/** Stores that evicted a device state (detectors.defaults.maxDeviceStates), over the whole file. */
+const evictions: string[] = [];
+
 /** The idle rule of the detect worker (`streams.idleTimeout`) moves a quiet task's stream time on. */
 const IDLE = 5 * MINUTE;
 
@@ -61,6 +64,8 @@ function driverFor(input: Record<string, unknown> = {}, idleTimeoutMs = IDLE, ro
     stateRetentionMs: section.defaults.stateRetention,
     snapshotEvery: section.defaults.snapshotEvery,
     cooldownMs: section.defaults.cooldown,
+    maxDeviceStates: section.defaults.maxDeviceStates,
+    onStateEvicted: (store) => evictions.push(store),
   });
   return new TopologyTestDriver(topology, { applicationId: 'detect-test', initialWallClockMs: T0, idleTimeoutMs });
 }
@@ -360,6 +365,20 @@ describe('detect topology (test driver, synthetic series with a known anomaly)',
     await feed(d, 11, [20]);
     for (let i = 0; i < 60; i++) await d.advanceWallClockTime(10_000);
     expect((await anomalies(d)).map((a) => [a.kind, a.detector])).toEqual([['MISSING', 'heartbeat']]);
+    d.close();
+  });
+
+  it('keeps at most maxDeviceStates device states: the least recently updated is evicted and learns again', async () => {
+    const d = driverFor({ defaults: { maxDeviceStates: 2 } });
+    evictions.length = 0;
+    const series = noise(200, 20, 0.5, 21);
+    await feed(d, 0, series.slice(0, 150), 50, 'dev-1');
+    await feed(d, 150, [20], 50, 'dev-2');
+    await feed(d, 151, [20], 50, 'dev-3'); // dev-1 is now the least recently updated: evicted
+    expect(evictions).toEqual(['environment-detectors']);
+    // dev-1 is back, learning again: a spike right away is no longer caught (it was, warm: see the restart test)
+    await feed(d, 152, [35], 50, 'dev-1');
+    expect(at(await anomalies(d), 'SPIKE')).not.toContain(152);
     d.close();
   });
 

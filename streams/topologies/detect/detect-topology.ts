@@ -55,7 +55,7 @@ export function detectTopology(options: DetectTopologyOptions): Topology {
   const builder = new StreamsBuilder();
   const parents: string[] = [];
   const stores = new Map<string, string>();
-  for (const { route, detectors } of options.routes) {
+  for (const { route } of options.routes) {
     const step = `${route.type}-values`;
     builder
       .stream<string, unknown>(
@@ -116,6 +116,7 @@ export function detectTopology(options: DetectTopologyOptions): Topology {
     topology.addStateStore(
       Stores.journaled(detectStoreName(route.type), Serdes.string(), journal, {
         retentionMs: options.stateRetentionMs,
+        ...(budget ? { budget } : {}),
       }),
       'detect',
     );
