@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { kafkaClientFrom } from '../lib/clients/index.js';
 import { registryClientFrom as registryFromConfig } from '../lib/clients/registry.js';
 import { type LoadedPipelineConfig, loadPipelineConfig } from '../lib/config/index.js';
 import { influxQl } from '../lib/influx/influxql-client.js';
 import { GroupLagSnapshots } from '../lib/kafka/group-lag-snapshot.js';
-import { createKafkaClient, kafkaConfigFromEnv } from '../lib/kafka/index.js';
 import type { Admin } from '../lib/kafka/types.js';
 import { createPipelineTopics, registerPipelineSchemas } from '../lib/pipeline/index.js';
 import type { Logger } from '../lib/runtime/log.js';
@@ -70,7 +70,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   await createPipelineTopics(config, env);
   await registerPipelineSchemas(config);
 
-  const client = createKafkaClient(kafkaConfigFromEnv(env, { clientId: 'iotp-demo' }));
+  const client = kafkaClientFrom(config, 'demo');
   const admin = client.admin();
   await admin.connect();
   const topics = pipelineDataTopics(config);

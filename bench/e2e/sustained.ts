@@ -27,9 +27,9 @@ import { endOffsets, pipelineDataTopics, pipelineLag } from '../../demo/collect.
 import { histogramDelta, histogramQuantile, readingLatencyHistogram } from '../../demo/prom-quantile.js';
 import { runSimulatorProcess } from '../../demo/simulator-process.js';
 import { pipelineWorkers } from '../../demo/worker-process.js';
+import { kafkaClientFrom } from '../../lib/clients/index.js';
 import { loadPipelineConfig } from '../../lib/config/index.js';
 import { GroupLagSnapshots } from '../../lib/kafka/group-lag-snapshot.js';
-import { createKafkaClient, kafkaConfigFromEnv } from '../../lib/kafka/index.js';
 import { createPipelineTopics, registerPipelineSchemas } from '../../lib/pipeline/index.js';
 import { loadStackEnv, repoRoot } from '../../lib/runtime/stack-env.js';
 import type { SimulationSummary } from '../../sim/run-simulation.js';
@@ -67,7 +67,7 @@ const env: Record<string, string> = { ...loadStackEnv(), IOTP_STREAMS__IDLE_TIME
 const config = loadPipelineConfig({ env });
 await createPipelineTopics(config);
 await registerPipelineSchemas(config);
-const client = createKafkaClient(kafkaConfigFromEnv(env, { clientId: 'iotp-bench-e2e' }));
+const client = kafkaClientFrom(config, 'bench-e2e');
 const admin = client.admin();
 await admin.connect();
 const snapshots = new GroupLagSnapshots(admin);
