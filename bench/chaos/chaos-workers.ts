@@ -34,6 +34,8 @@ export interface UnplannedExit {
  * records it.
  */
 export class ChaosWorkers {
+  /** Every instance not yet stopped: an interrupted run stops them all (stopEveryChaosWorker). */
+  static readonly live = new Set<ChaosWorkers>();
   private readonly slots: Slot[] = [];
   readonly unplannedExits: UnplannedExit[] = [];
   private watchdog: NodeJS.Timeout | undefined;
@@ -46,6 +48,7 @@ export class ChaosWorkers {
     say: (text: string) => void,
   ) {
     this.say = say;
+    ChaosWorkers.live.add(this);
   }
 
   /** Replica 1 of every role, started and ready. */
@@ -102,6 +105,7 @@ export class ChaosWorkers {
 
   /** Stops every worker cleanly (SIGTERM, SIGKILL after 30 s) and the watchdog. */
   async stopAll(): Promise<void> {
+    ChaosWorkers.live.delete(this);
     if (this.watchdog) clearInterval(this.watchdog);
     this.watchdog = undefined;
     for (const s of this.slots) if (s.state === 'running') s.state = 'stopped';
@@ -135,4 +139,9 @@ export class ChaosWorkers {
       await this.launch(slot).catch((error: unknown) => this.say(`could not restart ${name}: ${String(error)}`));
     }
   }
+}
+
+/** Stops the workers of every run still going (an interrupted run: they would outlive it). */
+export async function stopEveryChaosWorker(): Promise<void> {
+  await Promise.all([...ChaosWorkers.live].map((w) => w.stopAll()));
 }

@@ -111,11 +111,8 @@ async function serverFault(
     record.restoredAt = now();
     return;
   }
-  if (step.fault === 'kill9') await signalServer(server, 'KILL');
-  else {
-    await signalServer(server, 'TERM', true);
-    record.notes.push(`${server} exited ${now() - record.at} s after SIGTERM`);
-  }
+  await signalServer(server, step.fault === 'kill9' ? 'KILL' : 'TERM');
+  if (step.fault === 'stop') record.notes.push(`${server} exited ${(now() - record.at).toFixed(1)} s after SIGTERM`);
   await sleep(step.duration * 1000);
   const startS = await startStack();
   record.restoredAt = now();

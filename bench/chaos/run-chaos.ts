@@ -20,7 +20,7 @@ import { baselineLag, faultImpacts } from './fault-impact.js';
 import { influxCount } from './influx-points.js';
 import { LagSampler } from './lag-sampler.js';
 import { closeTarget, type LoadSpec, simulationArgs, startTsWithBoundaryAt } from './load.js';
-import type { FaultPlan } from './plan.js';
+import { type FaultPlan, planConflicts } from './plan.js';
 import { type ChaosReport, failuresOf } from './report.js';
 import { startOffsets } from './run-records.js';
 import { mosquittoSetting, restoreStack, stackDir } from './stack-control.js';
@@ -56,6 +56,8 @@ const DRAIN_IDLE_TIMEOUT = '5s';
  * then the pipeline drains and what it produced is checked against what Mosquitto acknowledged.
  */
 export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
+  const conflicts = planConflicts(o.plan);
+  if (conflicts.length > 0) throw new Error(`the plan undoes itself: ${conflicts.join('; ')}`);
   const startedAt = new Date();
   const runDir = join(stackDir(), 'chaos', startedAt.toISOString().replaceAll(':', '-'));
   mkdirSync(runDir, { recursive: true });
@@ -98,7 +100,12 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       admin,
       groups,
       rawTopics: raw,
-      acked: () => Math.round(progress.acked + (progress.perS * (Date.now() - progress.at)) / 1000),
+      // between two progress lines (1 s apart): at the average rate, for at most 1.5 s, never past the run's total
+      acked: () =>
+        Math.min(
+          load.rate * load.seconds,
+          Math.round(progress.acked + (progress.perS * Math.min(1500, Date.now() - progress.at)) / 1000),
+        ),
       t0,
     });
     await sampler.start();
@@ -115,6 +122,8 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     let summary: SimulationSummary;
     try {
       records = await executePlan(o.plan, { workers, t0, say: o.say });
+      // a server a fault could not bring back would hold the simulator (and the drain) forever
+      if (records.some((r) => r.error)) await restoreStack();
       summary = await simulation;
     } finally {
       clearInterval(ticker);

@@ -17,6 +17,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { repoRoot } from '../../lib/runtime/stack-env.js';
+import { stopEveryChaosWorker } from './chaos-workers.js';
 import { chaosPlan, PLAN_NAMES, type PlanName, scalePlan } from './plan.js';
 import { reportText } from './report.js';
 import { runChaos } from './run-chaos.js';
@@ -41,8 +42,10 @@ const say = (text: string) => process.stderr.write(`[chaos] ${text}\n`);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const)
   process.once(signal, () => {
-    say(`${signal}: putting the stack back, then exiting (the workers stop with us)`);
-    void restoreStack().finally(() => process.exit(130));
+    say(`${signal}: stopping the workers, putting the stack back, then exiting`);
+    void stopEveryChaosWorker()
+      .then(() => restoreStack())
+      .finally(() => process.exit(130));
   });
 
 const report = await runChaos({

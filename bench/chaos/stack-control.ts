@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { repoRoot } from '../../lib/runtime/stack-env.js';
 import { STACK_SERVERS, type StackServer } from './plan.js';
@@ -14,19 +15,33 @@ const script = (name: string) => join(repoRoot, 'scripts', 'stack', name);
  * running and returns once it is healthy. The stack is the one IOTP_STACK_DIR and the IOTP_*_PORT
  * variables of this process name (scripts/stack/lib.sh).
  */
-export async function signalServer(server: StackServer, signal: string, wait = false): Promise<void> {
-  await run('bash', [script('signal.sh'), server, signal, ...(wait ? ['--wait'] : [])], { cwd: repoRoot });
+export async function signalServer(server: StackServer, signal: string): Promise<void> {
+  await run('bash', [script('signal.sh'), server, signal], { cwd: repoRoot });
 }
 
-/** Starts what is not running (up.sh waits for each server's health check); returns the seconds it took. */
+/** One up.sh at a time: two at once could both start the same server. */
+let upQueue: Promise<unknown> = Promise.resolve();
+
+/**
+ * Starts what is not running (up.sh waits for each server's health check; one more try after a
+ * failure); returns the seconds it took, waiting for another start included.
+ */
 export async function startStack(): Promise<number> {
   const t0 = Date.now();
-  try {
-    await run('bash', [script('up.sh')], { cwd: repoRoot, maxBuffer: 16 * 1024 * 1024 });
-  } catch (error) {
-    const e = error as { stderr?: string; message: string };
-    throw new Error(`scripts/stack/up.sh failed: ${e.stderr?.slice(-3000) ?? e.message}`, { cause: error });
-  }
+  const once = () => run('bash', [script('up.sh')], { cwd: repoRoot, maxBuffer: 16 * 1024 * 1024 });
+  const mine = upQueue.then(async () => {
+    try {
+      await once().catch(async () => {
+        await sleep(2000);
+        return once();
+      });
+    } catch (error) {
+      const e = error as { stderr?: string; message: string };
+      throw new Error(`scripts/stack/up.sh failed: ${e.stderr?.slice(-3000) ?? e.message}`, { cause: error });
+    }
+  });
+  upQueue = mine.catch(() => undefined);
+  await mine;
   return (Date.now() - t0) / 1000;
 }
 
