@@ -21,5 +21,10 @@ export function changelogTopic(applicationId: string, storeName: string): string
   return `${applicationId}-${storeName}-changelog`;
 }
 
+/** An internal repartition topic: `<application.id>-<name>-repartition` (as Kafka Streams names it). */
+export function repartitionTopic(applicationId: string, name: string): string {
+  return `${applicationId}-${name}-repartition`;
+}
+
 /** The internal store that keeps each task's stream time across restarts. */
 export const TASK_META_STORE = '__task-meta';

@@ -35,7 +35,7 @@ export interface TestRecord<K, V> {
 /**
  * Runs a topology in memory with no broker (Kafka Streams' TopologyTestDriver): one task (partition
  * 0), a commit after every piped record, and every produced record kept per topic, changelogs
- * included. `restart()` rebuilds the task from the changelogs captured so far, as a crashed worker
+ * included; repartition topics are read back at once. `restart()` rebuilds the task from the changelogs captured so far, as a crashed worker
  * would be restored.
  *
  * @example
@@ -54,11 +54,14 @@ export class TopologyTestDriver {
   private readonly topics = new Map<string, { records: OutputRecord[]; read: number }>();
   private readonly offsets = new Map<string, number>();
 
+  private readonly topology: Topology;
+
   constructor(
-    private readonly topology: Topology,
+    topology: Topology,
     private readonly options: TopologyTestDriverOptions = {},
   ) {
     this.applicationId = options.applicationId ?? 'test-app';
+    this.topology = topology.resolveInternalTopics(this.applicationId);
     this.lateTopic = options.lateTopic ?? `${this.applicationId}-late`;
     this.dlqTopic = options.dlqTopic ?? DEFAULT_DLQ_TOPIC;
     this.clock = new ManualClock(options.initialWallClockMs ?? 0);
@@ -120,9 +123,22 @@ export class TopologyTestDriver {
     await this.commit();
   }
 
+  /**
+   * Collects the task's output; records written to a repartition topic are kept there and read back
+   * by the task at once, in order (as Kafka Streams' driver does), until none is left.
+   */
   private async commit(): Promise<void> {
-    const out = await this.task.collect();
-    for (const r of [...out.records, ...out.changelog]) this.topicLog(r.topic).records.push(r);
+    for (;;) {
+      const out = await this.task.collect();
+      for (const r of [...out.records, ...out.changelog]) this.topicLog(r.topic).records.push(r);
+      const internal = out.records.filter((r) => this.topology.isInternalTopic(r.topic));
+      if (internal.length === 0) return;
+      for (const r of internal) {
+        const offset = this.offsets.get(r.topic) ?? 0;
+        this.offsets.set(r.topic, offset + 1);
+        await this.task.process({ ...r, partition: 0, offset: String(offset) });
+      }
+    }
   }
 
   private topicLog(topic: string): { records: OutputRecord[]; read: number } {

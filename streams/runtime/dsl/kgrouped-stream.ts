@@ -1,10 +1,11 @@
 import { ConfigError } from '../../../lib/errors.js';
 import type { Materialized } from '../materialized.js';
 import { KeyValueAggregateProcessor } from '../processors/kv-aggregate.js';
-import { Serdes, type SyncSerde } from '../serde.js';
+import { type Serde, Serdes, type SyncSerde } from '../serde.js';
 import { Stores } from '../state/stores.js';
 import { SessionWindows } from '../windows/session-windows.js';
 import type { TimeWindows } from '../windows/time-windows.js';
+import { addRepartition } from './add-repartition.js';
 import type { BuilderContext } from './builder-context.js';
 import { KTable } from './ktable.js';
 import { SessionWindowedKStream, TimeWindowedKStream } from './windowed-kstream.js';
@@ -31,18 +32,38 @@ export function storeKeySerde<K>(
  *   stream.groupByKey().windowedBy(TimeWindows.ofSizeAndGrace(60_000, 5_000)).count(Materialized.as('count-1m'));
  */
 export class KGroupedStream<K, V> {
+  private readonly repartitions = new Map<string, string>();
+
   constructor(
     private readonly ctx: BuilderContext,
     private readonly parentStep: string,
     private readonly serdes: { keySerde?: SyncSerde<K> },
+    /** Set when the key was changed upstream: the aggregation reads a repartition topic. */
+    private readonly repartition?: { name?: string; keySerde?: Serde<K>; valueSerde?: Serde<V> },
   ) {}
+
+  /**
+   * The step an aggregation reads: the parent, or (key changed) the source of the repartition topic
+   * `<Grouped name, else the store name>-repartition`, as Kafka Streams names it.
+   */
+  private inputStep(storeName: string): string {
+    const r = this.repartition;
+    if (r === undefined) return this.parentStep;
+    const name = r.name ?? storeName;
+    let source = this.repartitions.get(name);
+    if (source === undefined) {
+      source = addRepartition(this.ctx, this.parentStep, name, r);
+      this.repartitions.set(name, source);
+    }
+    return source;
+  }
 
   windowedBy(windows: TimeWindows): TimeWindowedKStream<K, V>;
   windowedBy(windows: SessionWindows): SessionWindowedKStream<K, V>;
   windowedBy(windows: TimeWindows | SessionWindows): TimeWindowedKStream<K, V> | SessionWindowedKStream<K, V> {
     if (windows instanceof SessionWindows)
-      return new SessionWindowedKStream<K, V>(this.ctx, this.parentStep, windows, this.serdes.keySerde);
-    return new TimeWindowedKStream<K, V>(this.ctx, this.parentStep, windows, this.serdes.keySerde);
+      return new SessionWindowedKStream<K, V>(this.ctx, (s) => this.inputStep(s), windows, this.serdes.keySerde);
+    return new TimeWindowedKStream<K, V>(this.ctx, (s) => this.inputStep(s), windows, this.serdes.keySerde);
   }
 
   /** Aggregate per key with no window; the store needs a retention (Materialized.withRetention). */
@@ -82,9 +103,9 @@ export class KGroupedStream<K, V> {
       step,
       () => new KeyValueAggregateProcessor<K, V, A>({ step, store: step, aggregate }),
       'aggregate',
-      this.parentStep,
+      this.inputStep(step),
     );
     this.ctx.topology.addStateStore(store, step);
-    return new KTable<K, A>(this.ctx, step);
+    return new KTable<K, A>(this.ctx, step, step, { keySerde: this.serdes.keySerde });
   }
 }

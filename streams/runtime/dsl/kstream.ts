@@ -4,8 +4,20 @@ import { BranchProcessor, StatelessProcessor } from '../processors/stateless.js'
 import type { StreamRecord } from '../record.js';
 import type { Serde, SyncSerde } from '../serde.js';
 import type { SinkOptions } from '../topology/topology.js';
+import { JoinWindows } from '../windows/join-windows.js';
+import { addRepartition } from './add-repartition.js';
 import type { BuilderContext } from './builder-context.js';
+import { type StreamJoined, streamStreamJoin, streamTableJoin } from './joins.js';
 import { KGroupedStream } from './kgrouped-stream.js';
+import { KTable } from './ktable.js';
+import type { Repartitioned } from './repartitioned.js';
+
+/** Kafka Streams' Grouped: the repartition topic's name (after a key change) and serdes. */
+export interface Grouped<K, V> {
+  name?: string;
+  keySerde?: Serde<K>;
+  valueSerde?: Serde<V>;
+}
 
 /** Serdes known to hold for a stream's records (kept through steps that do not change the type). */
 export interface StreamSerdes<K, V> {
@@ -29,6 +41,11 @@ export class KStream<K, V> {
     /** The step whose output this stream is. */
     readonly stepName: string,
     readonly serdes: StreamSerdes<K, V> = {},
+    /**
+     * The key was changed (selectKey, map, flatMap) since the records were partitioned: grouping or
+     * joining goes through a repartition topic first (as in Kafka Streams).
+     */
+    readonly repartitionRequired = false,
   ) {}
 
   private stateless<K2, V2>(
@@ -36,10 +53,11 @@ export class KStream<K, V> {
     name: string | undefined,
     fn: (record: StreamRecord<K, V>, emit: (record: StreamRecord<K2, V2>) => void) => void,
     serdes: StreamSerdes<K2, V2>,
+    keyChanging = false,
   ): KStream<K2, V2> {
     const step = name ?? this.ctx.nextName(kind);
     this.ctx.topology.addDescribedProcessor(step, () => new StatelessProcessor(fn), kind, this.stepName);
-    return new KStream<K2, V2>(this.ctx, step, serdes);
+    return new KStream<K2, V2>(this.ctx, step, serdes, keyChanging || this.repartitionRequired);
   }
 
   filter(predicate: (key: K, value: V) => boolean, name?: string): KStream<K, V> {
@@ -66,6 +84,7 @@ export class KStream<K, V> {
         emit({ key, value, timestamp: r.timestamp, headers: r.headers });
       },
       {},
+      true,
     );
   }
 
@@ -88,6 +107,7 @@ export class KStream<K, V> {
         for (const [key, value] of fn(r.key, r.value)) emit({ key, value, timestamp: r.timestamp, headers: r.headers });
       },
       {},
+      true,
     );
   }
 
@@ -124,7 +144,7 @@ export class KStream<K, V> {
       this.stepName,
       other.stepName,
     );
-    return new KStream<K, V>(this.ctx, step, this.serdes);
+    return new KStream<K, V>(this.ctx, step, this.serdes, this.repartitionRequired || other.repartitionRequired);
   }
 
   /**
@@ -148,11 +168,94 @@ export class KStream<K, V> {
     return new KStream<K2, V2>(this.ctx, options.name, {});
   }
 
-  /** Groups by the current key (no repartition: keep keys as the input partitioning has them). */
-  groupByKey(grouped: { keySerde?: SyncSerde<K>; valueSerde?: SyncSerde<V> } = {}): KGroupedStream<K, V> {
-    return new KGroupedStream<K, V>(this.ctx, this.stepName, {
-      keySerde: grouped.keySerde ?? (this.serdes.keySerde as SyncSerde<K> | undefined),
-    });
+  /**
+   * A new key for each record (Kafka Streams' selectKey): the value, timestamp and headers stay. A
+   * later groupByKey or join repartitions by the new key.
+   */
+  selectKey<K2>(fn: (key: K, value: V) => K2, name?: string): KStream<K2, V> {
+    return this.stateless<K2, V>(
+      'selectKey',
+      name,
+      (r, emit) => {
+        emit({ key: fn(r.key, r.value), value: r.value, timestamp: r.timestamp, headers: r.headers });
+      },
+      { valueSerde: this.serdes.valueSerde },
+      true,
+    );
+  }
+
+  /**
+   * Writes the records to the internal topic `<application.id>-<name>-repartition`, partitioned by
+   * key, and reads them back (Kafka Streams' repartition): downstream steps then see each key in one
+   * task. The topic has the writing sub-topology's partition count unless `numberOfPartitions` says.
+   */
+  repartition(repartitioned?: Repartitioned<K, V>): KStream<K, V> {
+    const name = repartitioned?.name ?? this.ctx.nextName('repartition');
+    const serdes = {
+      keySerde: repartitioned?.keySerde ?? this.serdes.keySerde,
+      valueSerde: repartitioned?.valueSerde ?? this.serdes.valueSerde,
+    };
+    const source = addRepartition(this.ctx, this.stepName, name, serdes, repartitioned?.numberOfPartitions);
+    return new KStream<K, V>(this.ctx, source, serdes);
+  }
+
+  /**
+   * Groups by the current key. After a key change (selectKey, map, flatMap) the aggregation reads a
+   * repartition topic named after `grouped.name`, else the aggregation's store.
+   */
+  groupByKey(grouped: Grouped<K, V> = {}): KGroupedStream<K, V> {
+    const keySerde = grouped.keySerde ?? this.serdes.keySerde;
+    return new KGroupedStream<K, V>(
+      this.ctx,
+      this.stepName,
+      { keySerde: keySerde as SyncSerde<K> | undefined },
+      this.repartitionRequired
+        ? { name: grouped.name, keySerde, valueSerde: grouped.valueSerde ?? this.serdes.valueSerde }
+        : undefined,
+    );
+  }
+
+  /** Groups by a new key: selectKey then groupByKey, through a repartition topic. */
+  groupBy<K2>(fn: (key: K, value: V) => K2, grouped: Grouped<K2, V> = {}): KGroupedStream<K2, V> {
+    return this.selectKey(fn, grouped.name === undefined ? undefined : `${grouped.name}-select-key`).groupByKey(
+      grouped,
+    );
+  }
+
+  /**
+   * KStream-KTable inner join: each record is joined with the table's current row for its key (none,
+   * no output); KStream-KStream inner join (with JoinWindows): with each record of the other stream
+   * whose timestamp is within the windows. Sides whose key changed are repartitioned first.
+   */
+  join<VT, VR>(table: KTable<K, VT>, joiner: (value: V, tableValue: VT, key: K) => VR, name?: string): KStream<K, VR>;
+  join<VO, VR>(
+    other: KStream<K, VO>,
+    joiner: (value: V, otherValue: VO, key: K) => VR,
+    windows: JoinWindows,
+    joined?: StreamJoined<K, V, VO>,
+  ): KStream<K, VR>;
+  join<VO, VR>(
+    other: KTable<K, VO> | KStream<K, VO>,
+    joiner: (value: V, otherValue: VO, key: K) => VR,
+    nameOrWindows?: string | JoinWindows,
+    joined: StreamJoined<K, V, VO> = {},
+  ): KStream<K, VR> {
+    if (other instanceof KTable) {
+      const name = typeof nameOrWindows === 'string' ? nameOrWindows : undefined;
+      return streamTableJoin<K, V, VO, VR>(this.ctx, this, other, (v, vt, k) => joiner(v, vt as VO, k), false, name);
+    }
+    if (!(nameOrWindows instanceof JoinWindows))
+      throw new ConfigError(`topology.${joined.name ?? 'join'}`, 'expected JoinWindows for a stream-stream join');
+    return streamStreamJoin(this.ctx, this, other, joiner, nameOrWindows, joined);
+  }
+
+  /** KStream-KTable left join: a record with no table row is joined with null. */
+  leftJoin<VT, VR>(
+    table: KTable<K, VT>,
+    joiner: (value: V, tableValue: VT | null, key: K) => VR,
+    name?: string,
+  ): KStream<K, VR> {
+    return streamTableJoin(this.ctx, this, table, joiner, true, name);
   }
 
   to(topic: string, options: SinkOptions<K, V> & { name?: string }): void {
@@ -207,7 +310,7 @@ export class BranchedKStream<K, V> {
         'branch',
         this.name,
       );
-      out[n] = new KStream<K, V>(this.ctx, n, this.parent.serdes);
+      out[n] = new KStream<K, V>(this.ctx, n, this.parent.serdes, this.parent.repartitionRequired);
     }
     return out;
   }

@@ -3,17 +3,42 @@ import type { EmitMode } from '../processors/window-aggregate.js';
 import { Suppressed } from '../windows/suppressed.js';
 import type { Windowed } from '../windows/window.js';
 import type { BuilderContext } from './builder-context.js';
-import { KStream } from './kstream.js';
+import { tableTableJoin } from './joins.js';
+import { KStream, type StreamSerdes } from './kstream.js';
 
-/** The updates of a per-key aggregation (a changelog stream). */
+/**
+ * A table: the latest value per key (Kafka Streams' KTable), from a compacted topic
+ * (`StreamsBuilder.table`), an aggregation, or a table-table join. `toStream()` is its changelog
+ * stream (a deleted row is a record with a null value). A materialized table (`storeName`) can be
+ * joined.
+ *
+ * @example
+ *   const devices = builder.table('telemetry.devices', { keySerde, valueSerde }, Materialized.as('devices'));
+ *   readings.leftJoin(devices, (reading, device) => ({ ...reading, site: device?.site ?? null }), 'enrich');
+ */
 export class KTable<K, V> {
   constructor(
     private readonly ctx: BuilderContext,
     readonly stepName: string,
+    /** The store holding the table's rows (undefined: not materialized, cannot be joined). */
+    readonly storeName: string | undefined = undefined,
+    readonly serdes: StreamSerdes<K, V> = {},
   ) {}
 
   toStream(): KStream<K, V> {
-    return new KStream<K, V>(this.ctx, this.stepName);
+    return new KStream<K, V>(this.ctx, this.stepName, { keySerde: this.serdes.keySerde });
+  }
+
+  /**
+   * KTable-KTable inner join: an update of either table joins the other's current row (none, no
+   * output); a deleted row yields a tombstone. Both tables must be materialized and co-partitioned.
+   */
+  join<VO, VR>(
+    other: KTable<K, VO>,
+    joiner: (value: V, otherValue: VO, key: K) => VR,
+    name?: string,
+  ): KTable<K, VR | null> {
+    return tableTableJoin(this.ctx, this, other, joiner, name);
   }
 }
 

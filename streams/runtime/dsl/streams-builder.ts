@@ -1,7 +1,12 @@
+import type { Materialized } from '../materialized.js';
+import { KTableSourceProcessor } from '../processors/joins/ktable-source.js';
+import { Serdes, type SyncSerde } from '../serde.js';
 import type { StoreBuilder } from '../state/state-store.js';
+import { Stores } from '../state/stores.js';
 import { type SourceOptions, Topology } from '../topology/topology.js';
 import type { BuilderContext } from './builder-context.js';
 import { KStream } from './kstream.js';
+import { KTable } from './ktable.js';
 
 /**
  * The DSL's entry point: `stream()` adds sources, the returned KStream adds steps, `build()` returns
@@ -30,6 +35,38 @@ export class StreamsBuilder {
     const step = name ?? this.ctx.nextName('source');
     this.topology.addSource(step, topics, options);
     return new KStream<K, V>(this.ctx, step, { keySerde: options.keySerde, valueSerde: options.valueSerde });
+  }
+
+  /**
+   * A table from a compacted topic (Kafka Streams' `builder.table`): the step `<store>` keeps the
+   * latest value per key in the store `<store>` (changelog `<application.id>-<store>-changelog`,
+   * restored before the task processes), and a null value deletes the row. Rows do not expire unless
+   * `materialized.withRetention` says (a KTable has no retention in Kafka Streams). The store's serdes
+   * are Materialized's, else the source's key serde (it must be synchronous) and JSON values.
+   *
+   * @example
+   *   const devices = b.table('telemetry.devices', { keySerde: Serdes.string(), valueSerde: deviceSerde },
+   *     Materialized.as<string, Device>('devices'));
+   */
+  table<K, V>(topic: string, options: SourceOptions<K, V>, materialized: Materialized<K, V>): KTable<K, V> {
+    const store = materialized.storeName;
+    const source = `${store}-source`;
+    this.topology.addSource(source, topic, { ...options, tombstones: true });
+    const keySerde = materialized.keySerde ?? (options.keySerde as SyncSerde<K>);
+    this.topology.addDescribedProcessor(
+      store,
+      () => new KTableSourceProcessor<K, V>({ step: store, store }),
+      `table ${topic}`,
+      source,
+    );
+    this.topology.addStateStore(
+      Stores.keyValue(store, keySerde, materialized.valueSerde ?? Serdes.json<V>(), {
+        retentionMs: materialized.retentionMs ?? Number.MAX_SAFE_INTEGER,
+        logged: materialized.logged,
+      }),
+      store,
+    );
+    return new KTable<K, V>(this.ctx, store, store, { keySerde: options.keySerde, valueSerde: options.valueSerde });
   }
 
   /** Adds a store for processor-API steps (connect it with `process(..., { stores: [name] })`). */

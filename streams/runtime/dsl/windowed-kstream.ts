@@ -32,7 +32,8 @@ function retentionOf(step: string, asked: number | undefined, min: number): numb
 export class TimeWindowedKStream<K, V> {
   constructor(
     private readonly ctx: BuilderContext,
-    private readonly parentStep: string,
+    /** The input step, given the store name (a repartition is named after it). */
+    private readonly parentStep: (storeName: string) => string,
     private readonly windows: TimeWindows,
     private readonly keySerde: SyncSerde<K> | undefined,
   ) {}
@@ -76,7 +77,7 @@ export class TimeWindowedKStream<K, V> {
       step,
       () => new WindowAggregateProcessor<K, V, A>({ step, store: step, windows, aggregate, emit }),
       `window-aggregate ${windows.describe()}`,
-      this.parentStep,
+      this.parentStep(step),
     );
     this.ctx.topology.addStateStore(store, step);
     return new WindowedKTable<K, A>(this.ctx, step, emit);
@@ -90,7 +91,8 @@ export class TimeWindowedKStream<K, V> {
 export class SessionWindowedKStream<K, V> {
   constructor(
     private readonly ctx: BuilderContext,
-    private readonly parentStep: string,
+    /** The input step, given the store name (a repartition is named after it). */
+    private readonly parentStep: (storeName: string) => string,
     private readonly windows: SessionWindows,
     private readonly keySerde: SyncSerde<K> | undefined,
   ) {}
@@ -118,7 +120,7 @@ export class SessionWindowedKStream<K, V> {
       () =>
         new SessionAggregateProcessor<K, V, A>({ step, store: step, windows, initializer, aggregator, merger, emit }),
       `session-aggregate ${windows.describe()}`,
-      this.parentStep,
+      this.parentStep(step),
     );
     this.ctx.topology.addStateStore(store, step);
     return new WindowedKTable<K, A | null>(this.ctx, step, emit);

@@ -89,11 +89,16 @@ export class KafkaStreams {
   /** Partitions whose task lost a commit (fenced: probably moved away): partition -> when. */
   private readonly migrated = new Map<number, number>();
 
+  private readonly topology: Topology;
+  /** Changelog partitions per store (a store exists only in tasks below its sub-topology's count). */
+  private storePartitions: ReadonlyMap<string, number> = new Map();
+
   constructor(
-    private readonly topology: Topology,
+    topology: Topology,
     private readonly config: KafkaStreamsConfig,
   ) {
     validateName('applicationId', config.applicationId);
+    this.topology = topology.resolveInternalTopics(config.applicationId);
     if (topology.sourceTopics().length === 0) throw new ConfigError('topology', 'expected at least one source');
     this.guarantee = config.guarantee ?? 'exactly_once';
     if (this.guarantee !== 'exactly_once' && this.guarantee !== 'at_least_once')
@@ -144,10 +149,11 @@ export class KafkaStreams {
     const c = this.config;
     this.admin = c.client.admin();
     await this.admin.connect();
-    await ensureTopics(this.admin, this.topology, c.applicationId, {
+    const topics = await ensureTopics(this.admin, this.topology, c.applicationId, {
       lateTopic: this.lateTopic,
       dlqTopic: this.dlqTopic,
     });
+    this.storePartitions = topics.plan.stores;
     this.maxDeadLetterBytes = await deadLetterMaxBytes(c.client, this.dlqTopic, this.log);
     if (this.guarantee === 'at_least_once') {
       this.producer = c.client.producer({ idempotent: true });
@@ -229,7 +235,7 @@ export class KafkaStreams {
       await runner.open(
         this.topology
           .stores()
-          .filter((s) => s.logged)
+          .filter((s) => s.logged && (this.storePartitions.get(s.name) ?? Number.POSITIVE_INFINITY) > partition)
           .map((s) => s.name),
       );
     } finally {

@@ -78,7 +78,7 @@ export async function runStreamsWorker(options: StreamsWorkerOptions): Promise<W
         lag = startLagReporter({
           admin,
           groupId: settings.applicationId,
-          topics: topology.sourceTopics(),
+          topics: topology.resolveInternalTopics(settings.applicationId).sourceTopics(),
           registry: ctx.registry,
           log: ctx.log,
         });

@@ -19,13 +19,18 @@ export interface KeyValueStore<K, V> extends StateStore {
   all(): IterableIterator<[K, V]>;
 }
 
+/** A key-value store that also answers the event time of each entry's last update (a KTable's store). */
+export interface TimestampedKeyValueStore<K, V> extends KeyValueStore<K, V> {
+  getWithTimestamp(key: K): { value: V; timestamp: number } | undefined;
+}
+
 interface Entry<K, V> {
   key: K;
   value: V;
   ts: number;
 }
 
-export class InMemoryKeyValueStore<K, V> implements KeyValueStore<K, V> {
+export class InMemoryKeyValueStore<K, V> implements TimestampedKeyValueStore<K, V> {
   readonly kind = 'key-value' as const;
   private readonly entries = new Map<string, Entry<K, V>>();
   private readonly dirty = new Map<string, K>();
@@ -55,6 +60,11 @@ export class InMemoryKeyValueStore<K, V> implements KeyValueStore<K, V> {
 
   get(key: K): V | undefined {
     return this.entries.get(this.id(key))?.value;
+  }
+
+  getWithTimestamp(key: K): { value: V; timestamp: number } | undefined {
+    const e = this.entries.get(this.id(key));
+    return e === undefined ? undefined : { value: e.value, timestamp: e.ts };
   }
 
   put(key: K, value: V, timestamp?: number): void {

@@ -205,8 +205,11 @@ export class StreamTask {
       try {
         key = spec.keySerde.deserialize(raw.key, raw.topic);
         if (isPromise(key)) key = await key;
-        value = spec.valueSerde.deserialize(raw.value, raw.topic);
-        if (isPromise(value)) value = await value;
+        if (raw.value === null && spec.tombstones === true) value = null;
+        else {
+          value = spec.valueSerde.deserialize(raw.value, raw.topic);
+          if (isPromise(value)) value = await value;
+        }
         timestamp = spec.timestampExtractor(raw, value);
         if (!Number.isFinite(timestamp) || timestamp < 0)
           throw new IotpError('STREAMS_INVALID_TIMESTAMP', `timestamp ${timestamp} is not a valid event time`);

@@ -1,5 +1,5 @@
 import { ConfigError } from '../../../lib/errors.js';
-import { changelogTopic, validateName } from '../names.js';
+import { changelogTopic, repartitionTopic, validateName } from '../names.js';
 import type { ProcessorSupplier } from '../processor/processor.js';
 import type { Serde } from '../serde.js';
 import type { StoreBuilder } from '../state/state-store.js';
@@ -16,6 +16,8 @@ export interface SourceSpec {
   readonly valueSerde: Serde<unknown>;
   readonly timestampExtractor: TimestampExtractor<unknown>;
   readonly children: string[];
+  /** A table source: null value bytes are a tombstone (value null), not given to the value serde. */
+  readonly tombstones?: boolean;
 }
 
 export interface ProcessorSpec {
@@ -45,6 +47,18 @@ export interface SourceOptions<K, V> {
   valueSerde: Serde<V>;
   /** Default: the Kafka record timestamp. */
   timestampExtractor?: TimestampExtractor<V>;
+  /** Null value bytes are a tombstone (value null) instead of input for the value serde (table sources). */
+  tombstones?: boolean;
+}
+
+/**
+ * An internal repartition topic: named `<name>-repartition` in the topology and
+ * `<application.id>-<name>-repartition` once resolved for an application.
+ */
+export interface InternalTopic {
+  readonly name: string;
+  /** Partition count chosen by Repartitioned; default: the partition count of the writing sub-topology. */
+  readonly partitions: number | undefined;
 }
 
 export interface SinkOptions<K, V> {
@@ -68,6 +82,8 @@ export interface SinkOptions<K, V> {
 export class Topology {
   private readonly nodeMap = new Map<string, NodeSpec>();
   private readonly storeMap = new Map<string, StoreBuilder>();
+  private readonly internal = new Map<string, InternalTopic>();
+  private resolvedFor: string | undefined;
 
   addSource<K, V>(name: string, topics: string | readonly string[], options: SourceOptions<K, V>): this {
     this.checkNew(name);
@@ -84,6 +100,7 @@ export class Topology {
       valueSerde: options.valueSerde as Serde<unknown>,
       timestampExtractor: (options.timestampExtractor ?? recordTimestamp) as TimestampExtractor<unknown>,
       children: [],
+      tombstones: options.tombstones === true,
     });
     return this;
   }
@@ -150,6 +167,58 @@ export class Topology {
     return this;
   }
 
+  /**
+   * Declares an internal repartition topic (the DSL's selectKey/groupBy/repartition): sinks and
+   * sources then name it `<name>-repartition`, resolved to `<application.id>-<name>-repartition` by
+   * {@link resolveInternalTopics}.
+   */
+  addRepartitionTopic(name: string, partitions?: number): string {
+    validateName('repartition.name', name);
+    if (partitions !== undefined && (!Number.isSafeInteger(partitions) || partitions <= 0))
+      throw new ConfigError(`repartition.${name}.numberOfPartitions`, `expected a positive integer, got ${partitions}`);
+    const topic = `${name}-repartition`;
+    if (this.internal.has(topic)) throw new ConfigError(`repartition.${name}`, 'expected a unique repartition name');
+    this.internal.set(topic, { name, partitions });
+    return topic;
+  }
+
+  /** Internal repartition topics (resolved names once resolved). */
+  internalTopics(): readonly (InternalTopic & { topic: string })[] {
+    return [...this.internal].map(([topic, t]) => ({ topic, ...t }));
+  }
+
+  isInternalTopic(topic: string): boolean {
+    return this.internal.has(topic);
+  }
+
+  /**
+   * This topology with internal topic names resolved for an application (what KafkaStreams and the
+   * test driver run). Without internal topics, or already resolved, it is returned as is.
+   */
+  resolveInternalTopics(applicationId: string): Topology {
+    if (this.resolvedFor !== undefined) {
+      if (this.resolvedFor !== applicationId)
+        throw new ConfigError('applicationId', `topology already resolved for ${this.resolvedFor}`);
+      return this;
+    }
+    if (this.internal.size === 0) return this;
+    const out = new Topology();
+    out.resolvedFor = applicationId;
+    const rename = (topic: string): string => {
+      const t = this.internal.get(topic);
+      return t === undefined ? topic : repartitionTopic(applicationId, t.name);
+    };
+    for (const [topic, t] of this.internal) out.internal.set(rename(topic), t);
+    for (const n of this.nodeMap.values()) {
+      if (n.kind === 'source')
+        out.nodeMap.set(n.name, { ...n, topics: n.topics.map(rename), children: [...n.children] });
+      else if (n.kind === 'sink') out.nodeMap.set(n.name, { ...n, topic: rename(n.topic) });
+      else out.nodeMap.set(n.name, { ...n, children: [...n.children], stores: [...n.stores] });
+    }
+    for (const [name, s] of this.storeMap) out.storeMap.set(name, s);
+    return out;
+  }
+
   /** Nodes in the order they were added (parents before children). */
   nodes(): readonly NodeSpec[] {
     return [...this.nodeMap.values()];
@@ -165,6 +234,16 @@ export class Topology {
 
   sourceTopics(): string[] {
     return this.nodes().flatMap((n) => (n.kind === 'source' ? [...n.topics] : []));
+  }
+
+  /** Topics the application reads that it does not create (sources minus repartition topics). */
+  externalSourceTopics(): string[] {
+    return this.sourceTopics().filter((t) => !this.internal.has(t));
+  }
+
+  /** Topics the application writes that it does not create (sinks minus repartition topics). */
+  externalSinkTopics(): string[] {
+    return this.sinkTopics().filter((t) => !this.internal.has(t));
   }
 
   sinkTopics(): string[] {
@@ -189,6 +268,13 @@ export class Topology {
       }
       if (n.kind !== 'sink' && n.children.length > 0) lines.push(`    --> ${n.children.join(', ')}`);
       if (n.kind !== 'source') lines.push(`    <-- ${n.parents.join(', ')}`);
+    }
+    if (this.internal.size > 0) {
+      lines.push('Repartition topics:');
+      for (const [topic, t] of this.internal) {
+        const full = this.resolvedFor === undefined ? repartitionTopic(applicationId, t.name) : topic;
+        lines.push(`  ${full} (partitions: ${t.partitions ?? 'as the writing sub-topology'})`);
+      }
     }
     if (this.storeMap.size > 0) {
       lines.push('Stores:');
