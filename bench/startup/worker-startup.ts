@@ -14,6 +14,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { registryAuthFromEnv } from '../../lib/clients/index.js';
 import { loadPipelineConfig, pipelineSubjects } from '../../lib/config/index.js';
 import { loadStackEnv, repoRoot } from '../../lib/runtime/stack-env.js';
 import { createSchemaRegistryClient } from '../../lib/serde/index.js';
@@ -32,7 +33,7 @@ writeFileSync(
   [
     'version: 1',
     `kafka: { brokers: '${env.KAFKA_BROKERS}', topics: { dlq: ${prefix}.dlq, anomalies: ${prefix}.anomalies, deviceStatus: ${prefix}.device-status, partitions: 2 } }`,
-    `registry: { url: '${env.SCHEMA_REGISTRY_URL}', schemasDir: ${join(repoRoot, 'schemas')} }`,
+    `registry: { url: '${env.SCHEMA_REGISTRY_URL}', username: '${env.SCHEMA_REGISTRY_USERNAME}', password: '\${SCHEMA_REGISTRY_PASSWORD}', schemasDir: ${join(repoRoot, 'schemas')} }`,
     `routes: [{ type: environment, mqtt: '${prefix}/{site}/{deviceId}/environment', topic: '${prefix}.{type}' }]`,
     `streams: { applicationId: ${prefix}, lateTopic: ${prefix}.late }`,
     `sink: { influx: { url: '${env.INFLUX_URL}', api: v1, db: ${env.INFLUX_DB ?? 'telemetry'}, username: '${env.INFLUX_USERNAME}', password: '\${INFLUX_PASSWORD}' }, groupId: ${prefix}-sink }`,
@@ -101,7 +102,7 @@ try {
   }
 } finally {
   await deleteTopicsWithPrefix(kafkaClientFromEnv(env, `${prefix}-cleanup`), prefix);
-  const registry = createSchemaRegistryClient({ url: env.SCHEMA_REGISTRY_URL as string });
+  const registry = createSchemaRegistryClient({ url: env.SCHEMA_REGISTRY_URL as string, ...registryAuthFromEnv(env) });
   for (const s of pipelineSubjects(loadPipelineConfig({ file, env })))
     await registry.deleteSubject(s.subject, { permanent: true }).catch(() => undefined);
   rmSync(dir, { recursive: true, force: true });

@@ -1,4 +1,6 @@
+import { registryAuthFromEnv } from '../../lib/clients/index.js';
 import type { KafkaClient } from '../../lib/kafka/types.js';
+import { loadStackEnv } from '../../lib/runtime/stack-env.js';
 import {
   createAvroDecoder,
   createAvroEncoder,
@@ -22,7 +24,7 @@ export async function environmentSerde(
   registryUrl: string,
   topic: string,
 ): Promise<{ serde: Serde<EnvReading>; encode(v: EnvReading): Buffer }> {
-  const registry = createSchemaRegistryClient({ url: registryUrl });
+  const registry = createSchemaRegistryClient({ url: registryUrl, ...registryAuthFromEnv(loadStackEnv()) });
   const schema = loadSchemaFile('schemas/environment.avsc');
   const encoder = createAvroEncoder<EnvReading>({ registry, subject: `${topic}-value`, schema, autoRegister: true });
   await encoder.schemaId();

@@ -18,4 +18,4 @@ export {
   unreachableServer,
   withServers,
 } from './reach.js';
-export { registryClientFrom } from './registry.js';
+export { registryAuthFromEnv, registryClientFrom } from './registry.js';

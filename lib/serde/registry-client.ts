@@ -72,7 +72,10 @@ export interface SchemaRegistryClient {
   setCompatibilityLevel(subject: string, level: CompatibilityLevel): Promise<void>;
   /** The registry's verdict on `schema` against the latest version of `subject`. */
   testCompatibility(subject: string, schema: ParsedSchema): Promise<RegistryVerdict>;
-  /** Deletes a subject (soft then, if `permanent`, hard); false when it did not exist. */
+  /**
+   * Deletes a subject (soft then, if `permanent`, hard); false when it did not exist or when the
+   * registry refuses deletion (405: the locked-down stack turns deletion off).
+   */
   deleteSubject(subject: string, options?: { permanent?: boolean }): Promise<boolean>;
   subjects(): Promise<string[]>;
   stats(): RegistryStats;
@@ -287,6 +290,7 @@ export function createSchemaRegistryClient(options: SchemaRegistryClientOptions)
 
     async deleteSubject(subject, opts = {}) {
       const soft = await request('DELETE', `/subjects/${enc(subject)}`);
+      if (soft.status === 405) return false;
       if (soft.status === 404 && !opts.permanent) return false;
       if (soft.status !== 404) expectOk(`deletion of ${subject}`, soft);
       if (opts.permanent) {

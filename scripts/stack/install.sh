@@ -7,7 +7,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 mkdir -p "$CACHE/bin" "$CACHE/kafka" "$CACHE/apicurio" "$CACHE/logs"
 
-APT_PACKAGES=(mosquitto mosquitto-clients kcat openssl curl iproute2 libssl-dev zlib1g-dev chromium) # chromium: headless check of the demo report (test/helpers/chromium-report.ts)
+APT_PACKAGES=(mosquitto mosquitto-clients kcat openssl curl iproute2 libssl-dev zlib1g-dev chromium nginx-light) # chromium: headless check of the demo report (test/helpers/chromium-report.ts)
 
 install_apt() {
   local missing=() p

@@ -27,7 +27,8 @@ MQTTS_DEVICE_PORT=${IOTP_MQTTS_DEVICE_PORT:-18833} # TLS, client certificate of 
 KAFKA_PORT=${IOTP_KAFKA_PORT:-19092}
 KAFKA_CONTROLLER_PORT=${IOTP_KAFKA_CONTROLLER_PORT:-19093}
 KAFKA_SASL_PORT=${IOTP_KAFKA_SASL_PORT:-19094}
-REGISTRY_PORT=${IOTP_REGISTRY_PORT:-18081}
+REGISTRY_PORT=${IOTP_REGISTRY_PORT:-18081}        # the registry's public port: nginx (reads open, writes need basic auth)
+APICURIO_PORT=${IOTP_APICURIO_PORT:-18083}        # Apicurio itself, behind it (127.0.0.1 only)
 REGISTRY_MGMT_PORT=${IOTP_REGISTRY_MGMT_PORT:-18082}
 INFLUX_PORT=${IOTP_INFLUX_PORT:-18086}
 INFLUX_RPC_PORT=${IOTP_INFLUX_RPC_PORT:-18088}
@@ -43,8 +44,10 @@ MQTT_CONNECTOR_USER=iotp-connector
 MQTT_CONNECTOR_PASSWORD=connector-secret
 MQTT_SIMULATOR_USER=iotp-simulator
 MQTT_SIMULATOR_PASSWORD=simulator-secret
+REGISTRY_USER=iotp-registry
+REGISTRY_PASSWORD=registry-secret
 
-SERVERS=(mosquitto kafka registry influxdb)
+SERVERS=(mosquitto kafka registry registry-proxy influxdb)
 
 log() { printf '[stack] %s\n' "$*" >&2; }
 die() { printf '[stack] error: %s\n' "$*" >&2; exit 1; }
@@ -56,9 +59,13 @@ pid_of() { [ -f "$PIDS/$1.pid" ] && cat "$PIDS/$1.pid" || true; }
 
 # alive NAME: the pid we recorded is running and is still the process we started (stderr is
 # silenced before the redirect, so a process that exits while we look prints nothing).
+# nginx rewrites its own environment block (its process title), so the registry proxy is recognised
+# by its command line instead, which names its config under this stack's folder.
 alive() {
   local pid; pid=$(pid_of "$1")
-  [ -n "$pid" ] && [ -d "/proc/$pid" ] && tr '\0' '\n' 2>/dev/null <"/proc/$pid/environ" | grep -qx "IOTP_STACK_SERVER=$1"
+  [ -n "$pid" ] && [ -d "/proc/$pid" ] || return 1
+  tr '\0' '\n' 2>/dev/null <"/proc/$pid/environ" | grep -qx "IOTP_STACK_SERVER=$1" && return 0
+  tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -qF "$STACK/$1/"
 }
 
 # start NAME CMD...: runs CMD detached with its own session, its pid in $PIDS/NAME.pid and its

@@ -29,7 +29,8 @@ render() { # render TEMPLATE OUT
       -e "s#@MQTTS_DEVICE_PORT@#$MQTTS_DEVICE_PORT#g" \
       -e "s#@KAFKA_PORT@#$KAFKA_PORT#g" -e "s#@KAFKA_CONTROLLER_PORT@#$KAFKA_CONTROLLER_PORT#g" \
       -e "s#@KAFKA_SASL_PORT@#$KAFKA_SASL_PORT#g" -e "s#@INFLUX_PORT@#$INFLUX_PORT#g" \
-      -e "s#@INFLUX_RPC_PORT@#$INFLUX_RPC_PORT#g" "$1" >"$2"
+      -e "s#@INFLUX_RPC_PORT@#$INFLUX_RPC_PORT#g" -e "s#@REGISTRY_PORT@#$REGISTRY_PORT#g" \
+      -e "s#@APICURIO_PORT@#$APICURIO_PORT#g" "$1" >"$2"
 }
 CONF=$ROOT/scripts/stack/conf
 
@@ -78,25 +79,44 @@ up_kafka() {
 
 # ---- Apicurio Registry ------------------------------------------------------------------------
 REGISTRY_URL=http://127.0.0.1:$REGISTRY_PORT/apis/ccompat/v7
-registry_healthy() { curl -fsS "$REGISTRY_URL/subjects"; }
+APICURIO_URL=http://127.0.0.1:$APICURIO_PORT/apis/ccompat/v7
+registry_healthy() { curl -fsS "$APICURIO_URL/subjects"; }
 up_registry() {
   if alive registry; then log "registry already running (pid $(pid_of registry))"; return 0; fi
   local java21; java21=$(java_21) || die "Apicurio Registry $APICURIO_VERSION needs Java 21 or newer: install one (e.g. apt-get install -y openjdk-21-jre-headless where available) or set JAVA21_HOME"
-  port_free registry "$REGISTRY_PORT" "$REGISTRY_MGMT_PORT"
-  log "starting apicurio registry $APICURIO_VERSION on $REGISTRY_PORT (Confluent API: $REGISTRY_URL) with $java21"
+  port_free registry "$APICURIO_PORT" "$REGISTRY_MGMT_PORT"
+  log "starting apicurio registry $APICURIO_VERSION on $APICURIO_PORT (internal; deletion off) with $java21"
+  # Its schemas live in $DATA/registry (H2 on disk), like Kafka's records: the default in-memory
+  # store would come back empty after a restart while Kafka still holds records naming its ids.
+  mkdir -p "$DATA/registry"
   ( cd "$APICURIO_HOME" && start registry "$java21" -Xmx512m -Xms128m \
-    -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$REGISTRY_PORT" \
+    -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$APICURIO_PORT" \
     -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port="$REGISTRY_MGMT_PORT" \
-    -Dapicurio.rest.deletion.group.enabled=true \
-    -Dapicurio.rest.deletion.artifact.enabled=true \
-    -Dapicurio.rest.deletion.artifact-version.enabled=true \
+    -Dapicurio.datasource.url="jdbc:h2:file:$DATA/registry/registry" \
+    -Dapicurio.rest.deletion.group.enabled=false \
+    -Dapicurio.rest.deletion.artifact.enabled=false \
+    -Dapicurio.rest.deletion.artifact-version.enabled=false \
     -Dquarkus.log.level=WARN -Dquarkus.log.category.\"io.quarkus\".level=INFO \
     -jar quarkus-run.jar )
   wait_for registry 240 registry_healthy
   # Confluent's registry defaults to BACKWARD; Apicurio has no rule until one is set.
   curl -fsS -X PUT -H 'Content-Type: application/vnd.schemaregistry.v1+json' \
-    --data '{"compatibility":"BACKWARD"}' "$REGISTRY_URL/config" >/dev/null \
+    --data '{"compatibility":"BACKWARD"}' "$APICURIO_URL/config" >/dev/null \
     || die "could not set the registry's global compatibility to BACKWARD"
+}
+
+# ---- The registry's reverse proxy (nginx): reads open, writes need basic auth, no DELETE -------
+proxy_healthy() { curl -fsS "$REGISTRY_URL/subjects"; }
+up_registry_proxy() {
+  if alive registry-proxy; then log "registry proxy already running (pid $(pid_of registry-proxy))"; return 0; fi
+  mkdir -p "$STACK/registry-proxy"
+  render "$CONF/registry-proxy.conf.tmpl" "$STACK/registry-proxy/nginx.conf"
+  printf '%s:%s\n' "$REGISTRY_USER" "$(openssl passwd -apr1 "$REGISTRY_PASSWORD")" >"$STACK/registry-proxy/htpasswd"
+  chmod 600 "$STACK/registry-proxy/htpasswd"
+  port_free registry-proxy "$REGISTRY_PORT"
+  log "starting the registry proxy (nginx) on $REGISTRY_PORT: $REGISTRY_URL (writes need $REGISTRY_USER's password)"
+  start registry-proxy nginx -c "$STACK/registry-proxy/nginx.conf" -p "$STACK/registry-proxy"
+  wait_for registry-proxy 60 proxy_healthy
 }
 
 # ---- InfluxDB ---------------------------------------------------------------------------------
@@ -124,6 +144,7 @@ up_mosquitto
 up_influxdb
 up_kafka
 up_registry
+up_registry_proxy
 
 cat >"$STACK/env" <<ENV
 # Written by scripts/stack/up.sh. Read by tests and by iotp as defaults (environment wins).
@@ -134,6 +155,8 @@ KAFKA_SASL_USERNAME=$KAFKA_SASL_USER
 KAFKA_SASL_PASSWORD=$KAFKA_SASL_PASSWORD
 KAFKA_SSL_CA=$TLS/ca.pem
 SCHEMA_REGISTRY_URL=$REGISTRY_URL
+SCHEMA_REGISTRY_USERNAME=$REGISTRY_USER
+SCHEMA_REGISTRY_PASSWORD=$REGISTRY_PASSWORD
 MQTT_URL=mqtt://127.0.0.1:$MQTT_PORT
 MQTT_AUTH_URL=mqtt://127.0.0.1:$MQTT_AUTH_PORT
 MQTTS_URL=mqtts://127.0.0.1:$MQTTS_PORT

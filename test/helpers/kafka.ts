@@ -1,8 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { registryAuthFromEnv } from '../../lib/clients/index.js';
 import { createKafkaClient, type KafkaBackend, kafkaConfigFromEnv } from '../../lib/kafka/index.js';
 import type { Admin, ConsumedRecord, KafkaClient } from '../../lib/kafka/types.js';
 import { silentLogger } from '../../lib/runtime/log.js';
 import { createAvroDecoder, createSchemaRegistryClient, type SchemaRegistryClient } from '../../lib/serde/index.js';
+import { stackEnv } from './stack.js';
 
 /**
  * The Kafka test helpers (one set for every integration test and benchmark): a client on the local
@@ -121,7 +123,7 @@ export function testDecoder(registryUrl: string): {
   registry: SchemaRegistryClient;
   decode(record: ConsumedRecord): Promise<Record<string, unknown>>;
 } {
-  const registry = createSchemaRegistryClient({ url: registryUrl });
+  const registry = createSchemaRegistryClient({ url: registryUrl, ...registryAuthFromEnv(stackEnv()) });
   const decoder = createAvroDecoder({ registry });
   return {
     registry,

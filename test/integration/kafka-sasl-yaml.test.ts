@@ -17,6 +17,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { tempDatabase, waitUntil } from '../../connectors/influxdb-sink/test-support/sink-fixture.js';
 import { connectPublisher } from '../../connectors/mqtt-source/test-support/publish.js';
+import { registryAuthFromEnv } from '../../lib/clients/index.js';
 import { loadPipelineConfig, pipelineSubjects } from '../../lib/config/index.js';
 import type { LagRow } from '../../lib/kafka/group-lag-snapshot.js';
 import { repoRoot } from '../../lib/runtime/stack-env.js';
@@ -34,6 +35,8 @@ const REGISTRY_PASSWORD = 'registry-secret';
 async function authRegistryProxy(): Promise<{ url: string; refused: () => number; close: () => Promise<void> }> {
   const target = new URL(env.SCHEMA_REGISTRY_URL as string);
   const expected = `Basic ${Buffer.from(`${REGISTRY_USER}:${REGISTRY_PASSWORD}`).toString('base64')}`;
+  // the stack's registry takes writes only with its own credentials: forwarded with those
+  const upstream = `Basic ${Buffer.from(`${env.SCHEMA_REGISTRY_USERNAME}:${env.SCHEMA_REGISTRY_PASSWORD}`).toString('base64')}`;
   let refused = 0;
   const server: Server = createServer((req, res) => {
     if (req.headers.authorization !== expected) {
@@ -47,7 +50,11 @@ async function authRegistryProxy(): Promise<{ url: string; refused: () => number
       const body = chunks.length > 0 ? Buffer.concat(chunks) : undefined;
       fetch(`${target.origin}${req.url}`, {
         method: req.method,
-        headers: { 'content-type': req.headers['content-type'] ?? 'application/json', accept: 'application/json' },
+        headers: {
+          'content-type': req.headers['content-type'] ?? 'application/json',
+          accept: 'application/json',
+          authorization: upstream,
+        },
         ...(body && req.method !== 'GET' ? { body } : {}),
       }).then(
         async (answer) => {
@@ -140,7 +147,10 @@ describe('the pipeline YAML reaches every worker client (SASL_SSL, registry auth
         const mine = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
         if (mine.length > 0) await admin.deleteTopics(mine);
         await admin.disconnect();
-        const registry = createSchemaRegistryClient({ url: env.SCHEMA_REGISTRY_URL as string });
+        const registry = createSchemaRegistryClient({
+          url: env.SCHEMA_REGISTRY_URL as string,
+          ...registryAuthFromEnv(env),
+        });
         for (const s of pipelineSubjects(config))
           await registry.deleteSubject(s.subject, { permanent: true }).catch(() => undefined);
       });

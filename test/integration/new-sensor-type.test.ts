@@ -65,7 +65,7 @@ function writeSchemaAndConfig(): string {
 kafka:
   brokers: \${KAFKA_BROKERS}
   topics: { dlq: ${prefix}dlq, anomalies: ${prefix}anomalies, deviceStatus: ${prefix}device-status, partitions: 2 }
-registry: { url: "\${SCHEMA_REGISTRY_URL}", schemasDir: schemas }
+registry: { url: "\${SCHEMA_REGISTRY_URL}", username: "\${SCHEMA_REGISTRY_USERNAME}", password: "\${SCHEMA_REGISTRY_PASSWORD}", schemasDir: schemas }
 routes:
   - type: ${type}
     mqtt: sensors/{site}/{deviceId}/${type}

@@ -9,6 +9,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { registryAuthFromEnv } from '../../lib/clients/index.js';
 import { IotpError } from '../../lib/errors.js';
 import { repoRoot } from '../../lib/runtime/stack-env.js';
 import { type AvroSchemaJson, parseAvroSchema } from '../../lib/serde/avro-schema.js';
@@ -18,7 +19,7 @@ import { checkSubjects, registerChecked } from '../../lib/serde/subject-check.js
 import { stackEnv, uniqueName } from '../helpers/stack.js';
 
 const env = stackEnv();
-const registry = createSchemaRegistryClient({ url: env.SCHEMA_REGISTRY_URL as string });
+const registry = createSchemaRegistryClient({ url: env.SCHEMA_REGISTRY_URL as string, ...registryAuthFromEnv(env) });
 const environment = loadSchemaFile(join(repoRoot, 'schemas', 'environment.avsc'));
 type Field = { name: string; type: unknown; default?: unknown; doc?: string; aliases?: string[] };
 const baseFields = (environment.json as { fields: Field[] }).fields;
@@ -146,7 +147,7 @@ describe('iotp schemas check / register (CLI, real registry)', () => {
     const prefix = uniqueName('itest-cli');
     writeFileSync(
       join(dir, 'pipeline.yaml'),
-      `registry: { url: '\${SCHEMA_REGISTRY_URL}', schemasDir: schemas }
+      `registry: { url: '\${SCHEMA_REGISTRY_URL}', username: '\${SCHEMA_REGISTRY_USERNAME}', password: '\${SCHEMA_REGISTRY_PASSWORD}', schemasDir: schemas }
 kafka: { topics: { anomalies: ${prefix}.anomalies, deviceStatus: ${prefix}.device-status, dlq: ${prefix}.dlq } }
 routes:
   - { type: environment, mqtt: 'sensors/{site}/{deviceId}/environment', topic: '${prefix}.environment' }

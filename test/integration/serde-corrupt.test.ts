@@ -6,6 +6,7 @@
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registryAuthFromEnv } from '../../lib/clients/index.js';
 import { IotpError } from '../../lib/errors.js';
 import { parseAvroSchema } from '../../lib/serde/avro-schema.js';
 import { createAvroDecoder } from '../../lib/serde/decoder.js';
@@ -27,7 +28,7 @@ const sample = {
   pressure: null,
 };
 
-const registry = createSchemaRegistryClient({ url });
+const registry = createSchemaRegistryClient({ url, ...registryAuthFromEnv(env) });
 const subject = uniqueName('itest-serde-corrupt-value');
 let schemaId = 0;
 let record: Buffer = Buffer.alloc(0);
@@ -142,7 +143,7 @@ describe('corrupt-record corpus (real registry)', () => {
   it('asks the registry once per schema id, and once per unknown id within its TTL', async () => {
     const proxy = await countingProxy(url);
     try {
-      const counted = createSchemaRegistryClient({ url: proxy.url });
+      const counted = createSchemaRegistryClient({ url: proxy.url, ...registryAuthFromEnv(env) });
       const evolved = parseAvroSchema({
         ...(environment.json as object),
         fields: [

@@ -5,6 +5,7 @@
  * createKafkaClient).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registryAuthFromEnv } from '../../lib/clients/index.js';
 import { createKafkaClient, kafkaConfigFromEnv } from '../../lib/kafka/index.js';
 import type { ConsumedRecord, KafkaClient } from '../../lib/kafka/types.js';
 import { type ParsedSchema, parseAvroSchema } from '../../lib/serde/avro-schema.js';
@@ -15,7 +16,7 @@ import { loadSchemaFile } from '../../lib/serde/schema-file.js';
 import { stackEnv, uniqueName } from '../helpers/stack.js';
 
 const env = stackEnv();
-const registry = createSchemaRegistryClient({ url: env.SCHEMA_REGISTRY_URL as string });
+const registry = createSchemaRegistryClient({ url: env.SCHEMA_REGISTRY_URL as string, ...registryAuthFromEnv(env) });
 const client: KafkaClient = createKafkaClient(kafkaConfigFromEnv(env, { clientId: 'serde-evolution' }));
 const admin = client.admin();
 

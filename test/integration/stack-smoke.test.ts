@@ -171,13 +171,14 @@ describe('Kafka', () => {
 describe('Schema registry (Apicurio, Confluent API)', () => {
   const url = env.SCHEMA_REGISTRY_URL!;
   const json = { 'content-type': 'application/vnd.schemaregistry.v1+json' };
+  const writer = `Basic ${Buffer.from(`${env.SCHEMA_REGISTRY_USERNAME}:${env.SCHEMA_REGISTRY_PASSWORD}`).toString('base64')}`;
 
-  it('registers an Avro schema, fetches it by id, and deletes the subject', async () => {
+  it('registers an Avro schema (with credentials) and fetches it by id; deletion is refused', async () => {
     const subject = `${uniqueName('smoke')}-value`;
     const schema = { type: 'record', name: 'Smoke', fields: [{ name: 'x', type: 'double' }] };
     const reg = await fetch(`${url}/subjects/${subject}/versions`, {
       method: 'POST',
-      headers: json,
+      headers: { ...json, authorization: writer },
       body: JSON.stringify({ schema: JSON.stringify(schema) }),
     });
     expect(reg.status).toBe(200);
@@ -187,7 +188,12 @@ describe('Schema registry (Apicurio, Confluent API)', () => {
     expect(JSON.parse(fetched.schema)).toEqual(schema);
     const latest = (await (await fetch(`${url}/subjects/${subject}/versions/latest`)).json()) as { id: number };
     expect(latest.id).toBe(id);
-    expect((await fetch(`${url}/subjects/${subject}`, { method: 'DELETE' })).status).toBe(200);
+    const deletion = await fetch(`${url}/subjects/${subject}`, {
+      method: 'DELETE',
+      headers: { authorization: writer },
+    });
+    expect(deletion.status).toBe(405);
+    await deletion.body?.cancel();
   });
 
   it('defaults to BACKWARD compatibility, as Confluent does', async () => {

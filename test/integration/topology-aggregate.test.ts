@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { registryAuthFromEnv } from '../../lib/clients/index.js';
 import { createKafkaClient, kafkaConfigFromEnv } from '../../lib/kafka/index.js';
 import type { ConsumedRecord, KafkaClient } from '../../lib/kafka/types.js';
 import { createAvroDecoder, createAvroEncoder, createSchemaRegistryClient } from '../../lib/serde/index.js';
@@ -167,7 +168,7 @@ describe('aggregate topology on the real broker (iotp streams run aggregate, exa
     const { config } = pipeline;
     const envTopic = `${prefix}.environment`;
     const client = createKafkaClient(kafkaConfigFromEnv(env, { clientId: `${prefix}-test` }));
-    const registry = createSchemaRegistryClient({ url: config.registry.url });
+    const registry = createSchemaRegistryClient({ url: config.registry.url, ...registryAuthFromEnv(env) });
     const routes = new Map(config.readingRoutes.map((r) => [r.type, r]));
     const encoders = new Map(
       config.readingRoutes.map((r) => [r.type, createAvroEncoder({ registry, subject: r.subject, schema: r.schema })]),

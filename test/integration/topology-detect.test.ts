@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { registryAuthFromEnv } from '../../lib/clients/index.js';
 import { createKafkaClient, kafkaConfigFromEnv } from '../../lib/kafka/index.js';
 import type { KafkaClient } from '../../lib/kafka/types.js';
 import { createAvroDecoder, createAvroEncoder, createSchemaRegistryClient } from '../../lib/serde/index.js';
@@ -107,7 +108,7 @@ describe('detect topology on the real broker (iotp streams run detect)', () => {
     onTestFinished(() => pipeline.cleanup());
     const { config } = pipeline;
     const client = createKafkaClient(kafkaConfigFromEnv(env, { clientId: `${prefix}-test` }));
-    const registry = createSchemaRegistryClient({ url: config.registry.url });
+    const registry = createSchemaRegistryClient({ url: config.registry.url, ...registryAuthFromEnv(env) });
     const encoders = new Map(
       config.readingRoutes.map((r) => [r.topic, createAvroEncoder({ registry, subject: r.subject, schema: r.schema })]),
     );

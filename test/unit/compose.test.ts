@@ -24,20 +24,27 @@ const text = readFileSync(join(repoRoot, 'docker-compose.yml'), 'utf8');
 const compose = parse(text, { merge: true }) as { services: Record<string, Service> };
 const services = compose.services;
 
+/** Workers reach the registry through its proxy (writes with credentials), never directly. */
+const registry = {
+  SCHEMA_REGISTRY_URL: 'registry-proxy',
+  SCHEMA_REGISTRY_USERNAME: undefined,
+  SCHEMA_REGISTRY_PASSWORD: undefined,
+};
+
 /** What each worker reads from its environment, and the compose service that must answer it. */
 const workerNeeds: Record<string, Record<string, string | undefined>> = {
   'mqtt-source': {
     KAFKA_BROKERS: 'kafka',
-    SCHEMA_REGISTRY_URL: 'schema-registry',
+    ...registry,
     MQTT_URL: 'mosquitto',
     MQTT_USERNAME: undefined,
     MQTT_PASSWORD: undefined,
   },
-  'streams-aggregate': { KAFKA_BROKERS: 'kafka', SCHEMA_REGISTRY_URL: 'schema-registry' },
-  'streams-detect': { KAFKA_BROKERS: 'kafka', SCHEMA_REGISTRY_URL: 'schema-registry' },
+  'streams-aggregate': { KAFKA_BROKERS: 'kafka', ...registry },
+  'streams-detect': { KAFKA_BROKERS: 'kafka', ...registry },
   'influxdb-sink': {
     KAFKA_BROKERS: 'kafka',
-    SCHEMA_REGISTRY_URL: 'schema-registry',
+    ...registry,
     INFLUX_URL: 'influxdb',
     INFLUX_API: undefined,
     INFLUX_ORG: undefined,
@@ -119,5 +126,14 @@ describe('docker-compose.yml', () => {
           expect(existsSync(join(repoRoot, source)), `${name} mounts missing ${source}`).toBe(true);
       }
     }
+  });
+
+  it('locks the registry: published only through the proxy, which needs credentials to write and refuses DELETE', () => {
+    expect(services['schema-registry']?.ports ?? []).toEqual([]);
+    expect(services['registry-proxy']?.ports).toEqual(['8081:8081']);
+    const conf = readFileSync(join(repoRoot, 'deploy/compose/registry-proxy.conf'), 'utf8');
+    expect(conf).toMatch(/if \(\$request_method = DELETE\) \{ return 405; \}/);
+    expect(conf).toMatch(/limit_except GET HEAD \{\s*auth_basic "[^"]+";\s*auth_basic_user_file/);
+    expect(conf).toContain('proxy_pass http://schema-registry:8081;');
   });
 });

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
+import { registryAuthFromEnv } from '../../../lib/clients/index.js';
 import { loadPipelineConfig } from '../../../lib/config/index.js';
 import { IotpError } from '../../../lib/errors.js';
 import { influxQl } from '../../../lib/influx/influxql-client.js';
@@ -69,7 +70,7 @@ export function makeReadings(count: number, devices: number, startMs: number): R
 }
 
 export async function registryAndEncoder<T = Reading>(env: Record<string, string>, topic: string, schema: LocalSchema) {
-  const registry = createSchemaRegistryClient({ url: env.SCHEMA_REGISTRY_URL! });
+  const registry = createSchemaRegistryClient({ url: env.SCHEMA_REGISTRY_URL!, ...registryAuthFromEnv(env) });
   const encoder = createAvroEncoder<T>({
     registry,
     subject: `${topic}-value`,
@@ -127,7 +128,7 @@ export async function startSinkHere(
 }> {
   const fatal: IotpError[] = [];
   const kafka = kafkaClientFromEnv(env, settings.replicaId);
-  const schemaRegistry = createSchemaRegistryClient({ url: env.SCHEMA_REGISTRY_URL! });
+  const schemaRegistry = createSchemaRegistryClient({ url: env.SCHEMA_REGISTRY_URL!, ...registryAuthFromEnv(env) });
   const registry = new Registry();
   const sink = await startInfluxdbSink(settings, {
     kafka,

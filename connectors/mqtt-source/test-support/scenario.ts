@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
+import { registryAuthFromEnv } from '../../../lib/clients/index.js';
 import type { KafkaClient } from '../../../lib/kafka/types.js';
 import { silentLogger } from '../../../lib/runtime/log.js';
-import { repoRoot } from '../../../lib/runtime/stack-env.js';
+import { loadStackEnv, repoRoot } from '../../../lib/runtime/stack-env.js';
 import { createSchemaRegistryClient } from '../../../lib/serde/index.js';
 import { createTopics, deleteTopics } from '../../../test/helpers/kafka.js';
 import { uniqueName } from '../../../test/helpers/stack.js';
@@ -116,7 +117,7 @@ export async function startTestSource(
   let ready = false;
   const source = await startMqttSource(options, {
     kafka,
-    registry: createSchemaRegistryClient({ url: options.registry.url }),
+    registry: createSchemaRegistryClient({ url: options.registry.url, ...registryAuthFromEnv(loadStackEnv()) }),
     metrics,
     log: silentLogger(),
     setReady: (value) => {

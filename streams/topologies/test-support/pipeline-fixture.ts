@@ -54,6 +54,8 @@ export async function testPipeline(
     `    partitions: ${options.partitions ?? 3}`,
     'registry:',
     `  url: ${env.SCHEMA_REGISTRY_URL}`,
+    `  username: '${env.SCHEMA_REGISTRY_USERNAME ?? ''}'`,
+    "  password: '${SCHEMA_REGISTRY_PASSWORD:-}'",
     `  schemasDir: ${join(repoRoot, 'schemas')}`,
     'routes:',
     `  - { type: environment, mqtt: '${prefix}/{site}/{deviceId}/environment', topic: '${prefix}.{type}' }`,
