@@ -170,16 +170,17 @@ export class KStream<K, V> {
 
   /**
    * A new key for each record (Kafka Streams' selectKey): the value, timestamp and headers stay. A
-   * later groupByKey or join repartitions by the new key.
+   * later groupByKey or join repartitions by the new key, with `keySerde` (else Grouped's or
+   * Repartitioned's).
    */
-  selectKey<K2>(fn: (key: K, value: V) => K2, name?: string): KStream<K2, V> {
+  selectKey<K2>(fn: (key: K, value: V) => K2, name?: string, keySerde?: Serde<K2>): KStream<K2, V> {
     return this.stateless<K2, V>(
       'selectKey',
       name,
       (r, emit) => {
         emit({ key: fn(r.key, r.value), value: r.value, timestamp: r.timestamp, headers: r.headers });
       },
-      { valueSerde: this.serdes.valueSerde },
+      { keySerde, valueSerde: this.serdes.valueSerde },
       true,
     );
   }
@@ -227,7 +228,11 @@ export class KStream<K, V> {
    * no output); KStream-KStream inner join (with JoinWindows): with each record of the other stream
    * whose timestamp is within the windows. Sides whose key changed are repartitioned first.
    */
-  join<VT, VR>(table: KTable<K, VT>, joiner: (value: V, tableValue: VT, key: K) => VR, name?: string): KStream<K, VR>;
+  join<VT, VR>(
+    table: KTable<K, VT> | KTable<NonNullable<K>, VT>,
+    joiner: (value: V, tableValue: VT, key: K) => VR,
+    name?: string,
+  ): KStream<K, VR>;
   join<VO, VR>(
     other: KStream<K, VO>,
     joiner: (value: V, otherValue: VO, key: K) => VR,
@@ -235,14 +240,15 @@ export class KStream<K, V> {
     joined?: StreamJoined<K, V, VO>,
   ): KStream<K, VR>;
   join<VO, VR>(
-    other: KTable<K, VO> | KStream<K, VO>,
+    other: KTable<K, VO> | KTable<NonNullable<K>, VO> | KStream<K, VO>,
     joiner: (value: V, otherValue: VO, key: K) => VR,
     nameOrWindows?: string | JoinWindows,
     joined: StreamJoined<K, V, VO> = {},
   ): KStream<K, VR> {
     if (other instanceof KTable) {
       const name = typeof nameOrWindows === 'string' ? nameOrWindows : undefined;
-      return streamTableJoin<K, V, VO, VR>(this.ctx, this, other, (v, vt, k) => joiner(v, vt as VO, k), false, name);
+      const table = other as KTable<K, VO>;
+      return streamTableJoin<K, V, VO, VR>(this.ctx, this, table, (v, vt, k) => joiner(v, vt as VO, k), false, name);
     }
     if (!(nameOrWindows instanceof JoinWindows))
       throw new ConfigError(`topology.${joined.name ?? 'join'}`, 'expected JoinWindows for a stream-stream join');
@@ -251,11 +257,11 @@ export class KStream<K, V> {
 
   /** KStream-KTable left join: a record with no table row is joined with null. */
   leftJoin<VT, VR>(
-    table: KTable<K, VT>,
+    table: KTable<K, VT> | KTable<NonNullable<K>, VT>,
     joiner: (value: V, tableValue: VT | null, key: K) => VR,
     name?: string,
   ): KStream<K, VR> {
-    return streamTableJoin(this.ctx, this, table, joiner, true, name);
+    return streamTableJoin(this.ctx, this, table as KTable<K, VT>, joiner, true, name);
   }
 
   to(topic: string, options: SinkOptions<K, V> & { name?: string }): void {
