@@ -1,20 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { IotpError } from '../lib/errors.js';
+import { freePort } from '../lib/runtime/free-port.js';
 import { repoRoot } from '../lib/runtime/stack-env.js';
-
-/** A free TCP port on 127.0.0.1 (for a worker's /metrics). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 export interface WorkerProcessOptions {
   name: string;

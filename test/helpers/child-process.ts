@@ -1,22 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { repoRoot } from '../../lib/runtime/stack-env.js';
 import { scrapeMetric } from './prometheus.js';
 
-/** A TCP port free right now on 127.0.0.1 (for a worker's /metrics, a proxy, a private broker). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from '../../lib/runtime/free-port.js';
 
 /**
  * A worker (or command) running as a child process: the process is the worker itself (no
