@@ -26,16 +26,43 @@ export interface PlanContext {
 }
 
 /**
- * Carries out a plan: each step at its time (steps may overlap), each on its own. Resolves when
- * every step is done and every restarted worker was ready (or failed to be).
+ * Carries out a plan: each step at its time (worker steps may overlap). The stack's servers take
+ * their turn: a server fault starts at its time or once the previous one's server is back, if
+ * later (one up.sh starts every server that is down, so overlapping server faults would stretch
+ * each other's outage to the slowest restart). Resolves when every step is done and every
+ * restarted worker was ready (or failed to be).
  */
 export async function executePlan(plan: FaultPlan, ctx: PlanContext): Promise<FaultRecord[]> {
-  return Promise.all(plan.steps.map((step) => runStep(step, ctx)));
+  let turn: Promise<void> = Promise.resolve();
+  const byTime = plan.steps.map((step, i) => ({ step, i })).sort((a, b) => a.step.at - b.step.at);
+  const runs: Promise<FaultRecord>[] = [];
+  for (const { step, i } of byTime) {
+    if (step.fault === 'scale-out' || !isServer(step.target)) {
+      runs[i] = runStep(step, ctx);
+      continue;
+    }
+    let restored: () => void = () => {};
+    const mine = new Promise<void>((resolve) => {
+      restored = resolve;
+    });
+    runs[i] = runStep(step, ctx, { after: turn, restored });
+    turn = mine;
+  }
+  return Promise.all(runs);
 }
 
-async function runStep(step: FaultStep, ctx: PlanContext): Promise<FaultRecord> {
+interface Turn {
+  /** Resolves once the previous server fault's server is back. */
+  after: Promise<void>;
+  /** Called once this step's server is back (or the step failed). */
+  restored(): void;
+}
+
+async function runStep(step: FaultStep, ctx: PlanContext, turn?: Turn): Promise<FaultRecord> {
   const now = () => Math.round((Date.now() - ctx.t0) / 100) / 10;
   await sleep(Math.max(0, ctx.t0 + step.at * 1000 - Date.now()));
+  const waitFrom = now();
+  if (turn) await turn.after;
   const record: FaultRecord = {
     name: step.name,
     fault: step.fault,
@@ -46,6 +73,10 @@ async function runStep(step: FaultStep, ctx: PlanContext): Promise<FaultRecord> 
     readyAfterS: {},
     notes: [],
   };
+  if (record.at - waitFrom >= 1)
+    record.notes.push(
+      `started ${(record.at - waitFrom).toFixed(1)} s late: the previous stack fault's server was not back yet`,
+    );
   const readies: Promise<void>[] = [];
   const watchReady = (worker: string, ready: Promise<number>) =>
     readies.push(
@@ -66,6 +97,8 @@ async function runStep(step: FaultStep, ctx: PlanContext): Promise<FaultRecord> 
   } catch (error) {
     record.error = String(error);
     ctx.say(`fault ${step.name} FAILED: ${record.error}`);
+  } finally {
+    turn?.restored();
   }
   await Promise.all(readies);
   ctx.say(
@@ -99,21 +132,26 @@ async function serverFault(
   record: FaultRecord,
   now: () => number,
 ): Promise<void> {
+  // a worker started while the server is unreachable must wait for it, not give up
+  const restartDuring = async (state: string) => {
+    if (!step.restartDuring) return;
+    await sleep(2000);
+    record.notes.push(`${step.restartDuring}#1 killed -9 and started again at t=${now()}s, ${server} ${state}`);
+    await workerKill(step.restartDuring, 1, 0, ctx, watchReady, { ...record, notes: [] }, now);
+  };
+  const until = (s: number) => sleep(Math.max(0, ctx.t0 + s * 1000 - Date.now()));
   if (step.fault === 'pause') {
     await signalServer(server, 'STOP');
-    if (step.restartDuring) {
-      await sleep(2000);
-      record.notes.push(`${step.restartDuring}#1 killed -9 and started again at t=${now()}s, ${server} paused`);
-      await workerKill(step.restartDuring, 1, 0, ctx, watchReady, { ...record, notes: [] }, now);
-    }
-    await sleep(Math.max(0, ctx.t0 + (step.at + step.duration) * 1000 - Date.now()));
+    await restartDuring('paused');
+    await until(step.at + step.duration);
     await signalServer(server, 'CONT');
     record.restoredAt = now();
     return;
   }
   await signalServer(server, step.fault === 'kill9' ? 'KILL' : 'TERM');
   if (step.fault === 'stop') record.notes.push(`${server} exited ${(now() - record.at).toFixed(1)} s after SIGTERM`);
-  await sleep(step.duration * 1000);
+  await restartDuring('down');
+  await until(record.at + step.duration);
   const startS = await startStack();
   record.restoredAt = now();
   record.notes.push(`up.sh brought ${server} back (healthy) in ${startS.toFixed(1)} s`);

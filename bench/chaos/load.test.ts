@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { closeTarget, simulationArgs, startTsWithBoundaryAt } from './load.js';
+import { closedByLoadTarget, closeTarget, simulationArgs, startTsWithBoundaryAt } from './load.js';
 
 const HOUR = 3_600_000;
 
@@ -34,5 +34,16 @@ describe('chaos load', () => {
     // minute: [10h+3m, 10h+4m) closes at 10h+4m+10s; hour: [9h, 10h) closes at 10h+2m
     expect(closeTarget(lastTs, windows, 300_000)).toBe(10 * HOUR + 250_000);
     expect(closeTarget(10 * HOUR + 30_000, windows, 300_000)).toBe(10 * HOUR + 120_000);
+  });
+
+  it('without waiting: the windows the load itself closed', () => {
+    const windows = [
+      { size: 60_000, grace: 10_000 },
+      { size: HOUR, grace: 120_000 },
+    ];
+    // minute: [10h+2m, 10h+3m) closed at 10h+3m+10s <= last - 5 s; hour: [9h, 10h) closed at 10h+2m
+    expect(closedByLoadTarget(10 * HOUR + 198_000, windows)).toBe(10 * HOUR + 190_000);
+    // 3 s after the minute's close: that minute is not taken
+    expect(closedByLoadTarget(10 * HOUR + 193_000, windows)).toBe(10 * HOUR + 130_000);
   });
 });

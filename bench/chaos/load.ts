@@ -74,3 +74,21 @@ export function closeTarget(
   }
   return target;
 }
+
+/**
+ * The event time by which every window the load itself has closed is closed (no waiting after the
+ * load): per window, the end of the last one whose end + grace is at least `marginMs` before the
+ * last reading (each partition's stream time reaches about the last reading's time), plus its grace.
+ */
+export function closedByLoadTarget(
+  lastTs: number,
+  windows: ReadonlyArray<{ size: number; grace: number }>,
+  marginMs = 5_000,
+): number {
+  let target = 0;
+  for (const w of windows) {
+    const end = Math.floor((lastTs - marginMs - w.grace) / w.size) * w.size;
+    target = Math.max(target, end + w.grace);
+  }
+  return target;
+}

@@ -23,7 +23,7 @@ describe('chaos plans', () => {
     for (const role of ['source', 'aggregate', 'detect', 'sink'])
       expect(steps.some((s) => s.fault === 'kill9' && s.target === role)).toBe(true);
     expect(steps.some((s) => s.fault === 'kill9' && s.target === 'kafka')).toBe(true);
-    expect(steps.some((s) => s.fault === 'pause' && s.target === 'registry')).toBe(true);
+    expect(steps.some((s) => s.fault === 'kill9' && s.target === 'registry' && s.restartDuring === 'sink')).toBe(true);
     expect(steps.find((s) => s.target === 'influxdb')).toMatchObject({ fault: 'stop', duration: 60 });
     expect(steps.some((s) => s.fault === 'scale-out')).toBe(true);
     expect(steps.find((s) => s.target === 'mosquitto')).toMatchObject({ fault: 'stop' });

@@ -33,7 +33,7 @@ export interface FaultStep {
   at: number;
   /** Seconds the target stays down (or paused). */
   duration: number;
-  /** pause: this worker gets SIGKILL 2 s into the pause and starts again at once, so it must reach the paused server to start. */
+  /** A server's kill9, stop or pause: this worker gets SIGKILL 2 s in and starts again at once, so it must start while the server is unreachable. */
   restartDuring?: WorkerRole;
   /** scale-out: roles that get a second replica. */
   scaleRoles?: WorkerRole[];
@@ -51,6 +51,11 @@ export interface FaultPlan {
    * measures what is lost (readings acknowledged after the broker's last autosave).
    */
   expectLoss: boolean;
+  /**
+   * After the load, wait until the windows holding the last readings have closed too, and check
+   * them (the full plans). False (CI): check every window the load itself closed, without waiting.
+   */
+  closeLastWindows: boolean;
 }
 
 export const PLAN_NAMES = ['full', 'ci', 'mosquitto-kill9'] as const;
@@ -60,6 +65,7 @@ const FULL: FaultPlan = {
   name: 'full',
   seconds: 600,
   expectLoss: false,
+  closeLastWindows: true,
   steps: [
     { name: 'mqtt-source kill -9', fault: 'kill9', target: 'source', at: 30, duration: 5 },
     { name: 'aggregate kill -9', fault: 'kill9', target: 'aggregate', at: 75, duration: 5 },
@@ -76,48 +82,53 @@ const FULL: FaultPlan = {
     },
     { name: 'Kafka kill -9, restart', fault: 'kill9', target: 'kafka', at: 270, duration: 10 },
     {
-      name: 'Apicurio paused 20 s (sink restarted during it)',
-      fault: 'pause',
+      name: 'Apicurio kill -9, restart (sink restarted while it is down)',
+      fault: 'kill9',
       target: 'registry',
       restartDuring: 'sink',
       at: 350,
-      duration: 20,
+      duration: 10,
     },
     { name: 'InfluxDB stopped 60 s', fault: 'stop', target: 'influxdb', at: 400, duration: 60 },
     { name: 'Mosquitto SIGTERM, restart', fault: 'stop', target: 'mosquitto', at: 510, duration: 3 },
   ],
 };
 
-/** The same faults in the same order, closer together and shorter (CI: 160 s of load). */
+/**
+ * The same faults in the same order, closer together and shorter (CI: 140 s of load). The stack
+ * faults take their turn (execute-plan.ts): on a loaded 2-core box Kafka takes 20-40 s to be back
+ * and Apicurio 20-30 s, so a later one may start late; the report has both times.
+ */
 const CI: FaultPlan = {
   name: 'ci',
-  seconds: 160,
+  seconds: 140,
   expectLoss: false,
+  closeLastWindows: false,
   steps: [
-    { name: 'mqtt-source kill -9', fault: 'kill9', target: 'source', at: 10, duration: 2 },
-    { name: 'aggregate kill -9', fault: 'kill9', target: 'aggregate', at: 20, duration: 2 },
-    { name: 'detect kill -9', fault: 'kill9', target: 'detect', at: 30, duration: 2 },
-    { name: 'sink kill -9', fault: 'kill9', target: 'sink', at: 40, duration: 2 },
+    { name: 'mqtt-source kill -9', fault: 'kill9', target: 'source', at: 8, duration: 2 },
+    { name: 'aggregate kill -9', fault: 'kill9', target: 'aggregate', at: 16, duration: 2 },
+    { name: 'detect kill -9', fault: 'kill9', target: 'detect', at: 24, duration: 2 },
+    { name: 'sink kill -9', fault: 'kill9', target: 'sink', at: 32, duration: 2 },
     {
       name: 'scale-out: 2nd aggregate + sink replica, replica 1 of aggregate kill -9 mid-rebalance',
       fault: 'scale-out',
       target: 'aggregate',
       scaleRoles: ['aggregate', 'sink'],
       killAfter: 3,
-      at: 50,
+      at: 40,
       duration: 2,
     },
-    { name: 'Kafka kill -9, restart', fault: 'kill9', target: 'kafka', at: 65, duration: 3 },
+    { name: 'Kafka kill -9, restart', fault: 'kill9', target: 'kafka', at: 50, duration: 3 },
     {
-      name: 'Apicurio paused 10 s (sink restarted during it)',
-      fault: 'pause',
+      name: 'Apicurio kill -9, restart (sink restarted while it is down)',
+      fault: 'kill9',
       target: 'registry',
       restartDuring: 'sink',
-      at: 95,
-      duration: 10,
+      at: 80,
+      duration: 3,
     },
-    { name: 'InfluxDB stopped 12 s', fault: 'stop', target: 'influxdb', at: 108, duration: 12 },
-    { name: 'Mosquitto SIGTERM, restart', fault: 'stop', target: 'mosquitto', at: 140, duration: 2 },
+    { name: 'InfluxDB stopped 10 s', fault: 'stop', target: 'influxdb', at: 105, duration: 10 },
+    { name: 'Mosquitto SIGTERM, restart', fault: 'stop', target: 'mosquitto', at: 122, duration: 2 },
   ],
 };
 
@@ -130,6 +141,7 @@ const MOSQUITTO_KILL9: FaultPlan = {
   name: 'mosquitto-kill9',
   seconds: 240,
   expectLoss: true,
+  closeLastWindows: true,
   steps: [
     { name: 'Mosquitto kill -9 (source keeping up)', fault: 'kill9', target: 'mosquitto', at: 60, duration: 3 },
     { name: 'mqtt-source kill -9 (a queue builds up)', fault: 'kill9', target: 'source', at: 120, duration: 45 },

@@ -19,7 +19,7 @@ import { publishedReadings } from './expected-readings.js';
 import { baselineLag, faultImpacts } from './fault-impact.js';
 import { influxCount } from './influx-points.js';
 import { LagSampler } from './lag-sampler.js';
-import { closeTarget, type LoadSpec, simulationArgs, startTsWithBoundaryAt } from './load.js';
+import { closedByLoadTarget, closeTarget, type LoadSpec, simulationArgs, startTsWithBoundaryAt } from './load.js';
 import { type FaultPlan, planConflicts } from './plan.js';
 import { type ChaosReport, failuresOf } from './report.js';
 import { startOffsets } from './run-records.js';
@@ -49,6 +49,33 @@ const WORKER_SETTINGS = {
 };
 /** The aggregate restarted for the drain: quiet partitions let stream time move after 5 s. */
 const DRAIN_IDLE_TIMEOUT = '5s';
+/**
+ * Seconds past the load's end the simulator may take to have every reading acked (it waits 30 s for
+ * PUBACKs). Past them it is taken as hung: an MQTT client that is not connected when the simulator
+ * closes it waits for its unacked QoS 1 messages for ever (mqtt.js end() without force).
+ */
+const SIMULATOR_GRACE_S = 120;
+
+/** The simulator's summary, or an error once `deadline` (ms epoch) has passed. */
+async function simulatorDone(simulation: Promise<SimulationSummary>, deadline: number): Promise<SimulationSummary> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new Error(
+            `the simulator had not finished ${SIMULATOR_GRACE_S} s after the load's end (unacked readings on a client that did not reconnect?)`,
+          ),
+        ),
+      Math.max(0, deadline - Date.now()),
+    );
+  });
+  try {
+    return await Promise.race([simulation, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /**
  * A chaos run: the pipeline's workers as processes, `iotp simulate` at a steady rate with
@@ -124,7 +151,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       records = await executePlan(o.plan, { workers, t0, say: o.say });
       // a server a fault could not bring back would hold the simulator (and the drain) forever
       if (records.some((r) => r.error)) await restoreStack();
-      summary = await simulation;
+      summary = await simulatorDone(simulation, t0 + (load.seconds + SIMULATOR_GRACE_S) * 1000);
     } finally {
       clearInterval(ticker);
     }
@@ -134,11 +161,18 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
 
     const published = publishedReadings(load, env);
     const lastTs = Math.max(...published.readings.map((r) => r.ts));
-    const target = closeTarget(lastTs, config.streams.windows, 5 * 60_000);
-    o.say(`restarting the aggregate with streams.idleTimeout ${DRAIN_IDLE_TIMEOUT} so the last windows close`);
-    await workers.stopRole('aggregate');
-    const { ready } = await workers.addReplica('aggregate', { IOTP_STREAMS__IDLE_TIMEOUT: DRAIN_IDLE_TIMEOUT });
-    await ready.catch((error: unknown) => o.say(`the drain's aggregate was not ready: ${String(error)}`));
+    const target = o.plan.closeLastWindows
+      ? closeTarget(lastTs, config.streams.windows, 5 * 60_000)
+      : closedByLoadTarget(lastTs, config.streams.windows);
+    if (o.plan.closeLastWindows) {
+      o.say(`restarting the aggregate with streams.idleTimeout ${DRAIN_IDLE_TIMEOUT} so the last windows close`);
+      await workers.stopRole('aggregate');
+      const { ready } = await workers.addReplica('aggregate', { IOTP_STREAMS__IDLE_TIMEOUT: DRAIN_IDLE_TIMEOUT });
+      await ready.catch((error: unknown) => o.say(`the drain's aggregate was not ready: ${String(error)}`));
+    } else
+      o.say(
+        `checking the windows closed by ${new Date(target).toISOString()} (the last reading: ${new Date(lastTs).toISOString()}); the later ones stay open`,
+      );
     const intervalMs = (load.devices * 1000) / load.rate;
     const drained = await drain({
       sampler,
@@ -148,7 +182,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
         return n;
       },
       expected: published.readings.length,
-      notBefore: Date.now() + Math.max(5_000, target - lastTs + intervalMs) + 10_000,
+      notBefore: o.plan.closeLastWindows ? Date.now() + Math.max(5_000, target - lastTs + intervalMs) + 10_000 : 0,
       timeoutMs: 15 * 60_000,
       say: o.say,
     });
@@ -245,7 +279,12 @@ function loadSpec(o: ChaosOptions, env: Record<string, string>, config: LoadedPi
   const seconds = o.plan.seconds;
   // the longest window of at most an hour: its window holding the first readings closes in the run
   const longest = config.streams.windows.filter((w) => w.size <= 3_600_000).sort((a, b) => b.size - a.size)[0];
-  const boundaryAtS = longest ? Math.max(seconds * 0.6, seconds - longest.grace / 1000 - 60) : 0;
+  // (without waiting after the load: early enough that the load itself closes it)
+  const boundaryAtS = !longest
+    ? 0
+    : o.plan.closeLastWindows
+      ? Math.max(seconds * 0.6, seconds - longest.grace / 1000 - 60)
+      : Math.max(10, seconds - longest.grace / 1000 - 20);
   return {
     devices: o.devices,
     rate: o.rate,
