@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { type SiteTotal, siteOf } from '../../streams/runtime/joins/test-support/site-count-topology.js';
+import { makeReadings, produceReadings, recentStart, statsTopics } from '../../streams/test-utils/stats-fixture.js';
+import { type ChildWorker, freePort, spawnTsx } from '../helpers/child-process.js';
+import { kafkaClientFromEnv, readTopic } from '../helpers/kafka.js';
+import { pollUntil } from '../helpers/wait.js';
+
+// Scale: CI defaults; more with STREAMS_REPARTITION_RECORDS / STREAMS_REPARTITION_KILLS.
+const RECORDS = Number(process.env.STREAMS_REPARTITION_RECORDS ?? 4_000);
+const KILLS = Math.max(1, Number(process.env.STREAMS_REPARTITION_KILLS ?? 3));
+const PARTITIONS = 3;
+const SITES = 7;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('repartition (groupBy a new key + aggregate) under exactly_once and kill -9 (real broker)', () => {
+  it(
+    `kills the worker ${KILLS} times while ${RECORDS} readings flow: every site total is emitted once per reading, in order, and the repartition topic holds each reading once`,
+    { timeout: 600_000 },
+    async ({ onTestFinished }) => {
+      const workers: ChildWorker[] = [];
+      const { env, client, app, input, output } = await statsTopics('repart', PARTITIONS, onTestFinished, async () => {
+        for (const w of workers) await w.kill9();
+      });
+      const readings = makeReadings({
+        count: RECORDS,
+        devices: 100,
+        partitions: PARTITIONS,
+        startMs: recentStart(),
+        stepMs: 5,
+      });
+      // The reference: per site, the totals after each of its readings (any order within a site is
+      // not fixed across input partitions, so the check is on counts and the final sum).
+      const want = new Map<string, SiteTotal>();
+      for (const r of readings) {
+        const site = siteOf(r.key, SITES);
+        const t = want.get(site) ?? { count: 0, sum: 0 };
+        want.set(site, { count: t.count + 1, sum: t.sum + r.value });
+      }
+      const spawn = async () => {
+        const w = spawnTsx('streams/runtime/joins/test-support/site-count-worker.ts', [], {
+          env: {
+            METRICS_PORT: String(await freePort()),
+            SITES_APP_ID: app,
+            SITES_INPUT: input,
+            SITES_OUTPUT: output,
+            SITES_COUNT: String(SITES),
+            IOTP_STREAMS__PROCESSING_GUARANTEE: 'exactly_once',
+            IOTP_STREAMS__COMMIT_INTERVAL: '100ms',
+            IOTP_STREAMS__IDLE_TIMEOUT: '0',
+            IOTP_STREAMS__SESSION_TIMEOUT: '6s',
+            KAFKA_BACKEND: process.env.KAFKA_BACKEND ?? 'kafkajs',
+          },
+        });
+        workers.push(w);
+        return w;
+      };
+
+      const producer = client.producer();
+      await producer.connect();
+      onTestFinished(() => producer.disconnect());
+      const chunks = 30;
+      const perChunk = Math.ceil(RECORDS / chunks);
+      const paceMs = Math.max(50, Math.floor((KILLS * 6_000) / chunks));
+      const producing = (async () => {
+        for (let i = 0; i < RECORDS; i += perChunk) {
+          await produceReadings(producer, input, readings.slice(i, i + perChunk));
+          await sleep(paceMs);
+        }
+      })();
+
+      const progress: number[] = [];
+      let rng = 7;
+      const random = () => {
+        rng = (rng * 1103515245 + 12345) % 2 ** 31;
+        return rng / 2 ** 31;
+      };
+      for (let k = 0; k < KILLS; k++) {
+        const w = await spawn();
+        expect(await w.waitReady(60_000), w.output()).toBe(true);
+        await sleep(300 + Math.floor(random() * 2_000));
+        await w.kill9();
+        expect(w.child.signalCode).toBe('SIGKILL');
+        progress.push((await readTopic(client, output, 'read_committed')).length);
+      }
+      await producing;
+
+      const last = await spawn();
+      let totals: { site: string; total: SiteTotal }[] = [];
+      const complete = await pollUntil(
+        async () => {
+          totals = (await readTopic(client, output, 'read_committed')).map((r) => ({
+            site: r.key?.toString() ?? '',
+            total: JSON.parse(r.value?.toString() ?? 'null') as SiteTotal,
+          }));
+          return totals.length >= RECORDS;
+        },
+        180_000,
+        1_000,
+      );
+      expect(complete, `only ${totals.length} of ${RECORDS} totals; worker log:\n${last.output()}`).toBe(true);
+      expect(await last.stop()).toBe(0);
+      console.info(
+        `repartition kill test: ${RECORDS} readings, ${KILLS} kills, totals committed after each kill: ${progress.join(', ')} of ${RECORDS}`,
+      );
+      expect(progress.some((n) => n > 0 && n < RECORDS)).toBe(true);
+
+      // Exactly once: per site, the committed totals count 1, 2, ..., n with no gap or repeat, and
+      // the last one is the reference (count and sum).
+      expect(totals).toHaveLength(RECORDS);
+      for (const [site, t] of want) {
+        const mine = totals.filter((x) => x.site === site).map((x) => x.total);
+        expect(
+          mine.map((x) => x.count),
+          site,
+        ).toEqual(Array.from({ length: t.count }, (_, i) => i + 1));
+        expect(mine[mine.length - 1], site).toEqual(t);
+      }
+      // The repartition topic is written in the tasks' transactions: read_committed, each reading once.
+      const repartition = await readTopic(client, `${app}-site-totals-repartition`, 'read_committed');
+      expect(repartition).toHaveLength(RECORDS);
+      const other = kafkaClientFromEnv(env, `${app}-other`, {
+        backend: client.backend === 'kafkajs' ? 'rdkafka' : 'kafkajs',
+      });
+      expect((await readTopic(other, output, 'read_committed')).length).toBe(RECORDS);
+    },
+  );
+});
