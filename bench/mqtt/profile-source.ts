@@ -95,7 +95,11 @@ async function main(): Promise<void> {
       encodeQos1([{ topic: scenario.readingTopic('probe'), payload: JSON.stringify({ ts: Date.now() - 60_000 }) }]),
       1,
     );
-    while (seen < 1) await sleep(50);
+    for (const probeDeadline = Date.now() + 60_000; seen < 1; await sleep(50))
+      if (Date.now() > probeDeadline)
+        throw new Error(
+          `the probe reading never reached Kafka; connector log:\n${connector.log.slice(-30).join('\n')}`,
+        );
     await sleep(500);
     const base = Date.now() - 1_800_000;
     const packets = encodeQos1(

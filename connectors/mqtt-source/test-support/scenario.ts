@@ -87,7 +87,17 @@ export function createScenario(
       return {
         version: 1,
         kafka: { brokers: env.KAFKA_BROKERS, clientId: id, topics: { dlq: topics.dlq, deviceStatus: topics.status } },
-        registry: { url: env.SCHEMA_REGISTRY_URL, schemasDir: join(repoRoot, 'schemas'), autoRegister: true },
+        registry: {
+          url: env.SCHEMA_REGISTRY_URL,
+          schemasDir: join(repoRoot, 'schemas'),
+          autoRegister: true,
+          // The registry takes writes (and the Confluent API's POST lookups) with credentials only;
+          // references, as in config/pipeline.yaml: a secret never lives in the file.
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: a ${VAR} reference of the YAML
+          username: '${SCHEMA_REGISTRY_USERNAME:-}',
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: a ${VAR} reference of the YAML
+          password: '${SCHEMA_REGISTRY_PASSWORD:-}',
+        },
         routes: [{ types: ['environment', 'power'], mqtt: routes[0]?.mqtt, topic: `${id}.{type}` }],
         mqtt: { url: env.MQTT_URL, shareGroup: group, clientId: id, maxInFlight: 1000, ...mqtt },
         // The config validates every section; the connector does not use this one.
