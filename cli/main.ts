@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerArchiveCommands } from './archive.js';
 import { registerBenchCommands } from './bench.js';
 import { registerConfigCommands } from './config.js';
 import { registerConnectCommands } from './connect.js';
@@ -35,6 +36,7 @@ export function buildCli(): Command {
   registerDemoCommands(program);
   registerDevicesCommands(program);
   registerBenchCommands(program);
+  registerArchiveCommands(program);
   return program;
 }
 

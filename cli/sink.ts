@@ -30,4 +30,25 @@ export function registerSinkCommands(program: Command): void {
       );
       await handle.stopped;
     });
+  sink
+    .command('parquet')
+    .description(
+      'Avro Kafka topics -> Parquet files by topic and event-time hour (the archive, docs/ARCHIVE.md); exactly once',
+    )
+    .option('--config <file>', 'pipeline YAML; default $IOTP_CONFIG, else config/pipeline.yaml')
+    .option('--metrics-port <port>', 'port of /metrics /healthz /readyz (default 9500)')
+    .option('--replica-id <id>', 'this replica in logs, temp file names and dead-letter headers (default host-pid)')
+    .action(async (flags: { config?: string; metricsPort?: string; replicaId?: string }) => {
+      const env = loadStackEnv();
+      const { runParquetSink } = await import('../connectors/parquet-sink/run-parquet-sink.js');
+      const handle = await startWorker(flags.config, env, () =>
+        runParquetSink({
+          configFile: flags.config,
+          env,
+          replicaId: flags.replicaId ?? env.ARCHIVE_REPLICA_ID,
+          metricsPort: metricsPortOf(flags.metricsPort, { METRICS_PORT: '9500', ...env }),
+        }),
+      );
+      await handle.stopped;
+    });
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { formatDuration } from './duration.js';
+import { archiveSection } from './sections/archive.js';
 import { detectorsSection } from './sections/detectors.js';
 import { kafkaSection } from './sections/kafka.js';
 import { mqttSection } from './sections/mqtt.js';
@@ -152,6 +153,7 @@ export const pipelineConfigSchema = z
     detectors: detectorsSection,
     sink: sinkSection,
     mqtt: mqttSection,
+    archive: archiveSection,
   })
   .strict()
   .superRefine((config, ctx) => {

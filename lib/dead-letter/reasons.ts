@@ -29,7 +29,7 @@ export const DEAD_LETTER_REASONS = {
   KAFKA_REJECTED: { stages: ['mqtt-source'], meaning: 'Kafka refused the record for good (e.g. too large)' },
   // Consumed records (stream runtime, InfluxDB sink): `source.*` headers say where they were read.
   DESERIALIZATION_FAILED: {
-    stages: ['streams', 'influxdb-sink'],
+    stages: ['streams', 'influxdb-sink', 'archive-sink'],
     meaning: 'the key or value cannot be decoded (not Confluent wire format, unknown schema id, corrupt Avro or JSON)',
   },
   INVALID_TIMESTAMP: { stages: ['streams'], meaning: 'the event time is negative or not a number' },
@@ -49,11 +49,21 @@ export const DEAD_LETTER_REASONS = {
     meaning:
       'InfluxDB refused the point (e.g. a field type conflict); influx.status and error.message carry its answer',
   },
+  UNARCHIVABLE: {
+    stages: ['archive-sink'],
+    meaning:
+      'decoded, but the archive cannot lay it out (no event time in 1970..9999, a schema that is not a record, a field named like its Kafka columns)',
+  },
 } as const satisfies Record<string, { stages: readonly DeadLetterStage[]; meaning: string }>;
 
 /** Which stage wrote a dead letter (`error.stage`). */
-export type DeadLetterStage = 'mqtt-source' | 'streams' | 'influxdb-sink';
-export const DEAD_LETTER_STAGES: readonly DeadLetterStage[] = ['mqtt-source', 'streams', 'influxdb-sink'];
+export type DeadLetterStage = 'mqtt-source' | 'streams' | 'influxdb-sink' | 'archive-sink';
+export const DEAD_LETTER_STAGES: readonly DeadLetterStage[] = [
+  'mqtt-source',
+  'streams',
+  'influxdb-sink',
+  'archive-sink',
+];
 
 /** A code of the reason table. */
 export type DeadLetterReason = keyof typeof DEAD_LETTER_REASONS;

@@ -79,6 +79,7 @@ export async function replayDeadLetters(options: ReplayOptions): Promise<ReplayR
     const resenders: Partial<Record<string, Resender>> = {
       streams: streamsOrSink,
       'influxdb-sink': streamsOrSink,
+      'archive-sink': streamsOrSink,
       ...options.resenders,
     };
     const outcomes: ReplayOutcome[] = items.map((i) => ({ ...i, sent: [] }));
