@@ -11,8 +11,21 @@ interface Slot {
   replica: number;
   proc: WorkerProcess;
   pid: number | undefined;
-  /** running: should be up (the watchdog restarts it if it dies); down: killed by the plan; stopped: gone for good. */
-  state: 'running' | 'down' | 'stopped';
+  /** running: should be up (the watchdog restarts it if it dies); crashed: exited on its own, the watchdog starts it at restartAfter; down: killed by the plan; stopped: gone for good. */
+  state: 'running' | 'down' | 'crashed' | 'stopped';
+  /** Exits on its own in a row (since it was last ready), for the watchdog's backoff. */
+  crashes: number;
+  /** Not restarted by the watchdog before this (ms epoch). */
+  restartAfter: number;
+}
+
+/**
+ * The watchdog's delay before restarting a worker that exited on its own, by exits in a row: 1, 2,
+ * 4, 8, 16 s (as an orchestrator's crash-loop backoff). Restarting at once starved the 2 cores while
+ * Kafka or Apicurio was recovering: each start of a worker compiles its TypeScript.
+ */
+export function restartDelayMs(crashes: number): number {
+  return Math.min(16_000, 1000 * 2 ** Math.max(0, crashes - 1));
 }
 
 /** A started worker: `ready` resolves with the ms from its start until /readyz said 200. */
@@ -55,7 +68,15 @@ export class ChaosWorkers {
   async startAll(readyTimeoutMs = 180_000): Promise<void> {
     const set = pipelineWorkers(this.logDir, this.env, this.sourceReplica);
     for (const role of WORKER_ROLES)
-      this.slots.push({ role, replica: 1, proc: set[role], pid: undefined, state: 'down' });
+      this.slots.push({
+        role,
+        replica: 1,
+        proc: set[role],
+        pid: undefined,
+        state: 'down',
+        crashes: 0,
+        restartAfter: 0,
+      });
     for (const slot of this.slots) await this.launch(slot);
     await Promise.all(this.slots.map((s) => s.proc.waitReady(readyTimeoutMs)));
     this.watchdog = setInterval(() => void this.check(), 1000);
@@ -67,7 +88,7 @@ export class ChaosWorkers {
     const dir = join(this.logDir, `replica-${replica}`);
     mkdirSync(dir, { recursive: true });
     const set = pipelineWorkers(dir, { ...this.env, ...env }, `${this.sourceReplica}-${replica}`);
-    const slot: Slot = { role, replica, proc: set[role], pid: undefined, state: 'down' };
+    const slot: Slot = { role, replica, proc: set[role], pid: undefined, state: 'down', crashes: 0, restartAfter: 0 };
     this.slots.push(slot);
     return this.launch(slot);
   }
@@ -76,7 +97,7 @@ export class ChaosWorkers {
   async kill9(role: WorkerRole, replica = 1): Promise<void> {
     const slot = this.slot(role, replica);
     slot.state = 'down';
-    if (slot.pid === undefined) return;
+    if (slot.pid === undefined || !pidAlive(slot.pid)) return;
     process.kill(slot.pid, 'SIGKILL');
     while (pidAlive(slot.pid)) await sleep(20);
   }
@@ -95,7 +116,7 @@ export class ChaosWorkers {
 
   /** Replicas per role that should be running now. */
   replicas(role: WorkerRole): number {
-    return this.slots.filter((s) => s.role === role && s.state === 'running').length;
+    return this.slots.filter((s) => s.role === role && (s.state === 'running' || s.state === 'crashed')).length;
   }
 
   /** Log files of every replica that ran (for the report). */
@@ -108,7 +129,7 @@ export class ChaosWorkers {
     ChaosWorkers.live.delete(this);
     if (this.watchdog) clearInterval(this.watchdog);
     this.watchdog = undefined;
-    for (const s of this.slots) if (s.state === 'running') s.state = 'stopped';
+    for (const s of this.slots) if (s.state === 'running' || s.state === 'crashed') s.state = 'stopped';
     await Promise.all(this.slots.map((s) => s.proc.stop()));
   }
 
@@ -123,20 +144,32 @@ export class ChaosWorkers {
     await slot.proc.start();
     slot.pid = await waitWorkerPid(slot.proc.port);
     slot.state = 'running';
-    const ready = slot.proc.waitReady(300_000).then(() => Date.now() - t0);
+    const ready = slot.proc.waitReady(300_000).then(() => {
+      slot.crashes = 0;
+      return Date.now() - t0;
+    });
     ready.catch(() => undefined); // the caller may not wait; the watchdog handles a death
     return { ready };
   }
 
   private async check(): Promise<void> {
     for (const slot of this.slots) {
-      if (slot.state !== 'running' || slot.pid === undefined || pidAlive(slot.pid)) continue;
       const name = `${slot.role}#${slot.replica}`;
+      if (slot.state === 'crashed' && Date.now() >= slot.restartAfter) {
+        slot.state = 'down';
+        await this.launch(slot).catch((error: unknown) => this.say(`could not restart ${name}: ${String(error)}`));
+        continue;
+      }
+      if (slot.state !== 'running' || slot.pid === undefined || pidAlive(slot.pid)) continue;
       const logTail = slot.proc.tail(15);
       this.unplannedExits.push({ worker: name, atMs: Date.now(), logTail });
-      this.say(`UNPLANNED: ${name} exited on its own; starting it again. Log tail:\n${logTail}`);
-      slot.state = 'down';
-      await this.launch(slot).catch((error: unknown) => this.say(`could not restart ${name}: ${String(error)}`));
+      slot.crashes += 1;
+      const delay = restartDelayMs(slot.crashes);
+      this.say(
+        `UNPLANNED: ${name} exited on its own (${slot.crashes} in a row); starting it again in ${delay / 1000} s. Log tail:\n${logTail}`,
+      );
+      slot.state = 'crashed';
+      slot.restartAfter = Date.now() + delay;
     }
   }
 }

@@ -13,8 +13,11 @@ describe('chaos plans', () => {
     },
   );
 
-  it('the full and CI plans have the same faults in the same order', () => {
-    const faults = (name: 'full' | 'ci') => chaosPlan(name).steps.map((s) => `${s.fault} ${s.target}`);
+  it('the full and CI plans have the same faults (CI: the quick stack faults first)', () => {
+    const faults = (name: 'full' | 'ci') =>
+      chaosPlan(name)
+        .steps.map((s) => `${s.fault} ${s.target}`)
+        .sort();
     expect(faults('ci')).toEqual(faults('full'));
   });
 
