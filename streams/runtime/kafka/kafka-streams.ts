@@ -222,6 +222,7 @@ export class KafkaStreams {
       consumer: this.consumer,
       producer: this.producer,
       sourceTopics: this.topology.sourceTopics(),
+      tableTopics: this.topology.tableSourceTopics(),
       commitIntervalMs: c.commitIntervalMs ?? (this.guarantee === 'exactly_once' ? 100 : 1000),
       transactionTimeoutMs: c.transactionTimeoutMs ?? 60_000,
       clock: this.clock,

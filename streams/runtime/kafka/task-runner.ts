@@ -38,6 +38,8 @@ export interface TaskRunnerDeps {
   /** The shared idempotent producer (at-least-once). */
   producer: Producer | undefined;
   sourceTopics: string[];
+  /** Table topics: caught up to their end when the task opens, before any other record (see open). */
+  tableTopics?: string[];
   commitIntervalMs: number;
   transactionTimeoutMs: number;
   clock: () => number;
@@ -113,8 +115,38 @@ export class TaskRunner {
         if (committed === undefined || next > committed) this.nextOffsets.set(topic, next);
       }
       this.task.start();
+      for (const topic of d.tableTopics ?? []) await this.catchUpTable(topic);
       this.lastCommit = d.clock();
     });
+  }
+
+  /**
+   * Processes a table topic's partition from the task's position to its end offset at open, before
+   * any other record: a table written before the stream records is complete when they are joined
+   * (Kafka Streams gets there by processing the lowest timestamp first and waiting for partitions it
+   * knows have data, KIP-695). The consumer delivers these records again later: they are skipped as
+   * already processed. It reads the partition from its log start (the seam's replay).
+   */
+  private async catchUpTable(topic: string): Promise<void> {
+    const d = this.deps;
+    if (!(await d.admin.topicOffsets(topic)).some((o) => o.partition === this.partition)) return;
+    let processed = 0;
+    await d.client.replay({
+      topic,
+      partitions: [this.partition],
+      isolation: 'read_committed',
+      onRecords: async (records) => {
+        for (const r of records) {
+          const offset = BigInt(r.offset);
+          const next = this.nextOffsets.get(topic);
+          if (next !== undefined && offset < next) continue;
+          this.nextOffsets.set(topic, offset + 1n);
+          await this.task.process(r);
+          processed++;
+        }
+      },
+    });
+    d.log.info({ topic, partition: this.partition, records: processed }, 'table caught up before processing');
   }
 
   private async restore(store: string): Promise<void> {

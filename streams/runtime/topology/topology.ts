@@ -236,6 +236,11 @@ export class Topology {
     return this.nodes().flatMap((n) => (n.kind === 'source' ? [...n.topics] : []));
   }
 
+  /** Topics read as tables (`StreamsBuilder.table`: sources whose null values are tombstones). */
+  tableSourceTopics(): string[] {
+    return this.nodes().flatMap((n) => (n.kind === 'source' && n.tombstones === true ? [...n.topics] : []));
+  }
+
   /** Topics the application reads that it does not create (sources minus repartition topics). */
   externalSourceTopics(): string[] {
     return this.sourceTopics().filter((t) => !this.internal.has(t));
