@@ -3,7 +3,10 @@
  * by side on the local stack, over the same readings (a backlog, as after an outage).
  *
  *   node_modules/.bin/tsx bench/peers/sink-vs-telegraf.ts [--reps 3] [--points 200000] [--devices 500]
- *     [--partitions 4] [--batch 5000] [--backend kafkajs|rdkafka]
+ *     [--partitions 4] [--batch 5000] [--backend kafkajs|rdkafka] [--profile <dir>] [--only iotp|telegraf]
+ *
+ * --profile runs iotp's sink under `node --cpu-prof` (profiles written to <dir> when it stops; summarise
+ * one with bench/profile/summarize.ts); --only runs one side (no ratio), e.g. to profile.
  *
  * The readings (connectors/influxdb-sink/test-support makeReadings) are produced once to two topics:
  * Avro in the Confluent wire format for iotp, and the same readings as InfluxDB line protocol (encoded
@@ -17,6 +20,7 @@
  * by half). Also printed: the same start -> the group's offsets committed at the end of the topic.
  * At the end the points are counted in each database with InfluxQL. The side that goes first alternates.
  */
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -65,6 +69,8 @@ const { values } = parseArgs({
     batch: { type: 'string', default: '5000' },
     backend: { type: 'string', default: 'kafkajs' },
     'timeout-s': { type: 'string', default: '600' },
+    profile: { type: 'string' },
+    only: { type: 'string' },
   },
 });
 const reps = intFlag('reps', values.reps);
@@ -209,6 +215,40 @@ function telegrafConfig(url: string, db: string, group: string): string {
 `;
 }
 
+/** `iotp sink influxdb` from the sources under `node --cpu-prof` (node refuses it in NODE_OPTIONS). */
+function spawnProfiledSink(sinkEnv: Record<string, string>) {
+  const loader = `file://${join(repoRoot, 'node_modules', 'tsx', 'dist', 'loader.mjs')}`;
+  const child = spawn(
+    process.execPath,
+    [
+      '--cpu-prof',
+      `--cpu-prof-dir=${values.profile}`,
+      '--enable-source-maps',
+      '--import',
+      loader,
+      join(repoRoot, 'cli', 'main.ts'),
+      'sink',
+      'influxdb',
+    ],
+    { cwd: repoRoot, env: { ...process.env, ...sinkEnv }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let out = '';
+  const keep = (chunk: Buffer) => {
+    out = (out + chunk.toString()).slice(-20_000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return {
+    child,
+    output: () => out,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
+
 /** Lines of a child's stdout and stderr with their arrival time (for spawnSink's child). */
 function trackLines(child: { stdout: NodeJS.ReadableStream | null; stderr: NodeJS.ReadableStream | null }): Line[] {
   const lines: Line[] = [];
@@ -235,7 +275,7 @@ async function runSide(side: SideName, rep: number, admin: Admin): Promise<SideR
   const topic = side === 'iotp' ? avroTopic : lpTopic;
   try {
     if (side === 'iotp') {
-      const sink = spawnSink({
+      const sink = (values.profile ? spawnProfiledSink : spawnSink)({
         ...env,
         LOG_LEVEL: 'info',
         KAFKA_BACKEND: values.backend,
@@ -346,7 +386,9 @@ async function main(): Promise<void> {
   try {
     await produceInput();
     for (let rep = 0; rep < reps; rep++) {
-      const order = sidesInOrder<SideName>(rep, 'iotp', 'telegraf');
+      const order = sidesInOrder<SideName>(rep, 'iotp', 'telegraf').filter(
+        (side) => values.only === undefined || side === values.only,
+      );
       orders.push(order.join(','));
       const r = {} as Record<SideName, SideResult>;
       for (const side of order) {
@@ -365,6 +407,10 @@ async function main(): Promise<void> {
     await deleteTopicsWithPrefix(kafka, run).catch((e: unknown) => note(`could not delete topics: ${String(e)}`));
     deleteGroups(paths, brokers, groups);
     await deleteSubjects(env.SCHEMA_REGISTRY_URL as string, [`${avroTopic}-value`]);
+  }
+  if (values.only !== undefined) {
+    process.stdout.write(`${JSON.stringify({ bench: 'sink-vs-telegraf', only: values.only, results })}\n`);
+    return;
   }
   const m = printTable(
     `Kafka -> InfluxDB, ${total} points, one replica each, v1 API, batches of ${batch} (points/s = points / (process start line -> InfluxDB wrote the last point, SHOW STATS polled every 100 ms))`,

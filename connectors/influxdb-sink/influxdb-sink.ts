@@ -9,6 +9,7 @@ import { startLagReporter } from '../../lib/runtime/lag-reporter.js';
 import { deadLetterRecord, STAGE } from './dead-letter.js';
 import { deliverBatch } from './deliver-batch.js';
 import type { LineWriter } from './line-writer.js';
+import type { Point } from './point.js';
 import type { MadePoints } from './point-maker.js';
 import { retryPolicy } from './retry-policy.js';
 import { type BufferedRecord, commitOffsets, SinkBuffer, type TakenBatch } from './sink-buffer.js';
@@ -20,7 +21,8 @@ import { WakeSignal } from './wake-signal.js';
 export interface SinkDeps {
   kafka: KafkaClient;
   writer: LineWriter;
-  pointMaker: { make(record: ConsumedRecord): Promise<MadePoints> };
+  /** Synchronous for the usual record (see point-maker.ts), a promise for the first of a schema and failures. */
+  pointMaker: { make(record: ConsumedRecord): MadePoints | Promise<MadePoints> };
   registry: Registry;
   log: Logger;
   setReady(ready: boolean): void;
@@ -115,10 +117,11 @@ export async function startInfluxdbSink(settings: SinkSettings, deps: SinkDeps):
     counts.deadLetters += records.length;
   };
 
-  const make = async (record: ConsumedRecord): Promise<MadePoints> => {
+  /** The point maker's answer, retried while it throws a retriable error (the registry is down). */
+  const makeRetrying = async (record: ConsumedRecord, first: Promise<MadePoints>): Promise<MadePoints> => {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await deps.pointMaker.make(record);
+        return await (attempt === 0 ? first : deps.pointMaker.make(record));
       } catch (error) {
         if (!isRetriable(error) || attempt >= settings.maxRetries) throw error;
         log.warn({ err: error, attempt }, 'decoding failed (retriable), retrying');
@@ -133,7 +136,13 @@ export async function startInfluxdbSink(settings: SinkSettings, deps: SinkDeps):
     const dead: ProducerRecord[] = [];
     const now = clock();
     for (const record of batch.records) {
-      const made = await make(record);
+      let made: MadePoints | Promise<MadePoints>;
+      try {
+        made = deps.pointMaker.make(record);
+      } catch (error) {
+        made = Promise.reject(error);
+      }
+      if (made instanceof Promise) made = await makeRetrying(record, made);
       if (made.kind === 'dead') {
         dead.push(
           deadLetterRecord(record, made.rejection, {
@@ -144,8 +153,8 @@ export async function startInfluxdbSink(settings: SinkSettings, deps: SinkDeps):
         );
         metrics.deadLetters.inc({ reason: made.rejection.reason });
       }
-      const points = made.kind === 'points' ? made : { points: [], lines: [] };
-      entries.push({ record, points: points.points, lines: points.lines, addedAt: now });
+      if (made.kind === 'points') entries.push({ record, points: made.points, lines: made.lines, addedAt: now });
+      else entries.push({ record, points: [], lines: [], addedAt: now });
     }
     const last = entries[entries.length - 1];
     if (last && batch.nextOffset !== undefined) last.commitOffset = batch.nextOffset;
@@ -185,13 +194,15 @@ export async function startInfluxdbSink(settings: SinkSettings, deps: SinkDeps):
         }
       },
     });
-    const owner: number[] = [];
-    batch.entries.forEach((e, i) => {
-      for (let k = 0; k < e.points.length; k++) owner.push(i);
-    });
     const rejectedEntries = new Map<number, (typeof result.rejected)[number]>();
-    for (const r of result.rejected)
-      if (!rejectedEntries.has(owner[r.index] ?? -1)) rejectedEntries.set(owner[r.index] ?? -1, r);
+    if (result.rejected.length > 0) {
+      const owner: number[] = [];
+      batch.entries.forEach((e, i) => {
+        for (let k = 0; k < e.points.length; k++) owner.push(i);
+      });
+      for (const r of result.rejected)
+        if (!rejectedEntries.has(owner[r.index] ?? -1)) rejectedEntries.set(owner[r.index] ?? -1, r);
+    }
     const now = clock();
     await sendDeadLetters(
       [...rejectedEntries].map(([entryIndex, r]) => {
@@ -219,10 +230,16 @@ export async function startInfluxdbSink(settings: SinkSettings, deps: SinkDeps):
         );
       }),
     );
+    // Counted per measurement, one counter update each (not one per point).
     const refused = new Set(result.rejected.map((r) => r.index));
-    batch.points.forEach((p, i) => {
-      if (!refused.has(i)) metrics.pointsWritten.inc({ measurement: p.measurement });
-    });
+    const perMeasurement = new Map<string, number>();
+    const points = batch.points;
+    for (let i = 0; i < points.length; i++) {
+      if (refused.size > 0 && refused.has(i)) continue;
+      const m = (points[i] as Point).measurement;
+      perMeasurement.set(m, (perMeasurement.get(m) ?? 0) + 1);
+    }
+    for (const [measurement, n] of perMeasurement) metrics.pointsWritten.inc({ measurement }, n);
     counts.written += result.written;
     metrics.batches.inc({ result: result.rejected.length > 0 ? 'partial' : 'ok' });
   };
@@ -232,11 +249,6 @@ export async function startInfluxdbSink(settings: SinkSettings, deps: SinkDeps):
   const commitBatch = async (batch: TakenBatch) => {
     const owned = new Set(consumer.assignment().map(tpKey));
     const offsets = commitOffsets(batch.entries).filter((o) => owned.has(tpKey(o)));
-    const timings = batch.entries.map((e) => ({
-      topic: e.record.topic,
-      addedAt: e.addedAt,
-      eventTime: e.points[0]?.timestampMs,
-    }));
     try {
       await consumer.commit(offsets);
       counts.committedBatches += 1;
@@ -245,12 +257,15 @@ export async function startInfluxdbSink(settings: SinkSettings, deps: SinkDeps):
       log.warn({ err: error }, 'offset commit failed');
     }
     const now = clock();
-    for (const t of timings) {
-      metrics.recordsOut.inc({ topic: t.topic });
-      metrics.processingSeconds.observe((now - t.addedAt) / 1000);
-      if (t.eventTime !== undefined)
-        metrics.endToEndSeconds.observe({ topic: t.topic }, Math.max(0, now - t.eventTime) / 1000);
+    const perTopic = new Map<string, number>();
+    for (const e of batch.entries) {
+      const topic = e.record.topic;
+      perTopic.set(topic, (perTopic.get(topic) ?? 0) + 1);
+      metrics.processingSeconds.record((now - e.addedAt) / 1000);
+      const eventTime = e.points[0]?.timestampMs;
+      if (eventTime !== undefined) metrics.endToEndSeconds.record(Math.max(0, now - eventTime) / 1000, topic);
     }
+    for (const [topic, n] of perTopic) metrics.recordsOut.inc({ topic }, n);
   };
 
   const flushOnce = async () => {

@@ -99,3 +99,24 @@ describe('createPointMaker', () => {
     await expect(maker(true).make(record(reading()))).rejects.toMatchObject({ retriable: true });
   });
 });
+
+describe('createPointMaker, the synchronous path', () => {
+  it('answers without a promise once a (topic, schema id) went through, with the same points; failures still go through the decoder', async () => {
+    const m = maker();
+    const first = m.make(record(reading()));
+    expect(first).toBeInstanceOf(Promise);
+    const slow = await first;
+    const quick = m.make(record(reading()));
+    expect(quick).not.toBeInstanceOf(Promise);
+    expect(quick).toEqual(slow);
+    // A truncated body of a known schema: the slow path classifies it, as before.
+    const truncated = reading().subarray(0, 8);
+    const dead = m.make(record(truncated));
+    expect(dead).toBeInstanceOf(Promise);
+    expect(await dead).toMatchObject({ kind: 'dead', rejection: { reason: 'DESERIALIZATION_FAILED' } });
+    // An unknown schema id: not on the synchronous path either.
+    const unknown = Buffer.from(reading());
+    unknown.writeInt32BE(8, 1);
+    expect(await m.make(record(unknown))).toMatchObject({ kind: 'dead' });
+  });
+});

@@ -146,14 +146,20 @@ export class SinkBuffer {
 
 /** Per partition, the offset after the last record of `entries` (records of a partition are in offset order). */
 export function commitOffsets(entries: BufferedRecord[]): TopicPartitionOffset[] {
-  const last = new Map<string, TopicPartitionOffset>();
+  // No key string per entry, and one offset computed per partition (its last entry).
+  const last = new Map<string, Map<number, BufferedRecord>>();
   for (const entry of entries) {
-    const { record } = entry;
-    last.set(`${record.topic}\u0000${record.partition}`, {
-      topic: record.topic,
-      partition: record.partition,
-      offset: entry.commitOffset ?? nextOffset(record.offset),
-    });
+    const { topic, partition } = entry.record;
+    let byPartition = last.get(topic);
+    if (byPartition === undefined) {
+      byPartition = new Map();
+      last.set(topic, byPartition);
+    }
+    byPartition.set(partition, entry);
   }
-  return [...last.values()];
+  const out: TopicPartitionOffset[] = [];
+  for (const [topic, byPartition] of last)
+    for (const [partition, entry] of byPartition)
+      out.push({ topic, partition, offset: entry.commitOffset ?? nextOffset(entry.record.offset) });
+  return out;
 }

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { METRIC } from '../../lib/runtime/metric-names.js';
+import { TallyHistogram } from './tally-histogram.js';
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900, 3600, 7200];
 
@@ -33,13 +34,15 @@ export function createSinkMetrics(registry: Registry) {
       labelNames: m.deadLetters.labels,
       registers,
     }),
-    processingSeconds: new Histogram({
+    /** Per record: `record()` tallies locally, read by prom-client when scraped. */
+    processingSeconds: new TallyHistogram({
       name: m.processingSeconds.name,
       help: m.processingSeconds.help,
       buckets: LATENCY_BUCKETS,
       registers,
     }),
-    endToEndSeconds: new Histogram({
+    /** Per record: `record(seconds, topic)`. */
+    endToEndSeconds: new TallyHistogram({
       name: m.endToEndSeconds.name,
       help: `${m.endToEndSeconds.help}; by topic (a window result's event time is its window start)`,
       labelNames: ['topic'],
