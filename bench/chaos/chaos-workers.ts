@@ -17,7 +17,15 @@ interface Slot {
   crashes: number;
   /** Not restarted by the watchdog before this (ms epoch). */
   restartAfter: number;
+  /** Liveness: failed /healthz probes in a row, and when the last probe was sent. */
+  healthFailures: number;
+  lastProbe: number;
 }
+
+/** Liveness probe (as Kubernetes' on /healthz): every 5 s, 3 s timeout, 4 failures in a row = hung. */
+const PROBE_EVERY_MS = 5_000;
+const PROBE_TIMEOUT_MS = 3_000;
+const PROBE_FAILURES = 4;
 
 /**
  * The watchdog's delay before restarting a worker that exited on its own, by exits in a row: 1, 2,
@@ -36,6 +44,8 @@ export interface Started {
 /** A worker that died without the plan killing it (the watchdog started it again). */
 export interface UnplannedExit {
   worker: string;
+  /** exited: the process ended on its own; hung: alive, /healthz unanswered (the watchdog killed it -9). */
+  reason?: 'exited' | 'hung';
   atMs: number;
   logTail: string;
 }
@@ -88,7 +98,17 @@ export class ChaosWorkers {
     const dir = join(this.logDir, `replica-${replica}`);
     mkdirSync(dir, { recursive: true });
     const set = pipelineWorkers(dir, { ...this.env, ...env }, `${this.sourceReplica}-${replica}`);
-    const slot: Slot = { role, replica, proc: set[role], pid: undefined, state: 'down', crashes: 0, restartAfter: 0 };
+    const slot: Slot = {
+      role,
+      replica,
+      proc: set[role],
+      pid: undefined,
+      state: 'down',
+      crashes: 0,
+      restartAfter: 0,
+      healthFailures: 0,
+      lastProbe: 0,
+    };
     this.slots.push(slot);
     return this.launch(slot);
   }
@@ -144,6 +164,8 @@ export class ChaosWorkers {
     await slot.proc.start();
     slot.pid = await waitWorkerPid(slot.proc.port);
     slot.state = 'running';
+    slot.healthFailures = 0;
+    slot.lastProbe = Date.now();
     const ready = slot.proc.waitReady(300_000).then(() => {
       slot.crashes = 0;
       return Date.now() - t0;
@@ -152,7 +174,32 @@ export class ChaosWorkers {
     return { ready };
   }
 
+  private checking = false;
+
   private async check(): Promise<void> {
+    if (this.checking) return;
+    this.checking = true;
+    try {
+      await this.checkSlots();
+    } finally {
+      this.checking = false;
+    }
+  }
+
+  /** True when the live process of a running slot failed PROBE_FAILURES liveness probes in a row. */
+  private async hung(slot: Slot): Promise<boolean> {
+    if (Date.now() - slot.lastProbe < PROBE_EVERY_MS) return false;
+    slot.lastProbe = Date.now();
+    const ok = await fetch(`http://127.0.0.1:${slot.proc.port}/healthz`, {
+      signal: AbortSignal.timeout(PROBE_TIMEOUT_MS),
+    })
+      .then((res) => res.status === 200)
+      .catch(() => false);
+    slot.healthFailures = ok ? 0 : slot.healthFailures + 1;
+    return slot.healthFailures >= PROBE_FAILURES;
+  }
+
+  private async checkSlots(): Promise<void> {
     for (const slot of this.slots) {
       const name = `${slot.role}#${slot.replica}`;
       if (slot.state === 'crashed' && Date.now() >= slot.restartAfter) {
@@ -160,13 +207,23 @@ export class ChaosWorkers {
         await this.launch(slot).catch((error: unknown) => this.say(`could not restart ${name}: ${String(error)}`));
         continue;
       }
-      if (slot.state !== 'running' || slot.pid === undefined || pidAlive(slot.pid)) continue;
+      if (slot.state !== 'running' || slot.pid === undefined) continue;
+      let reason: 'exited' | 'hung' = 'exited';
+      if (pidAlive(slot.pid)) {
+        if (!(await this.hung(slot)) || slot.state !== 'running') continue;
+        // the process lives on but its /healthz is gone (seen: a worker that logged "stopped cleanly"
+        // after a fatal error and never exited): a liveness probe would kill it
+        reason = 'hung';
+        process.kill(slot.pid, 'SIGKILL');
+        while (pidAlive(slot.pid)) await sleep(20);
+      }
+      slot.healthFailures = 0;
       const logTail = slot.proc.tail(15);
-      this.unplannedExits.push({ worker: name, atMs: Date.now(), logTail });
+      this.unplannedExits.push({ worker: name, reason, atMs: Date.now(), logTail });
       slot.crashes += 1;
       const delay = restartDelayMs(slot.crashes);
       this.say(
-        `UNPLANNED: ${name} exited on its own (${slot.crashes} in a row); starting it again in ${delay / 1000} s. Log tail:\n${logTail}`,
+        `UNPLANNED: ${name} ${reason === 'hung' ? `hung (/healthz unanswered ${PROBE_FAILURES} times in a row, process alive): killed -9` : 'exited on its own'} (${slot.crashes} in a row); starting it again in ${delay / 1000} s. Log tail:\n${logTail}`,
       );
       slot.state = 'crashed';
       slot.restartAfter = Date.now() + delay;

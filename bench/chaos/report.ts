@@ -79,7 +79,13 @@ export function reportText(r: ChaosReport): string {
     if (notes.length || x.error)
       lines.push(`- ${x.name}: ${[...notes, ...(x.error ? [`ERROR ${x.error}`] : [])].join('; ')}`);
   }
-  for (const u of r.unplannedExits) lines.push(`- UNPLANNED exit of ${u.worker} (restarted)`);
+  const unplanned = new Map<string, string[]>();
+  for (const u of r.unplannedExits) {
+    const key = `${u.reason === 'hung' ? 'hung (alive, /healthz gone; killed -9 by the watchdog)' : 'exited on its own'}: ${u.worker}`;
+    unplanned.set(key, [...(unplanned.get(key) ?? []), new Date(u.atMs).toISOString().slice(11, 19)]);
+  }
+  for (const [what, at] of unplanned)
+    lines.push(`- UNPLANNED ${what}, restarted; ${at.length}x at ${at.join(', ')} UTC`);
   const { readings, windows, anomalies } = r.verdicts;
   lines.push('');
   lines.push(
