@@ -53,7 +53,10 @@ describe('KStream-KTable join (real broker)', () => {
       let got: string[] = [];
       await waitUntil(
         () => `${n} results, got ${got.length}: ${got.join(' ')}`,
-        async () => (got = await results()).length >= n,
+        async () => {
+          got = await results();
+          return got.length >= n;
+        },
         60_000,
       );
       return got;

@@ -55,7 +55,7 @@ export async function testPipeline(
     'registry:',
     `  url: ${env.SCHEMA_REGISTRY_URL}`,
     `  username: '${env.SCHEMA_REGISTRY_USERNAME ?? ''}'`,
-    "  password: '${SCHEMA_REGISTRY_PASSWORD:-}'",
+    `  password: '\${SCHEMA_REGISTRY_PASSWORD:-}'`,
     `  schemasDir: ${join(repoRoot, 'schemas')}`,
     'routes:',
     `  - { type: environment, mqtt: '${prefix}/{site}/{deviceId}/environment', topic: '${prefix}.{type}' }`,
