@@ -86,6 +86,8 @@ export class ChaosWorkers {
         state: 'down',
         crashes: 0,
         restartAfter: 0,
+        healthFailures: 0,
+        lastProbe: 0,
       });
     for (const slot of this.slots) await this.launch(slot);
     await Promise.all(this.slots.map((s) => s.proc.waitReady(readyTimeoutMs)));
