@@ -4,8 +4,7 @@ import { StreamTableJoinProcessor } from '../processors/joins/stream-table-join.
 import { TableTableJoinProcessor } from '../processors/joins/table-table-join.js';
 import { StatelessProcessor } from '../processors/stateless.js';
 import { Serdes, type SyncSerde } from '../serde.js';
-import { listSerde } from '../state/list-serde.js';
-import { Stores } from '../state/stores.js';
+import { joinWindowStore } from '../state/join-window-store.js';
 import type { JoinWindows } from '../windows/join-windows.js';
 import { addRepartition } from './add-repartition.js';
 import type { BuilderContext } from './builder-context.js';
@@ -145,15 +144,12 @@ export function streamStreamJoin<K, V, VO, VR>(
     rightInput,
   );
   t.addStateStore(
-    Stores.window(thisStore, keySerde, listSerde(joined.valueSerde ?? Serdes.json<V>()), { retentionMs, logged }),
+    joinWindowStore(thisStore, keySerde, joined.valueSerde ?? Serdes.json<V>(), { retentionMs, logged }),
     `${step}-this-join`,
     `${step}-other-join`,
   );
   t.addStateStore(
-    Stores.window(otherStore, keySerde, listSerde(joined.otherValueSerde ?? Serdes.json<VO>()), {
-      retentionMs,
-      logged,
-    }),
+    joinWindowStore(otherStore, keySerde, joined.otherValueSerde ?? Serdes.json<VO>(), { retentionMs, logged }),
     `${step}-this-join`,
     `${step}-other-join`,
   );

@@ -1,6 +1,6 @@
 import type { Processor, ProcessorContext } from '../../processor/processor.js';
 import type { StreamRecord } from '../../record.js';
-import type { WindowStore } from '../../state/window-store.js';
+import type { JoinWindowStore } from '../../state/join-window-store.js';
 import type { JoinWindows } from '../../windows/join-windows.js';
 import { requireJoinKey, requireJoinValue } from './join-inputs.js';
 
@@ -25,15 +25,15 @@ export interface StreamStreamJoinSpec<K, VThis, VOther, VR> {
  */
 export class StreamStreamJoinProcessor<K, VThis, VOther, VR> implements Processor<K, VThis, K, VR> {
   private ctx!: ProcessorContext<K, VR>;
-  private mine!: WindowStore<K, VThis[]>;
-  private other!: WindowStore<K, VOther[]>;
+  private mine!: JoinWindowStore<K, VThis>;
+  private other!: JoinWindowStore<K, VOther>;
 
   constructor(private readonly spec: StreamStreamJoinSpec<K, VThis, VOther, VR>) {}
 
   init(context: ProcessorContext<K, VR>): void {
     this.ctx = context;
-    this.mine = context.getStateStore<WindowStore<K, VThis[]>>(this.spec.thisStore);
-    this.other = context.getStateStore<WindowStore<K, VOther[]>>(this.spec.otherStore);
+    this.mine = context.getStateStore<JoinWindowStore<K, VThis>>(this.spec.thisStore);
+    this.other = context.getStateStore<JoinWindowStore<K, VOther>>(this.spec.otherStore);
   }
 
   process(record: StreamRecord<K, VThis>): void {
@@ -46,17 +46,16 @@ export class StreamStreamJoinProcessor<K, VThis, VOther, VR> implements Processo
     const oldestKept = Number.isFinite(streamTime) ? streamTime - retention + 1 : 0;
     const from = Math.max(0, t - windows.beforeMs, oldestKept);
     const to = Math.max(0, t + windows.afterMs);
-    for (const start of this.other.windowStarts()) {
-      if (start < from) continue;
-      if (start > to) break;
-      for (const o of this.other.fetch(record.key, start) ?? [])
-        this.ctx.forward({ ...record, value: joiner(record.value, o, record.key), timestamp: Math.max(t, start) });
-    }
+    for (const o of this.other.fetch(record.key, from, to))
+      this.ctx.forward({
+        ...record,
+        value: joiner(record.value, o.value, record.key),
+        timestamp: Math.max(t, o.timestamp),
+      });
     if (t < oldestKept) {
       this.ctx.late({ step, streamTime, closedWindows: 1, windowEnd: t + windows.afterMs });
       return;
     }
-    const kept = this.mine.fetch(record.key, t);
-    this.mine.put(record.key, t, kept === undefined ? [record.value] : [...kept, record.value]);
+    this.mine.put(record.key, t, record.value);
   }
 }
