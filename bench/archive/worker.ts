@@ -6,7 +6,9 @@
  * 2. A day of the demo fleet (100 devices, one reading per 5 min: 28,800 readings) is archived the
  *    same way, and `iotp archive query`'s hourly means per site over it are timed (median of 5).
  *
- *   node_modules/.bin/tsx bench/archive/worker.ts [--records 50000]
+ * Files close at `--max-records` rows (default 20,000) or after 2 s.
+ *
+ *   node_modules/.bin/tsx bench/archive/worker.ts [--records 50000] [--max-records 20000]
  */
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -23,7 +25,9 @@ import { stackEnv, uniqueName } from '../../test/helpers/stack.js';
 import { waitUntil } from '../../test/helpers/wait.js';
 import { type BenchReading, fleetReadings } from './readings.js';
 
-const { values } = parseArgs({ options: { records: { type: 'string', default: '50000' } } });
+const { values } = parseArgs({
+  options: { records: { type: 'string', default: '50000' }, 'max-records': { type: 'string', default: '20000' } },
+});
 const env = { ...stackEnv(), LOG_LEVEL: 'warn' };
 
 async function diskBytes(dir: string): Promise<{ bytes: number; files: number }> {
@@ -62,7 +66,14 @@ async function archiveRun(label: string, readings: BenchReading[]) {
     const started = performance.now();
     const worker = await runArchiveSinkHere({
       ...env,
-      ...archiveEnv({ root: archive.root, topics: [topic], groupId, dlq, interval: '2s' }),
+      ...archiveEnv({
+        root: archive.root,
+        topics: [topic],
+        groupId,
+        dlq,
+        interval: '2s',
+        maxRecords: Number(values['max-records']),
+      }),
     });
     await waitUntil('every record archived', () => allCommitted(admin, groupId, [topic], readings.length), 600_000);
     const seconds = (performance.now() - started) / 1000;
