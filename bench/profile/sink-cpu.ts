@@ -6,7 +6,7 @@
  * Kafka client's fetch decoding and the HTTP request. Prints CPU µs per point per round.
  *
  *   node_modules/.bin/tsx bench/profile/sink-cpu.ts [--points 200000] [--devices 500] [--rounds 5]
- *     [--batch 5000] [--root <checkout>]
+ *     [--batch 5000] [--max-buffered <points>] [--root <checkout>]
  *
  * --root runs another checkout's sink code (a worktree with node_modules linked) with this harness,
  * for before/after figures side by side: run both alternately, compare the same rounds.
@@ -34,12 +34,15 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '5' },
     batch: { type: 'string', default: '5000' },
     root: { type: 'string' },
+    'max-buffered': { type: 'string' },
   },
 });
 const total = Number(values.points);
 const devices = Number(values.devices);
 const batchPoints = Number(values.batch);
 const root = values.root ?? repoRoot;
+/** The sink's default: max(10 x batch, 50,000). */
+const maxBuffered = Number(values['max-buffered'] ?? Math.max(10 * batchPoints, 50_000));
 const PARTITIONS = 4;
 const TOPIC = 'bench.environment';
 
@@ -172,7 +175,7 @@ async function round(parts: ConsumedRecord[][]): Promise<{ cpuUs: number; wallMs
       topics: [TOPIC],
       dlqTopic: 'bench.dlq',
       writer: { api: 'v1', v1: { url: 'http://127.0.0.1:1', database: 'bench' } },
-      buffer: { maxBatchPoints: batchPoints, lingerMs: 1000, maxBufferedPoints: Math.max(10 * batchPoints, 50_000) },
+      buffer: { maxBatchPoints: batchPoints, lingerMs: 1000, maxBufferedPoints: maxBuffered },
       retry: { initialDelayMs: 100, maxDelayMs: 1000 },
       maxRetries: 3,
       mapping: { prefix: 'bench.', extraTags: [], staticTags: {} },

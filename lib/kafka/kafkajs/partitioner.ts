@@ -1,4 +1,5 @@
 import { type ICustomPartitioner, type Message, Partitioners } from 'kafkajs';
+import { murmur2 } from '../murmur2.js';
 
 /**
  * kafkajs' DefaultPartitioner (murmur2, as the Java client) that remembers each message's partition,
@@ -9,10 +10,19 @@ export function recordingPartitioner(chosen: WeakMap<Message, number>): ICustomP
   return () => {
     const inner = Partitioners.DefaultPartitioner();
     return (args) => {
-      const previous = chosen.get(args.message);
-      if (previous !== undefined && previous < args.partitionMetadata.length) return previous;
-      const partition = inner(args);
-      chosen.set(args.message, partition);
+      const { message, partitionMetadata } = args;
+      const previous = chosen.get(message);
+      if (previous !== undefined && previous < partitionMetadata.length) return previous;
+      // A keyed record: the same partition as kafkajs' murmur2 (tested), in 32-bit arithmetic
+      // instead of its Long objects, and without its per-message filter of the partition list.
+      const partition =
+        (message.partition === null || message.partition === undefined) &&
+        message.key !== null &&
+        message.key !== undefined
+          ? (murmur2(Buffer.isBuffer(message.key) ? message.key : Buffer.from(String(message.key))) & 0x7fffffff) %
+            partitionMetadata.length
+          : inner(args);
+      chosen.set(message, partition);
       return partition;
     };
   };
