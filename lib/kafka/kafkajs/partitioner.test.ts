@@ -11,6 +11,7 @@ const kafkajsMurmur2 = require('kafkajs/src/producer/partitioners/default/murmur
 const metadata = (n: number): PartitionMetadata[] =>
   Array.from({ length: n }, (_, partitionId) => ({
     partitionId,
+    partitionErrorCode: 0,
     leader: 1,
     replicas: [1],
     isr: [1],
