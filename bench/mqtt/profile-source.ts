@@ -46,6 +46,9 @@ const devices = Number(values.devices);
 const window = Number(values.window);
 const profiling = !values['no-profile'];
 const env = loadStackEnv();
+// Another checkout (--root) has no .stack/env of its own: its connector gets the stack's settings
+// (the registry's credentials above all) from the environment.
+if (values.root) for (const [k, v] of Object.entries(env)) if (process.env[k] === undefined) process.env[k] = v;
 const kafka = testKafka(env.KAFKA_BROKERS as string, 'bench-mqtt-profile');
 
 /** Microseconds on the monotonic clock V8's profiler stamps samples with. */
