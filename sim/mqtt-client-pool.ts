@@ -88,11 +88,15 @@ export async function connectMqttClientPool(options: MqttClientPoolOptions): Pro
           ),
         );
       };
-      client.once('error', (error) => fail(error.message, error));
-      client.once('close', () => fail('connection closed before CONNACK'));
+      const onError = (error: Error) => fail(error.message, error);
+      const onClose = () => fail('connection closed before CONNACK');
+      client.once('error', onError);
+      client.once('close', onClose);
       client.once('connect', () => {
-        client.removeAllListeners('error');
-        client.removeAllListeners('close');
+        // only our own listeners: mqtt.js sets up its reconnect in a 'close' listener of its own
+        // (removeAllListeners('close') left every client unable to reconnect after a broker restart)
+        client.off('error', onError);
+        client.off('close', onClose);
         client.options.reconnectPeriod = 1_000;
         client.on('reconnect', () => {
           reconnects += 1;
