@@ -60,8 +60,11 @@ try {
     if (res.status !== 204) throw new Error(`write answered ${res.status}: ${await res.text()}`);
   }
   const deadline = Date.now() + 15 * 60_000;
-  let tsm = 0;
-  while (Date.now() < deadline && (tsm = await sizeOf(dataDir, '.tsm')) === 0) await sleep(10_000);
+  let tsm = await sizeOf(dataDir, '.tsm');
+  while (tsm === 0 && Date.now() < deadline) {
+    await sleep(10_000);
+    tsm = await sizeOf(dataDir, '.tsm');
+  }
   const index = (await sizeOf(dataDir, '')) - tsm;
   console.log(
     JSON.stringify({
