@@ -90,8 +90,9 @@ export class KafkaStreams {
   private readonly migrated = new Map<number, number>();
 
   private readonly topology: Topology;
-  /** Changelog partitions per store (a store exists only in tasks below its sub-topology's count). */
+  /** Partition counts per store and node (a sub-topology exists only in tasks below its count). */
   private storePartitions: ReadonlyMap<string, number> = new Map();
+  private nodePartitions: ReadonlyMap<string, number> = new Map();
 
   constructor(
     topology: Topology,
@@ -154,6 +155,7 @@ export class KafkaStreams {
       dlqTopic: this.dlqTopic,
     });
     this.storePartitions = topics.plan.stores;
+    this.nodePartitions = topics.plan.nodes;
     this.maxDeadLetterBytes = await deadLetterMaxBytes(c.client, this.dlqTopic, this.log);
     if (this.guarantee === 'at_least_once') {
       this.producer = c.client.producer({ idempotent: true });
@@ -213,6 +215,7 @@ export class KafkaStreams {
       idleTimeoutMs: c.idleTimeoutMs,
       listener: this.listener,
       log: this.log,
+      partitionCounts: { nodes: this.nodePartitions, stores: this.storePartitions },
     });
     const runner = new TaskRunner(task, {
       applicationId: c.applicationId,

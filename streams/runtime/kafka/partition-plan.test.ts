@@ -3,6 +3,7 @@ import { Repartitioned } from '../dsl/repartitioned.js';
 import { StreamsBuilder } from '../dsl/streams-builder.js';
 import { Materialized } from '../materialized.js';
 import { Serdes } from '../serde.js';
+import { StreamTask } from '../task/stream-task.js';
 import { JoinWindows } from '../windows/join-windows.js';
 import { partitionPlan } from './partition-plan.js';
 
@@ -91,5 +92,33 @@ describe('partitionPlan (co-partitioning at start)', () => {
       ]),
     );
     expect(plan.maxPartitions).toBe(5);
+  });
+
+  it('a task builds only the sub-topologies that have its partition', () => {
+    const b = new StreamsBuilder();
+    b.stream('readings', { keySerde: str, valueSerde: json }, 'readings')
+      .groupByKey({ keySerde: str })
+      .count(Materialized.as<string, number>('per-device').withRetention(1_000))
+      .toStream()
+      .selectKey((k) => k.slice(0, 3), 'prefix', str)
+      .repartition(
+        Repartitioned.as<string, number>('by-prefix').withNumberOfPartitions(6).withValueSerde(Serdes.float64()),
+      )
+      .groupByKey({ keySerde: str, valueSerde: Serdes.float64() })
+      .count(Materialized.as<string, number>('per-prefix').withRetention(1_000));
+    const t = b.build().resolveInternalTopics('app');
+    const plan = partitionPlan(t, new Map([['readings', 3]]));
+    const task = (partition: number) =>
+      new StreamTask({
+        applicationId: 'app',
+        partition,
+        topology: t,
+        clock: () => 0,
+        lateTopic: 'late',
+        dlqTopic: 'dlq',
+        partitionCounts: plan,
+      });
+    expect([...task(1).stores.keys()].sort()).toEqual(['per-device', 'per-prefix']);
+    expect([...task(4).stores.keys()]).toEqual(['per-prefix']);
   });
 });

@@ -8,6 +8,8 @@ export interface PartitionPlan {
   readonly topics: ReadonlyMap<string, number>;
   /** Partitions of each store's changelog: its sub-topology's count. */
   readonly stores: ReadonlyMap<string, number>;
+  /** Partition count of each node's sub-topology (a task builds only the nodes below it). */
+  readonly nodes: ReadonlyMap<string, number>;
   /** The largest count: the task-meta changelog, late and dead-letter topics. */
   readonly maxPartitions: number;
 }
@@ -37,6 +39,7 @@ export function partitionPlan(topology: Topology, external: ReadonlyMap<string, 
     }
   }
   const stores = new Map<string, number>();
+  const nodes = new Map<string, number>();
   for (const sub of subs) {
     const unknown = sub.sourceTopics.filter((t) => !counts.has(t));
     if (unknown.length > 0)
@@ -51,8 +54,9 @@ export function partitionPlan(topology: Topology, external: ReadonlyMap<string, 
       );
     const n = counts.get(sub.sourceTopics[0] as string) as number;
     for (const s of sub.stores) stores.set(s, n);
+    for (const node of sub.nodes) nodes.set(node, n);
   }
   const topics = new Map<string, number>();
   for (const t of topology.sourceTopics()) topics.set(t, counts.get(t) as number);
-  return { topics, stores, maxPartitions: Math.max(...topics.values()) };
+  return { topics, stores, nodes, maxPartitions: Math.max(...topics.values()) };
 }

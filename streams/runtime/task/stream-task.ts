@@ -36,6 +36,12 @@ export interface StreamTaskOptions {
   idleTimeoutMs?: number;
   listener?: TaskListener;
   log?: Logger;
+  /**
+   * Partition count of each node's and store's sub-topology (KafkaStreams' partition plan): a task
+   * builds only the sub-topologies that have its partition, so no processor or punctuator of another
+   * writes to a changelog partition that does not exist. Default: every node and store.
+   */
+  partitionCounts?: { nodes: ReadonlyMap<string, number>; stores: ReadonlyMap<string, number> };
 }
 
 /** What a task produced since the last collect: records to send and input offsets to commit. */
@@ -112,12 +118,16 @@ export class StreamTask {
       partition: options.partition,
       currentStreamTimeMs: () => this.streamTime,
     };
+    const counts = options.partitionCounts;
+    const here = (count: number | undefined) => count === undefined || count > options.partition;
     for (const builder of options.topology.stores()) {
+      if (!here(counts?.stores.get(builder.name))) continue;
       const store = builder.build();
       store.init(storeContext);
       this.storeMap.set(builder.name, store);
     }
     for (const spec of options.topology.nodes()) {
+      if (!here(counts?.nodes.get(spec.name))) continue;
       const node: NodeRuntime = {
         spec,
         processor: spec.kind === 'processor' ? spec.supplier() : undefined,
