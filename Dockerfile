@@ -33,6 +33,9 @@ COPY bin ./bin
 # The .avsc files (registry.schemasDir) and the pipeline YAML are read at start.
 COPY schemas ./schemas
 COPY config ./config
+# The archive sink's folder (archive.root in compose and k8s): owned by the worker's user, so a named
+# volume mounted there starts writable.
+RUN mkdir -p /data/archive && chown node:node /data/archive
 USER node
 ENV NODE_ENV=production METRICS_PORT=9400
 EXPOSE 9400

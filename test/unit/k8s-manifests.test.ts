@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { sinkSettingsFrom } from '../../connectors/influxdb-sink/sink-settings.js';
+import { archiveSettingsFrom } from '../../connectors/parquet-sink/archive-settings.js';
 import { type LoadedPipelineConfig, loadPipelineConfig } from '../../lib/config/index.js';
 import { repoRoot } from '../../lib/runtime/stack-env.js';
 
@@ -37,6 +38,7 @@ const API_VERSIONS: Record<string, string> = {
   ConfigMap: 'v1',
   Secret: 'v1',
   Service: 'v1',
+  PersistentVolumeClaim: 'v1',
   Deployment: 'apps/v1',
   StatefulSet: 'apps/v1',
   Job: 'batch/v1',
@@ -68,6 +70,10 @@ function consumerOf(workload: Doc): { group: string; topics: string[] } | undefi
   const args = container(workload).args as string[];
   if (args[0] === 'streams')
     return { group: `${config.streams.applicationId}-${args[2]}`, topics: config.readingRoutes.map((r) => r.topic) };
+  if (args[0] === 'sink' && args[1] === 'parquet') {
+    const settings = archiveSettingsFrom(config, { replicaId: 'archive-sink-0' });
+    return { group: settings.groupId, topics: settings.topics };
+  }
   if (args[0] === 'sink') {
     const settings = sinkSettingsFrom(config, { replicaId: containerEnv.SINK_REPLICA_ID });
     return { group: settings.groupId, topics: settings.topics };
@@ -126,7 +132,7 @@ describe('deploy/k8s manifests', () => {
   });
 
   it('run every compose worker with the same args, image, config mount, probes on the metrics port and resources', () => {
-    const workers = ['mqtt-source', 'streams-aggregate', 'streams-detect', 'influxdb-sink'];
+    const workers = ['mqtt-source', 'streams-aggregate', 'streams-detect', 'influxdb-sink', 'archive-sink'];
     expect(workloads.map((w) => w.metadata.name).sort()).toEqual([...workers].sort());
     for (const w of workloads) {
       const name = w.metadata.name as string;
@@ -171,7 +177,8 @@ describe('deploy/k8s manifests', () => {
   });
 
   it('scale each consumer group with one KEDA ScaledObject on the lag of exactly its input topics', () => {
-    const consumers = workloads.filter((w) => consumerOf(w) !== undefined);
+    // The archive writes to one ReadWriteOnce volume: one replica, never scaled (docs/ARCHIVE.md).
+    const consumers = workloads.filter((w) => consumerOf(w) !== undefined && w.metadata.name !== 'archive-sink');
     expect(consumers.map((w) => w.metadata.name).sort()).toEqual([
       'influxdb-sink',
       'streams-aggregate',
@@ -206,6 +213,12 @@ describe('deploy/k8s manifests', () => {
         expect(lag).toBeGreaterThan(activation);
       }
     }
+    const archive = named('Deployment', 'archive-sink');
+    expect(archive.spec.replicas).toBe(1);
+    expect(archive.spec.strategy.type).toBe('Recreate');
+    expect(consumerOf(archive)?.group).toBe(config.archive.groupId);
+    const claim = archive.spec.template.spec.volumes.find((v: Doc) => v.persistentVolumeClaim)?.persistentVolumeClaim;
+    expect(named('PersistentVolumeClaim', claim?.claimName).spec.accessModes).toEqual(['ReadWriteOnce']);
     // The missing-heartbeat detector runs on wall-clock time: never scaled to zero.
     expect(named('ScaledObject', 'streams-detect').spec.minReplicaCount).toBeGreaterThanOrEqual(1);
   });
