@@ -5,7 +5,10 @@
  * in-memory store) over Avro input (schemas/environment.avsc, Confluent wire format).
  *
  *   node_modules/.bin/tsx bench/peers/streams-vs-kafka-streams.ts [--reps 3] [--records 300000]
- *     [--keys 100000] [--partitions 3] [--backend kafkajs|rdkafka]
+ *     [--keys 100000] [--partitions 3] [--backend kafkajs|rdkafka] [--profile <dir>]
+ *
+ * --profile runs the iotp worker under `node --cpu-prof` (its profile is written to <dir> when it
+ * exits; summarise it with bench/profile/summarize.ts --callers).
  *
  * The input is produced once. Each rep starts a fresh process per side (iotp: a Node child running
  * bench/peers/streams-iotp-worker.ts; Kafka Streams: a JVM running bench/peers/kafka-streams) that
@@ -54,6 +57,7 @@ const { values } = parseArgs({
     backend: { type: 'string', default: 'kafkajs' },
     'span-ms': { type: 'string', default: String(5 * 60_000) },
     'timeout-s': { type: 'string', default: '900' },
+    profile: { type: 'string' },
   },
 });
 const reps = intFlag('reps', values.reps);
@@ -148,6 +152,7 @@ function spawnSide(side: SideName, passes: { appId: string; output: string }[], 
     return spawnProc(
       process.execPath,
       [
+        ...(values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : []),
         '--import',
         `file://${join(repoRoot, 'node_modules', 'tsx', 'dist', 'loader.mjs')}`,
         join(repoRoot, 'bench', 'peers', 'streams-iotp-worker.ts'),
