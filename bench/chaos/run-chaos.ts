@@ -160,7 +160,8 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     );
 
     const published = publishedReadings(load, env);
-    const lastTs = Math.max(...published.readings.map((r) => r.ts));
+    // (a loop: Math.max(...array) overflows the stack past ~120k readings)
+    const lastTs = published.readings.reduce((m, r) => Math.max(m, r.ts), Number.NEGATIVE_INFINITY);
     const target = o.plan.closeLastWindows
       ? closeTarget(lastTs, config.streams.windows, 5 * 60_000)
       : closedByLoadTarget(lastTs, config.streams.windows);

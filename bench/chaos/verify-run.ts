@@ -50,12 +50,15 @@ export async function verifyRun(v: VerifyInputs): Promise<RunVerdicts> {
     if (r) kafkaCopies.set(readingKey(r.deviceId, r.ts), (kafkaCopies.get(readingKey(r.deviceId, r.ts)) ?? 0) + 1);
 
   v.say('reading the run back: InfluxDB');
-  const tss = v.acked.map((r) => r.ts);
-  const from = Math.min(...tss) - 3_600_000;
-  const to = Math.max(...tss) + 3_600_000;
+  let from = Number.POSITIVE_INFINITY;
+  let to = Number.NEGATIVE_INFINITY;
+  for (const r of v.acked) {
+    from = Math.min(from, r.ts - 3_600_000);
+    to = Math.max(to, r.ts + 3_600_000);
+  }
   const points = [];
   for (const route of config.readingRoutes)
-    points.push(...(await influxPoints(v.influx, route.type, devicePrefix, from, to)));
+    for (const p of await influxPoints(v.influx, route.type, devicePrefix, from, to)) points.push(p);
   const readings = verifyReadings(v.acked, points, kafkaReadings);
 
   v.say('reading the run back: late records, window results');
