@@ -118,22 +118,24 @@ export function formatFieldValue(field: FieldValue, key: string): string {
  * @throws IotpError SINK_UNREPRESENTABLE_NAME, SINK_NO_FIELDS, SINK_NON_FINITE_FIELD, SINK_BAD_TIMESTAMP
  */
 export function encodePoint(point: Point): string {
-  let line = escapeMeasurement(point.measurement);
+  // The pieces are joined once at the end: one flat string per line, where `+=` left a tree of
+  // concatenations per line that lived (and was copied by the GC) until the batch was joined.
+  const parts: string[] = [escapeMeasurement(point.measurement)];
   const tags = point.tags;
   const keys = Object.keys(tags);
   if (keys.length > 1) keys.sort();
   for (const key of keys) {
     const value = tags[key];
     if (value === undefined || value === '') continue;
-    line += `,${escapeKey(key, 'tag key')}=${escapeKey(value, 'tag value')}`;
+    parts.push(',', escapeKey(key, 'tag key'), '=', escapeKey(value, 'tag value'));
   }
-  let fields = '';
+  let fieldCount = 0;
   for (const key in point.fields) {
     if (!Object.hasOwn(point.fields, key)) continue;
     const value = point.fields[key] as FieldValue;
-    fields += `${fields === '' ? '' : ','}${escapeKey(key, 'field key')}=${formatFieldValue(value, key)}`;
+    parts.push(fieldCount++ === 0 ? ' ' : ',', escapeKey(key, 'field key'), '=', formatFieldValue(value, key));
   }
-  if (fields === '') {
+  if (fieldCount === 0) {
     throw new IotpError('SINK_NO_FIELDS', `point of ${JSON.stringify(point.measurement)} has no field`, {
       context: { measurement: point.measurement },
     });
@@ -143,5 +145,6 @@ export function encodePoint(point: Point): string {
       context: { measurement: point.measurement },
     });
   }
-  return `${line} ${fields} ${point.timestampMs}`;
+  parts.push(' ', String(point.timestampMs));
+  return parts.join('');
 }
