@@ -9,6 +9,9 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
+          // A hang guard, not a speed check: some pure tests (simulated fleets, detectors over long
+          // series) take seconds, and more on a loaded 2-core machine than vitest's default 5 s.
+          testTimeout: 30_000,
           include: [
             'lib/**/*.test.ts',
             'cli/**/*.test.ts',
