@@ -36,8 +36,9 @@ describe('repartition (groupBy a new key + aggregate) under exactly_once and kil
         const t = want.get(site) ?? { count: 0, sum: 0 };
         want.set(site, { count: t.count + 1, sum: t.sum + r.value });
       }
-      const spawn = async () => {
+      const spawn = async (logLevel = 'warn') => {
         const w = spawnTsx('streams/runtime/joins/test-support/site-count-worker.ts', [], {
+          logLevel,
           env: {
             METRICS_PORT: String(await freePort()),
             SITES_APP_ID: app,
@@ -77,14 +78,26 @@ describe('repartition (groupBy a new key + aggregate) under exactly_once and kil
       for (let k = 0; k < KILLS; k++) {
         const w = await spawn();
         expect(await w.waitReady(60_000), w.output()).toBe(true);
-        await sleep(300 + Math.floor(random() * 2_000));
+        // Kill while it works: once it has committed something of its own (a loaded box can take
+        // seconds for a first commit), then at a random point.
+        const before = progress[progress.length - 1] ?? 0;
+        const working = await pollUntil(
+          async () => (await readTopic(client, output, 'read_committed')).length > before,
+          60_000,
+          200,
+        );
+        expect(working, `worker ${k + 1} committed nothing in 60 s:\n${w.output().slice(-4_000)}`).toBe(true);
+        await sleep(Math.floor(random() * 1_500));
         await w.kill9();
         expect(w.child.signalCode).toBe('SIGKILL');
         progress.push((await readTopic(client, output, 'read_committed')).length);
       }
       await producing;
 
-      const last = await spawn();
+      const last = await spawn('info');
+      // Ready before anything else: the last killed worker may already have finished the input, and
+      // a SIGTERM before the worker's handlers exist would end it by the signal.
+      expect(await last.waitReady(60_000), last.output()).toBe(true);
       let totals: { site: string; total: SiteTotal }[] = [];
       const complete = await pollUntil(
         async () => {
@@ -98,7 +111,8 @@ describe('repartition (groupBy a new key + aggregate) under exactly_once and kil
         1_000,
       );
       expect(complete, `only ${totals.length} of ${RECORDS} totals; worker log:\n${last.output()}`).toBe(true);
-      expect(await last.stop(), last.output().slice(-6_000)).toBe(0);
+      const code = await last.stop();
+      expect(code, `exit ${code} signal ${last.child.signalCode}:\n${last.output().slice(-6_000)}`).toBe(0);
       console.info(
         `repartition kill test: ${RECORDS} readings, ${KILLS} kills, totals committed after each kill: ${progress.join(', ')} of ${RECORDS}`,
       );
