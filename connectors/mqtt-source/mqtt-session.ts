@@ -207,9 +207,20 @@ export async function openMqttSession(options: MqttSessionOptions): Promise<Mqtt
   };
   client.connect();
 
+  /** The filters subscribed so far: subscribed again on every reconnect (see below). */
+  const subscribed = new Set<string>();
   client.on('connect', (connack) => {
     log.info({ clientId: options.mqtt.clientId, sessionPresent: connack.sessionPresent }, 'mqtt connected');
     options.onConnectionChange?.(true, connack.sessionPresent);
+    // mqtt.js subscribes again only when the broker says it has no session. Mosquitto 2.0 restores a
+    // persistent session after a restart (kill -9 or a clean stop) WITHOUT its shared subscriptions
+    // and answers sessionPresent=true: the replica would receive nothing while devices' readings are
+    // acknowledged and dropped (found by bench/chaos). Subscribing again is idempotent.
+    if (connack.sessionPresent && subscribed.size > 0)
+      client.subscribe([...subscribed], { qos: 1, rh: 1 }, (error) => {
+        if (error) log.error({ err: error, filters: [...subscribed] }, 'mqtt resubscribe after reconnect failed');
+        else log.info({ filters: [...subscribed] }, 'resubscribed after reconnect');
+      });
   });
   client.on('close', () => {
     const dropped = gate.reset();
@@ -250,10 +261,12 @@ export async function openMqttSession(options: MqttSessionOptions): Promise<Mqtt
           `broker refused ${refused.map((g) => `${g.topic} (reason ${g.qos})`).join(', ')}: check the ACL for ${options.mqtt.username ?? 'anonymous'}`,
           { retriable: false },
         );
+      for (const f of filters) subscribed.add(f);
       log.info({ filters, grants: grants.map((g) => g.qos) }, 'subscribed');
     },
     async unsubscribe(filters) {
       await client.unsubscribeAsync([...filters]);
+      for (const f of filters) subscribed.delete(f);
       log.info({ filters }, 'unsubscribed');
     },
     get connected() {
