@@ -20,6 +20,8 @@ interface Slot {
   /** Liveness: failed /healthz probes in a row, and when the last probe was sent. */
   healthFailures: number;
   lastProbe: number;
+  /** Ready (/readyz 200) since its last start: only then is it probed (a start can take minutes on a loaded box). */
+  ready: boolean;
 }
 
 /** Liveness probe (as Kubernetes' on /healthz): every 5 s, 3 s timeout, 4 failures in a row = hung. */
@@ -88,6 +90,7 @@ export class ChaosWorkers {
         restartAfter: 0,
         healthFailures: 0,
         lastProbe: 0,
+        ready: false,
       });
     for (const slot of this.slots) await this.launch(slot);
     await Promise.all(this.slots.map((s) => s.proc.waitReady(readyTimeoutMs)));
@@ -168,8 +171,10 @@ export class ChaosWorkers {
     slot.state = 'running';
     slot.healthFailures = 0;
     slot.lastProbe = Date.now();
+    slot.ready = false;
     const ready = slot.proc.waitReady(300_000).then(() => {
       slot.crashes = 0;
+      slot.ready = true;
       return Date.now() - t0;
     });
     ready.catch(() => undefined); // the caller may not wait; the watchdog handles a death
@@ -190,7 +195,7 @@ export class ChaosWorkers {
 
   /** True when the live process of a running slot failed PROBE_FAILURES liveness probes in a row. */
   private async hung(slot: Slot): Promise<boolean> {
-    if (Date.now() - slot.lastProbe < PROBE_EVERY_MS) return false;
+    if (!slot.ready || Date.now() - slot.lastProbe < PROBE_EVERY_MS) return false;
     slot.lastProbe = Date.now();
     const ok = await fetch(`http://127.0.0.1:${slot.proc.port}/healthz`, {
       signal: AbortSignal.timeout(PROBE_TIMEOUT_MS),
