@@ -23,6 +23,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
+import mqtt from 'mqtt';
 import { endOffsets, pipelineDataTopics, pipelineLag } from '../../demo/collect.js';
 import { histogramDelta, histogramQuantile, readingLatencyHistogram } from '../../demo/prom-quantile.js';
 import { runSimulatorProcess } from '../../demo/simulator-process.js';
@@ -63,7 +64,15 @@ const startedAt = new Date();
 const runDir = join(repoRoot, '.stack', 'bench-e2e', startedAt.toISOString().replaceAll(':', '-'));
 mkdirSync(runDir, { recursive: true });
 
-const env: Record<string, string> = { ...loadStackEnv(), IOTP_STREAMS__IDLE_TIMEOUT: '10s' };
+// A share group and an MQTT client of this run's own: on a shared broker, a persistent session left
+// in the YAML's share group by another run (demo, tests) stays a member while offline and is handed
+// its share of the readings (Mosquitto queues them for it): half of them never reached Kafka.
+const runTag = `e2e-${startedAt.getTime().toString(36)}`;
+const env: Record<string, string> = {
+  ...loadStackEnv(),
+  IOTP_STREAMS__IDLE_TIMEOUT: '10s',
+  IOTP_MQTT__SHARE_GROUP: runTag,
+};
 const config = loadPipelineConfig({ env });
 await createPipelineTopics(config);
 await registerPipelineSchemas(config);
@@ -74,8 +83,9 @@ const snapshots = new GroupLagSnapshots(admin);
 const { raw, windows } = pipelineDataTopics(config);
 const pipelineTopics = [...raw, ...windows, config.kafka.topics.anomalies, config.kafka.topics.deviceStatus];
 
-const workerEnv = { ...env, LOG_LEVEL: 'warn', MQTT_CLIENT_ID: 'iotp-bench-e2e-source' };
-const workers = pipelineWorkers(runDir, workerEnv, 'e2e');
+const workerEnv = { ...env, LOG_LEVEL: 'warn' };
+// The replica names the source's MQTT client: `<mqtt.clientId>-<runTag>`, a session of this run only.
+const workers = pipelineWorkers(runDir, workerEnv, runTag);
 const all = Object.values(workers);
 
 interface StepResult {
@@ -219,7 +229,9 @@ const results: StepResult[] = [];
 for (const signal of ['SIGINT', 'SIGTERM'] as const)
   process.once(signal, () => {
     say(`${signal}: stopping workers`);
-    void Promise.all(all.map((w) => w.stop())).finally(() => process.exit(130));
+    void Promise.all(all.map((w) => w.stop()))
+      .then(() => clearSourceSession())
+      .finally(() => process.exit(130));
   });
 try {
   say(`starting ${all.length} workers (logs in ${runDir})`);
@@ -278,4 +290,23 @@ try {
   say('stopping workers');
   await Promise.all(all.map((w) => w.stop()));
   await admin.disconnect();
+  await clearSourceSession();
+}
+
+/** Ends the source's persistent session (clean start, expiry 0), so it stops collecting readings. */
+async function clearSourceSession(): Promise<void> {
+  const c = await mqtt
+    .connectAsync(config.mqtt.url, {
+      clientId: `${config.mqtt.clientId}-${runTag}`,
+      clean: true,
+      protocolVersion: 5,
+      properties: { sessionExpiryInterval: 0 },
+      reconnectPeriod: 0,
+      ...(config.mqtt.username ? { username: config.mqtt.username, password: config.mqtt.password ?? '' } : {}),
+    })
+    .catch((e: unknown) => {
+      say(`could not clear the source's MQTT session: ${String(e)}`);
+      return undefined;
+    });
+  await c?.endAsync().catch(() => undefined);
 }
