@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { hourBucket } from '../../lib/archive/layout.js';
-import { deadLetterMaxBytes, deadLetterTruncations, fitDeadLetter } from '../../lib/dead-letter/index.js';
+import { DLQ_HEADERS, deadLetterMaxBytes, deadLetterTruncations, fitDeadLetter } from '../../lib/dead-letter/index.js';
 import { type IotpError, isRetriable, toIotpError } from '../../lib/errors.js';
 import { chunkRecords } from '../../lib/kafka/chunk-records.js';
 import type { Batch, ConsumedRecord, KafkaClient, ProducerRecord, TopicPartition } from '../../lib/kafka/types.js';
@@ -174,7 +174,7 @@ export async function startParquetSink(settings: ArchiveSettings, deps: ParquetS
 
   const reject = (record: ConsumedRecord, rejection: ArchiveRejection, dead: ProducerRecord[]) => {
     metrics.deadLetters.inc({ reason: rejection.reason });
-    log.warn(
+    log.debug(
       {
         topic: record.topic,
         partition: record.partition,
@@ -249,6 +249,21 @@ export async function startParquetSink(settings: ArchiveSettings, deps: ParquetS
       for (const record of batch.records) await route(record, index, dead, closed);
       const last = batch.records[batch.records.length - 1] as ConsumedRecord;
       processed.set(tpKey(tp), { tp, next: BigInt(batch.nextOffset ?? String(BigInt(last.offset) + 1n)) });
+      if (dead.length > 0) {
+        const first = dead[0]?.headers ?? {};
+        // One line per batch, not per record: a stretch of undecodable records (a registry that lost
+        // its ids) would flood the log. Each dead letter carries its own headers.
+        log.warn(
+          {
+            ...tp,
+            count: dead.length,
+            reason: first[DLQ_HEADERS.reason],
+            code: first[DLQ_HEADERS.code],
+            firstOffset: first[DLQ_HEADERS.sourceOffset],
+          },
+          'records dead-lettered',
+        );
+      }
       // Durable in the dead-letter topic and in published files before their offsets are committed.
       await sendDeadLetters(dead);
       await writeFiles(closed);
