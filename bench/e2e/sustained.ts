@@ -100,9 +100,17 @@ interface StepResult {
   latency?: { p50: number | undefined; p99: number | undefined; readings: number };
 }
 
+/**
+ * The groups of the workers this run started (the sink's, the streams application's): another
+ * consumer of the pipeline topics on a shared broker (an archive sink joining with a backlog of
+ * millions) is not this pipeline's lag.
+ */
+const ownGroup = (group: string) =>
+  group === config.sink.groupId || group.startsWith(`${config.streams.applicationId}-`);
+
 /** Consumer lag of every pipeline group, in records and (the largest) in seconds. */
 async function kafkaLag(): Promise<{ records: number; seconds: number }> {
-  const rows = await pipelineLag(admin, snapshots, pipelineTopics);
+  const rows = (await pipelineLag(admin, snapshots, pipelineTopics)).filter((r) => ownGroup(r.group));
   return {
     records: rows.reduce((s, r) => s + r.lag, 0),
     seconds: Math.max(0, ...rows.map((r) => r.lagSeconds ?? 0)),
