@@ -113,6 +113,7 @@ export class ChaosWorkers {
       restartAfter: 0,
       healthFailures: 0,
       lastProbe: 0,
+      ready: false,
     };
     this.slots.push(slot);
     return this.launch(slot);
