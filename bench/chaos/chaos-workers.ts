@@ -77,7 +77,7 @@ export class ChaosWorkers {
   }
 
   /** Replica 1 of every role, started and ready. */
-  async startAll(readyTimeoutMs = 180_000): Promise<void> {
+  async startAll(readyTimeoutMs = 300_000): Promise<void> {
     const set = pipelineWorkers(this.logDir, this.env, this.sourceReplica);
     for (const role of WORKER_ROLES)
       this.slots.push({
