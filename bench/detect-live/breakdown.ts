@@ -21,6 +21,8 @@ export interface MissedAnomaly {
   maxScore: number;
   channel: string;
   record: number;
+  /** Records the combined detector had seen at the anomaly's start (fewer than its warm-up: it could not alarm). */
+  seen: number;
 }
 
 const isOpen = (r: AnomalyRecord) => r.status === 'OPEN';
@@ -76,11 +78,15 @@ export function breakdown(
     let maxScore = 0;
     let channel = 'none';
     let record = -1;
+    let seen = -1;
     const trace = run.traces.get(traceKey(t.deviceId, t.field));
     if (trace) {
       for (let i = 0; i < trace.ts.length; i++) {
         const ts = trace.ts[i] as number;
-        if (record < 0 && ts >= t.startTs) record = i;
+        if (record < 0 && ts >= t.startTs) {
+          record = i;
+          seen = trace.seen[i] as number;
+        }
         if (ts < w.startTs || ts > w.endTs) continue;
         if ((trace.scores[i] as number) > maxScore) {
           maxScore = trace.scores[i] as number;
@@ -88,7 +94,7 @@ export function breakdown(
         }
       }
     }
-    missed.push({ truth: t, sigmas, ranges, maxScore, channel, record });
+    missed.push({ truth: t, sigmas, ranges, maxScore, channel, record, seen });
   }
   return { falseAlarms, missed };
 }

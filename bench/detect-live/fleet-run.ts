@@ -39,6 +39,12 @@ export interface FleetRunOptions {
   kinds?: readonly AnomalyKind[];
   /** The pipeline config whose detectors section is run (default config/pipeline.yaml). */
   config?: LoadedPipelineConfig;
+  /**
+   * What-if: the detect step keeps the field detectors' states when a device is back from a
+   * silence (applyDeviceEvent starts them over: `state.fields = {}`; here that assignment is
+   * ignored). Everything else, incidents included, is the detect step's own.
+   */
+  keepDetectorsAfterSilence?: boolean;
 }
 
 export const DEMO_DEFAULTS: Omit<FleetRunOptions, 'seed' | 'startTs'> = {
@@ -58,6 +64,8 @@ export interface SeriesTrace {
   values: number[];
   scores: number[];
   channels: string[];
+  /** Records the combined detector's state had seen, this one included (it starts over after a silence). */
+  seen: number[];
 }
 
 export interface FleetRun {
@@ -73,14 +81,18 @@ export interface FleetRun {
 export const traceKey = (deviceId: string, field: string) => `${deviceId}\u0000${field}`;
 
 /** Wraps the combined detector so every score and channel is recorded (the verdicts are the detector's own). */
-function tracing(d: AnyDetector, trace: (ts: number, x: number, score: number, channel: string) => void): AnyDetector {
+function tracing(
+  d: AnyDetector,
+  trace: (ts: number, x: number, score: number, channel: string, seen: number) => void,
+): AnyDetector {
   if (d.name !== 'combined') return d;
   return {
     name: d.name,
     init: () => d.init(),
     update(s, ts, x) {
       const r = d.update(s, ts, x);
-      trace(ts, x, r.score, compositeChannel(s as CompositeState));
+      const state = s as CompositeState;
+      trace(ts, x, r.score, compositeChannel(state), state.f[1] as number);
       return r;
     },
   };
@@ -127,7 +139,7 @@ export function runFleet(options: FleetRunOptions): FleetRun {
       traced.set(
         field,
         ds.map((d) =>
-          tracing(d, (ts, x, score, channel) => {
+          tracing(d, (ts, x, score, channel, seen) => {
             const key = traceKey(current.deviceId, field);
             let t = traces.get(key);
             if (t === undefined) {
@@ -139,6 +151,7 @@ export function runFleet(options: FleetRunOptions): FleetRun {
                 values: [],
                 scores: [],
                 channels: [],
+                seen: [],
               };
               traces.set(key, t);
             }
@@ -146,6 +159,7 @@ export function runFleet(options: FleetRunOptions): FleetRun {
             t.values.push(x);
             t.scores.push(score);
             t.channels.push(channel);
+            t.seen.push(seen);
           }),
         ),
       );
@@ -174,6 +188,10 @@ export function runFleet(options: FleetRunOptions): FleetRun {
     let state = states.get(deviceId);
     if (state === undefined) {
       state = newDeviceState();
+      if (options.keepDetectorsAfterSilence) {
+        const fields = state.fields;
+        Object.defineProperty(state, 'fields', { get: () => fields, set: () => {}, enumerable: true });
+      }
       states.set(deviceId, state);
     }
     current = { deviceId, type };

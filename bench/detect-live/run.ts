@@ -8,9 +8,11 @@
  *
  *   node_modules/.bin/tsx bench/detect-live/run.ts [--seeds 7,1,2,3] [--devices 100] [--start-ts <ms>]
  *     [--config config/pipeline.yaml] [--list 20] [--compare <demo run dir>] [--json out.json]
+ *     [--keep-detectors]
  *
  * `--compare DIR` (a demo run's directory: truth.jsonl, incidents.jsonl) scores that run's incidents
- * beside the harness's (one seed; `--start-ts` must be that run's history start).
+ * beside the harness's (one seed; `--start-ts` must be that run's history start). `--keep-detectors`
+ * is a what-if: the detect step keeping the field detectors' states across a device's silence.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,6 +21,7 @@ import type { IncidentRecord } from '../../demo/detection.js';
 import { loadPipelineConfig } from '../../lib/config/index.js';
 import { parseTruthLines } from '../../sim/ground-truth.js';
 import type { AlarmScore, KindScore } from '../../sim/score-alarms.js';
+import { parseCompositeConfig } from '../../streams/detectors/composite-config.js';
 import { breakdown, type FalseAlarm, type MissedAnomaly } from './breakdown.js';
 import { DEMO_DEFAULTS, type FleetRun, runFleet, scoreRun } from './fleet-run.js';
 import { scoreDetectionOffline } from './score.js';
@@ -32,9 +35,11 @@ const { values: args } = parseArgs({
     list: { type: 'string', default: '0' },
     compare: { type: 'string' },
     json: { type: 'string' },
+    'keep-detectors': { type: 'boolean', default: false },
   },
 });
 
+const WARMUP_RECORDS = parseCompositeConfig({}).alert.warmupRecords;
 const pct = (x: number | null) => (x === null ? 'n/a' : `${(100 * x).toFixed(1)}%`);
 const out = (s = '') => process.stdout.write(`${s}\n`);
 
@@ -140,6 +145,10 @@ function printFalse(falseAlarms: FalseAlarm[]): void {
 
 function printMissed(missed: MissedAnomaly[], list: number): void {
   out(`missed by kind: ${countBy(missed, (m) => m.truth.kind) || 'none'}`);
+  const cold = missed.filter((m) => m.seen >= 0 && m.seen <= WARMUP_RECORDS);
+  out(
+    `  in the combined detector's warm-up (it started over after a silence): ${cold.length} (${countBy(cold, (m) => m.truth.kind)})`,
+  );
   for (const kind of KIND_ORDER) {
     const ms = missed.filter((m) => m.truth.kind === kind);
     if (ms.length === 0) continue;
@@ -160,7 +169,7 @@ function printMissed(missed: MissedAnomaly[], list: number): void {
   for (const m of missed.slice(0, list)) {
     const t = m.truth;
     out(
-      `    ${t.deviceId} ${t.type}.${t.field} ${t.kind} rec ${m.record} len ${t.readings} ${Number.isFinite(m.sigmas) ? m.sigmas.toFixed(1) : '-'} sig ${Number.isFinite(m.ranges) ? m.ranges.toFixed(2) : '-'} rng; value ${t.value ?? t.offset ?? ''} expected ${t.expected ?? ''} day ${t.dailyLow}..${t.dailyHigh} sigma ${t.sigma}; best ${m.maxScore.toFixed(3)} ${m.channel}`,
+      `    ${t.deviceId} ${t.type}.${t.field} ${t.kind} rec ${m.record} seen ${m.seen} len ${t.readings} ${Number.isFinite(m.sigmas) ? m.sigmas.toFixed(1) : '-'} sig ${Number.isFinite(m.ranges) ? m.ranges.toFixed(2) : '-'} rng; value ${t.value ?? t.offset ?? ''} expected ${t.expected ?? ''} day ${t.dailyLow}..${t.dailyHigh} sigma ${t.sigma}; best ${m.maxScore.toFixed(3)} ${m.channel}`,
     );
   }
 }
@@ -175,7 +184,14 @@ const allMissed: MissedAnomaly[] = [];
 const started = performance.now();
 let lastRun: FleetRun | undefined;
 for (const seed of seeds) {
-  const run = runFleet({ ...DEMO_DEFAULTS, devices: Number(args.devices), seed, startTs, config });
+  const run = runFleet({
+    ...DEMO_DEFAULTS,
+    devices: Number(args.devices),
+    seed,
+    startTs,
+    config,
+    keepDetectorsAfterSilence: args['keep-detectors'] === true,
+  });
   lastRun = run;
   const score = scoreRun(run);
   scores.push(score);

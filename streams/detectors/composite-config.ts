@@ -126,6 +126,36 @@ export const compositeConfigSchema = z
       .nullable()
       .prefault({})
       .describe('Range novelty: a value beyond everything seen so far.'),
+    jump: z
+      .object({
+        alpha: z.number().gt(0).max(1).default(0.3).describe("Level smoothing of the forecast (Holt's alpha)."),
+        beta: z.number().min(0).max(1).default(0.1).describe("Slope smoothing of the forecast (Holt's beta)."),
+        clip: z.number().gt(0).default(3).describe('Errors beyond this many typical errors move the forecast clipped.'),
+        adopt: z
+          .number()
+          .int()
+          .min(1)
+          .default(3)
+          .describe('Clipped errors in a row of one sign after which the forecast adopts the new level.'),
+        u: z.number().gt(0).default(3).describe('Tail threshold, in typical errors (peaks over it model the tail).'),
+        scaleMemory: z.number().int().min(1).default(200).describe('Records of memory of the typical error.'),
+        rateMemory: z.number().int().min(1).default(2000).describe('Records of memory of the exceedance rate.'),
+        excessMemory: z.number().int().min(1).default(100).describe('Exceedances of memory of the mean excess.'),
+        learnRecords: z.number().int().min(0).default(100),
+      })
+      .strict()
+      .nullable()
+      .prefault({})
+      .describe(
+        "Jump channel: one record's error against a robust local forecast, against the tail of the series' own errors.",
+      ),
+    gap: z
+      .number()
+      .gt(1)
+      .default(3)
+      .describe(
+        'A record more than this many usual intervals after the previous one follows a gap: the forecast and the recent shapes start over (learned memory kept).',
+      ),
     alert: z
       .object({
         threshold: z
@@ -149,8 +179,10 @@ export const compositeConfigSchema = z
           .number()
           .int()
           .min(0)
-          .default(600)
-          .describe('Records of a series before it may emit anomalies (scores are reported from the start).'),
+          .default(100)
+          .describe(
+            "Records of a series before it may emit anomalies (scores are reported from the start; each channel also waits for its own learning). Short, because the detect step starts a device's detectors over after a silence.",
+          ),
       })
       .strict()
       .prefault({})

@@ -1,5 +1,6 @@
 import type { CompositeConfig } from './composite-config.js';
 import { type DailyProfileConfig, dailyProfileSlots } from './novelty/daily-profile.js';
+import { JUMP_SLOTS } from './novelty/jump.js';
 import { type RegimeNoveltyLayout, regimeNoveltyLayout } from './novelty/regime-novelty.js';
 import { type ShapeNoveltyLayout, shapeNoveltyLayout } from './novelty/shape-novelty.js';
 import { RANGE_SLOTS } from './range-novelty.js';
@@ -20,11 +21,14 @@ export const HEADER = {
   lastAlertScore: 5,
   /** The channel behind the last score ({@link CHANNELS} index). */
   channel: 6,
+  /** Event time of the previous record and the usual time between records (gap detection). */
+  lastTs: 7,
+  interval: 8,
 } as const;
-const HEADER_SLOTS = 7;
+const HEADER_SLOTS = 9;
 
 /** Channel names in the order of their codes in the state. */
-export const CHANNELS = ['none', 'shape', 'regime', 'profile', 'stuck', 'range'] as const;
+export const CHANNELS = ['none', 'shape', 'regime', 'profile', 'stuck', 'range', 'jump'] as const;
 
 /**
  * Where every part of the combined detector lives in its two typed arrays, derived from the config
@@ -42,6 +46,7 @@ export interface CompositeLayout {
   profile: { at: number; likelihood: number; config: DailyProfileConfig } | null;
   stuck: number | null;
   range: number | null;
+  jump: number | null;
 }
 
 const cache = new WeakMap<CompositeConfig, CompositeLayout>();
@@ -79,6 +84,7 @@ export function compositeLayout(c: CompositeConfig): CompositeLayout {
     : null;
   const stuck = c.stuck ? take(STUCK_SLOTS) : null;
   const range = c.range ? take(RANGE_SLOTS) : null;
+  const jump = c.jump ? take(JUMP_SLOTS) : null;
   const shape = JSON.stringify([
     c.shapes.map((s) => [s.step, s.length, s.memory]),
     c.regime && [c.regime.scales, c.regime.step, c.regime.memory],
@@ -86,6 +92,7 @@ export function compositeLayout(c: CompositeConfig): CompositeLayout {
     c.likelihood.averageWindow,
     c.stuck !== null,
     c.range !== null,
+    c.jump !== null,
     f,
     b,
     m,
@@ -100,6 +107,7 @@ export function compositeLayout(c: CompositeConfig): CompositeLayout {
     profile,
     stuck,
     range,
+    jump,
   };
   cache.set(c, layout);
   return layout;

@@ -94,7 +94,10 @@ describe('combined detector on synthetic series', () => {
     series.values[AT] = (series.values[AT] as number) - 30;
     const results = runDetector(compositeDetector(), series);
     expect(results.every((r) => r.score >= 0 && r.score <= 1)).toBe(true);
-    expect(results[AT]?.anomaly).toMatchObject({ kind: 'DIP', detector: 'combined/range' });
+    // One record 30 below its neighbours: the jump channel (one record against its forecast) sees it first.
+    expect(results[AT]?.anomaly).toMatchObject({ kind: 'DIP', detector: 'combined/jump' });
+    const a = results[AT]?.anomaly;
+    expect(a && a.lower <= a.expected && a.expected <= a.upper && (series.values[AT] as number) < a.lower).toBe(true);
   });
 
   const codecs: [string, (s: CompositeState) => CompositeState][] = [

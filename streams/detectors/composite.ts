@@ -2,7 +2,13 @@ import { type CompositeConfig, type CompositeConfigInput, parseCompositeConfig }
 import { CHANNELS, type CompositeLayout, compositeLayout, HEADER } from './composite-layout.js';
 import { type CompositeSettings, compositeSettings } from './composite-settings.js';
 import { assertFiniteValue } from './finite-value.js';
-import { dailyProfileExpected, dailyProfileInit, dailyProfileUpdate } from './novelty/daily-profile.js';
+import {
+  dailyProfileExpected,
+  dailyProfileInit,
+  dailyProfileMean,
+  dailyProfileUpdate,
+} from './novelty/daily-profile.js';
+import { jumpForecast, jumpInit, jumpRestart, jumpScale, jumpUpdate } from './novelty/jump.js';
 import { regimeNoveltyInit, regimeNoveltyUpdate } from './novelty/regime-novelty.js';
 import { shapeNoveltyInit, shapeNoveltyUpdate } from './novelty/shape-novelty.js';
 import { rangeNoveltyInit, rangeNoveltyMax, rangeNoveltyMin, rangeNoveltyUpdate } from './range-novelty.js';
@@ -29,6 +35,8 @@ export interface CompositeState {
 
 const BAND_SIGMAS = 3;
 const MEAN_MEMORY = 100;
+/** A jump anomaly's band: the forecast +- this many typical errors. */
+const JUMP_BAND = 3;
 
 /**
  * The combined anomaly score, the one NAB scores: several novelty channels (shape, regime, daily
@@ -90,6 +98,7 @@ function reset(s: CompositeState, c: CompositeConfig, l: CompositeLayout): void 
   }
   if (l.stuck !== null) stuckInit(f, l.stuck);
   if (l.range !== null) rangeNoveltyInit(f, l.range);
+  if (l.jump !== null) jumpInit(f, l.jump);
 }
 
 /** The channel behind the state's last score. */
@@ -122,6 +131,8 @@ function update(
   const { f, b, m } = s;
   const n = (f[HEADER.n] as number) + 1;
   f[HEADER.n] = n;
+  const gap = followsGap(f, n, ts, c.gap);
+  if (gap && l.jump !== null) jumpRestart(f, l.jump);
   let score = 0;
   let channel = 0;
   const L = settings.likelihood;
@@ -142,6 +153,8 @@ function update(
       channel = 2;
     }
   }
+  // The usual value at this time of day, before this record joins it (a jump's seasonal check).
+  const seasonal = c.profile && l.profile ? dailyProfileMean(f, l.profile.at, ts, c.profile) : Number.NaN;
   if (c.profile && l.profile) {
     const raw = dailyProfileUpdate(f, l.profile.at, ts, x, c.profile);
     const v = logLikelihoodScore(likelihoodUpdate(f, l.profile.likelihood, raw, L));
@@ -155,6 +168,13 @@ function update(
     if (v > score) {
       score = v;
       channel = 4;
+    }
+  }
+  if (c.jump && l.jump !== null) {
+    const v = logLikelihoodScore(jumpUpdate(f, l.jump, x, c.jump, L.red, L.yellow, seasonal));
+    if (v > score) {
+      score = v;
+      channel = 6;
     }
   }
   // The range before this record widens it (the band of a range anomaly).
@@ -216,11 +236,34 @@ function describe(
     lower = rangeMin;
     upper = rangeMax;
     kind = x > rangeMax ? 'SPIKE' : 'DIP';
+  } else if (name === 'jump' && l.jump !== null) {
+    expected = jumpForecast(f, l.jump);
+    const band = JUMP_BAND * jumpScale(f, l.jump);
+    lower = expected - band;
+    upper = expected + band;
+    kind = x >= expected ? 'SPIKE' : 'DIP';
   } else {
     if (name === 'profile' && l.profile) expected = dailyProfileExpected(f, l.profile.at);
     kind = x >= expected ? 'SPIKE' : 'DIP';
   }
   return { kind, expected, lower, upper, detector: `combined/${name}` };
+}
+
+/**
+ * Whether this record follows a gap: more than `factor` usual intervals after the previous one (the
+ * usual interval: a running mean of the gaps, gaps themselves left out). Keeps the header's event
+ * times up to date.
+ */
+function followsGap(f: Float64Array, n: number, ts: number, factor: number): boolean {
+  const last = f[HEADER.lastTs] as number;
+  f[HEADER.lastTs] = ts;
+  if (n <= 1) return false;
+  const step = ts - last;
+  if (!(step > 0)) return false;
+  const interval = f[HEADER.interval] as number;
+  if (interval > 0 && step > factor * interval) return true;
+  f[HEADER.interval] = interval > 0 ? interval + (step - interval) / Math.min(n - 1, MEAN_MEMORY) : step;
+  return false;
 }
 
 function updateBand(f: Float64Array, n: number, x: number): void {

@@ -35,9 +35,16 @@ export function dailyProfileExpected(f: Float64Array, o: number): number {
 
 const DAY_MS = 86_400_000;
 
+const binOf = (ts: number, bins: number) =>
+  Math.min(bins - 1, Math.floor((((ts % DAY_MS) + DAY_MS) % DAY_MS) / (DAY_MS / bins)));
+
+/** The mean of the time-of-day bin of `ts` (NaN before the bin's first value). */
+export function dailyProfileMean(f: Float64Array, o: number, ts: number, c: Pick<DailyProfileConfig, 'bins'>): number {
+  return f[o + MEANS + binOf(ts, c.bins)] as number;
+}
+
 export function dailyProfileUpdate(f: Float64Array, o: number, ts: number, x: number, c: DailyProfileConfig): number {
-  const bin = Math.min(c.bins - 1, Math.floor((((ts % DAY_MS) + DAY_MS) % DAY_MS) / (DAY_MS / c.bins)));
-  const at = o + MEANS + bin;
+  const at = o + MEANS + binOf(ts, c.bins);
   const mean = f[at] as number;
   let error = 0;
   if (Number.isNaN(mean)) {
