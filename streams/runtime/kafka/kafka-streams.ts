@@ -13,6 +13,7 @@ import type { TaskListener } from '../task/task-listener.js';
 import { type Clock, systemClock } from '../time/clock.js';
 import type { Topology } from '../topology/topology.js';
 import { ensureTopics } from './ensure-topics.js';
+import { partitionCoverage } from './split-assignment.js';
 import { type StreamsMetrics, streamsMetrics } from './streams-metrics.js';
 import { type Guarantee, TaskRunner } from './task-runner.js';
 
@@ -93,6 +94,9 @@ export class KafkaStreams {
   /** Partition counts per store and node (a sub-topology exists only in tasks below its count). */
   private storePartitions: ReadonlyMap<string, number> = new Map();
   private nodePartitions: ReadonlyMap<string, number> = new Map();
+  private topicPartitions: ReadonlyMap<string, number> = new Map();
+  /** Partition numbers whose source topics the assignor split between members: no task, paused. */
+  private readonly split = new Set<number>();
 
   constructor(
     topology: Topology,
@@ -127,12 +131,17 @@ export class KafkaStreams {
   }
 
   /**
-   * Running, joined (partitions assigned at least once, or an idle replica 10 s after start) and
-   * every owned task restored.
+   * Running, joined (partitions assigned at least once, or an idle replica 10 s after start), every
+   * owned task restored, and no partition number split between members (see checkCoverage).
    */
   isReady(): boolean {
     const joined = this.assignedOnce || this.clock() - this.startedAt >= IDLE_REPLICA_READY_MS;
-    return this.stateValue === 'RUNNING' && this.restoring === 0 && joined;
+    return this.stateValue === 'RUNNING' && this.restoring === 0 && joined && this.split.size === 0;
+  }
+
+  /** Partition numbers the group assignor split between this member and others (no task runs them). */
+  splitPartitions(): number[] {
+    return [...this.split].sort((a, b) => a - b);
   }
 
   private updateReady(): void {
@@ -156,6 +165,7 @@ export class KafkaStreams {
     });
     this.storePartitions = topics.plan.stores;
     this.nodePartitions = topics.plan.nodes;
+    this.topicPartitions = topics.plan.topics;
     this.maxDeadLetterBytes = await deadLetterMaxBytes(c.client, this.dlqTopic, this.log);
     if (this.guarantee === 'at_least_once') {
       this.producer = c.client.producer({ idempotent: true });
@@ -252,12 +262,52 @@ export class KafkaStreams {
     return runner;
   }
 
+  /**
+   * Of the given partition numbers, those whose every source topic this member holds; the others are
+   * split between members by the assignor (kafkajs' RoundRobin does that with two topics): no task
+   * for them (two members would run one task and fence each other, or under at-least-once keep two
+   * halves of its state), their partitions paused, an error logged and readiness false, until an
+   * assignment gives one member the whole partition number. See docs/ARCHITECTURE.md, "Joins and
+   * repartitioning", difference 12.
+   */
+  private checkCoverage(
+    partitions: Iterable<number>,
+    change: { added?: TopicPartition[]; removed?: TopicPartition[] },
+  ): number[] {
+    const complete: number[] = [];
+    // The seam's assignment() may or may not include the change yet (rdkafka applies it after the hook).
+    const key = (tp: TopicPartition) => `${tp.topic}/${tp.partition}`;
+    const removed = new Set((change.removed ?? []).map(key));
+    const assigned = [...(this.consumer?.assignment() ?? []), ...(change.added ?? [])].filter(
+      (tp) => !removed.has(key(tp)),
+    );
+    for (const c of partitionCoverage(assigned, this.topicPartitions, partitions)) {
+      if (c.have.length === 0) {
+        this.split.delete(c.partition);
+      } else if (c.missing.length === 0) {
+        if (this.split.delete(c.partition)) this.consumer?.resume(this.sourcePartitions([c.partition]));
+        complete.push(c.partition);
+      } else {
+        if (!this.split.has(c.partition))
+          this.log.error(
+            { partition: c.partition, have: c.have, missing: c.missing },
+            'the group assignor split this partition number between members: its task runs nowhere until one member holds it whole',
+          );
+        this.split.add(c.partition);
+        this.consumer?.pause(c.have.map((topic) => ({ topic, partition: c.partition })));
+      }
+    }
+    this.updateReady();
+    return complete;
+  }
+
   private async onAssign(partitions: TopicPartition[]): Promise<void> {
     const owned = this.ownedPartitions(partitions);
     const back = owned.filter((p) => this.migrated.delete(p));
     if (back.length > 0) this.consumer?.resume(this.sourcePartitions(back));
+    const whole = this.checkCoverage(new Set([...owned, ...this.split]), { added: partitions });
     try {
-      await Promise.all(owned.map((p) => this.taskFor(p, true)));
+      await Promise.all(whole.map((p) => this.taskFor(p, true)));
       this.assignedOnce = true;
       this.updateReady();
     } catch (error) {
@@ -266,7 +316,8 @@ export class KafkaStreams {
   }
 
   private async onRevoke(partitions: TopicPartition[]): Promise<void> {
-    for (const p of this.ownedPartitions(partitions)) {
+    const revoked = this.ownedPartitions(partitions);
+    for (const p of revoked) {
       this.migrated.delete(p);
       const runner = this.tasks.get(p);
       if (!runner) continue;
@@ -278,6 +329,8 @@ export class KafkaStreams {
         this.log.warn({ partition: p, err: toIotpError(error, 'STREAMS_REVOKE_COMMIT') }, 'commit on revoke failed');
       }
     }
+    // A partition number whose other topics this member keeps is now split (its task just closed).
+    this.checkCoverage(revoked, { removed: partitions });
     this.metrics.tasks.set({ application: this.config.applicationId }, this.tasks.size);
   }
 
