@@ -27,7 +27,7 @@ describe('make demo (short mode)', () => {
       join(repoRoot, 'bin', 'iotp'),
       [
         'demo',
-        // A short history (the detectors stay cold: detection quality is test/integration/detection-targets.test.ts's)
+        // A short history (the detectors stay cold: detection quality is bench/detect-live/detection-targets.test.ts's)
         '--history',
         '1h',
         '--interval',
