@@ -215,12 +215,18 @@ export async function openMqttSession(options: MqttSessionOptions): Promise<Mqtt
     // mqtt.js subscribes again only when the broker says it has no session. Mosquitto 2.0 restores a
     // persistent session after a restart (kill -9 or a clean stop) WITHOUT its shared subscriptions
     // and answers sessionPresent=true: the replica would receive nothing while devices' readings are
-    // acknowledged and dropped (found by bench/chaos). Subscribing again is idempotent.
-    if (connack.sessionPresent && subscribed.size > 0)
+    // acknowledged and dropped (found by bench/chaos). A SUBSCRIBE for the same filter repairs it
+    // (no UNSUBSCRIBE first: that would open a gap). mqtt.js sends nothing for a filter it believes
+    // subscribed, so it is forgotten first (checked against Mosquitto 2.0.11: without that the
+    // grant list is empty and nothing arrives).
+    if (connack.sessionPresent && subscribed.size > 0) {
+      const known = (client as unknown as { _resubscribeTopics?: Record<string, unknown> })._resubscribeTopics;
+      for (const f of subscribed) if (known) delete known[f];
       client.subscribe([...subscribed], { qos: 1, rh: 1 }, (error) => {
         if (error) log.error({ err: error, filters: [...subscribed] }, 'mqtt resubscribe after reconnect failed');
         else log.info({ filters: [...subscribed] }, 'resubscribed after reconnect');
       });
+    }
   });
   client.on('close', () => {
     const dropped = gate.reset();

@@ -21,11 +21,14 @@ import { repoRoot } from '../../lib/runtime/stack-env.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'iotp-chaos-ci-'));
 let stackEnv: Record<string, string> | undefined;
+let passed = false;
 
 afterAll(async () => {
   // run.ts stops the stack it started; this is for a run that was cut short
   if (stackEnv) await privateStackDown(stackEnv).catch(() => undefined);
-  rmSync(dir, { recursive: true, force: true });
+  // a failed run keeps its folder: the workers' and servers' logs are in it
+  if (passed) rmSync(dir, { recursive: true, force: true });
+  else process.stderr.write(`chaos: logs kept in ${dir}\n`);
 });
 
 /** The first port offset (from scripts/stack/lib.sh's defaults) whose ports are all free. */
@@ -125,6 +128,7 @@ it(
     expect(report.verdicts.anomalies.repeated, context).toBe(0);
     expect(report.pass, context).toBe(true);
     expect(run.code).toBe(0);
+    passed = true;
   },
   // a guard against a hung run, not a figure: the run takes about 4 minutes
   15 * 60_000,
