@@ -104,7 +104,9 @@ export class TaskRunner {
         });
         await this.txProducer.connect();
       }
-      const committed = await d.admin.committedOffsets(d.applicationId, d.sourceTopics);
+      // Reads are idempotent: a retriable broker answer (a just-created topic's leader not yet
+      // elected: NOT_LEADER_FOR_PARTITION) is asked again rather than stopping the runtime.
+      const committed = await retryRetriable(() => d.admin.committedOffsets(d.applicationId, d.sourceTopics));
       for (const c of committed) if (c.partition === this.partition) this.nextOffsets.set(c.topic, BigInt(c.offset));
       for (const store of [...storeNames, ...(storeNames.length > 0 ? [TASK_META_STORE] : [])])
         await this.restore(store);
@@ -129,7 +131,7 @@ export class TaskRunner {
    */
   private async catchUpTable(topic: string): Promise<void> {
     const d = this.deps;
-    if (!(await d.admin.topicOffsets(topic)).some((o) => o.partition === this.partition)) return;
+    if (!(await retryRetriable(() => d.admin.topicOffsets(topic))).some((o) => o.partition === this.partition)) return;
     let processed = 0;
     await d.client.replay({
       topic,
@@ -153,7 +155,9 @@ export class TaskRunner {
     const d = this.deps;
     const topic = changelogTopic(d.applicationId, store);
     const labels = { application: d.applicationId, store, partition: String(this.partition) };
-    const offsets = (await d.admin.topicOffsets(topic)).find((o) => o.partition === this.partition);
+    const offsets = (await retryRetriable(() => d.admin.topicOffsets(topic))).find(
+      (o) => o.partition === this.partition,
+    );
     const total = offsets ? Number(BigInt(offsets.high) - BigInt(offsets.low)) : 0;
     let done = 0;
     d.metrics.restoreProgress.set(labels, total === 0 ? 1 : 0);
