@@ -2,6 +2,7 @@ import type { LoadedPipelineConfig } from '../lib/config/index.js';
 import { windowName, windowTopic } from '../lib/config/index.js';
 import type { GroupLagSnapshots, LagRow } from '../lib/kafka/group-lag-snapshot.js';
 import type { Admin, ConsumedRecord, KafkaClient } from '../lib/kafka/types.js';
+import { streamsRunSettings } from '../streams/topologies/shared/streams-settings.js';
 
 /** Sum of the partitions' end offsets per topic (a "before" and "after" give what a run added). */
 export async function endOffsets(admin: Admin, topics: string[]): Promise<Record<string, bigint>> {
@@ -109,13 +110,25 @@ export function pipelineDataTopics(config: LoadedPipelineConfig): { raw: string[
  * Lag rows of every consumer group that committed on one of `pipelineTopics`, on those topics only
  * (other groups' test topics come and go).
  */
+/** The consumer groups of the pipeline's workers: both topologies' application ids and the sink's group. */
+export function pipelineGroups(config: LoadedPipelineConfig): string[] {
+  return [
+    streamsRunSettings(config, 'aggregate').applicationId,
+    streamsRunSettings(config, 'detect').applicationId,
+    config.sink.groupId,
+  ];
+}
+
 export async function pipelineLag(
   admin: Admin,
   snapshots: GroupLagSnapshots,
   pipelineTopics: string[],
+  groups?: readonly string[],
 ): Promise<LagRow[]> {
   const rows: LagRow[] = [];
-  for (const group of await admin.listGroups()) {
+  // Only the given groups when named: another consumer of the same topics on a shared cluster
+  // (an archive catching up, a stopped benchmark's group) is not this pipeline's lag.
+  for (const group of groups ?? (await admin.listGroups())) {
     const committed = await admin.committedOffsets(group, pipelineTopics);
     const topics = [...new Set(committed.map((c) => c.topic))];
     if (topics.length > 0) rows.push(...(await snapshots.snapshot(group, topics)));

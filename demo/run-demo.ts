@@ -19,6 +19,7 @@ import {
   type InfluxAccess,
   partitionEnds,
   pipelineDataTopics,
+  pipelineGroups,
   pipelineLag,
   pipelineMeasurements,
   pointsSince,
@@ -276,7 +277,7 @@ function steadyStateLatency(
     if (!live || snapshot || busy) return;
     busy = true;
     void (async () => {
-      const lag = (await pipelineLag(admin, snapshots, topics)).reduce((n, r) => n + r.lag, 0);
+      const lag = (await pipelineLag(admin, snapshots, topics, pipelineGroups(config))).reduce((n, r) => n + r.lag, 0);
       if (lag <= 2 * liveRate) {
         snapshot = readingLatencyHistogram(await sinkMetrics(), rawTopics);
         say(`history backlog drained (lag ${lag}): end-to-end latency is measured from here on`);
@@ -339,7 +340,10 @@ async function drain(
   let lastLine = '';
   let lastSaidAt = 0;
   while (Date.now() < deadline) {
-    const lag = (await pipelineLag(admin, snapshots, pipelineTopics)).reduce((s, r) => s + r.lag, 0);
+    const lag = (await pipelineLag(admin, snapshots, pipelineTopics, pipelineGroups(config))).reduce(
+      (s, r) => s + r.lag,
+      0,
+    );
     let points = 0;
     for (const m of raw) points += await pointsSince(influx, m, sinceMs, devicePrefix);
     // A line when something moved, else one every 10 s that says what is still awaited.
