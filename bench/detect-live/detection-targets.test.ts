@@ -29,6 +29,5 @@ describe('live detection targets at a short scale (fixed seed)', () => {
     expect(score.overall.recall).toBeGreaterThanOrEqual(TARGETS.overallRecall);
     for (const k of kinds) expect(k.recall ?? 0, k.kind).toBeGreaterThanOrEqual(TARGETS.kindRecall);
     expect(score.overall.falseAlarmsPer100DeviceHours).toBeLessThanOrEqual(TARGETS.falseAlarmsPer100DeviceHours);
-  }, // A hang guard on a loaded machine, not a speed check.
-  300_000);
+  }, 300_000); // A hang guard on a loaded machine, not a speed check.
 });
