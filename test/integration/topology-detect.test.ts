@@ -99,6 +99,11 @@ describe('detect topology on the real broker (iotp streams run detect)', () => {
         '  levelShift: { enabled: true, confidence: 99.9999, window: 30 }',
         '  stuck: { enabled: true, repeats: 20 }',
         '  outOfRange: { enabled: true }',
+        // This test checks the simple detectors' kinds, timing and silence on the real broker. The
+        // combined detector (the default) would open the step's and the spike's incidents first, with
+        // its own kind (its jump channel sees the step's first record): its live score is checked by
+        // bench/detect-live/detection-targets.test.ts and the demo test, on the whole pipeline.
+        '  combined: { enabled: false }',
         // A field's alarms less than the cooldown apart are one incident, of its first alarm's kind:
         // spike-dip would open the pressure step's incident as a SPIKE before level-shift sees it.
         '  overrides: [{ type: environment, field: pressure, detector: spikeDip, settings: { enabled: false } }]',
