@@ -11,7 +11,7 @@ help:
 	@echo "make demo          stack up, the whole pipeline, a simulated device swarm, a summary"
 	@echo "make test          every test: typecheck, lint, build, unit, integration on the real local stack"
 	@echo "make build         compile what bin/iotp runs to dist/ (JavaScript)"
-	@echo "make stack-up      start Mosquitto, Kafka, Apicurio Registry, InfluxDB on 127.0.0.1 (CLEAN=1 wipes data)"
+	@echo "make stack-up      start Mosquitto, Kafka, Apicurio Registry, InfluxDB, an S3 gateway on 127.0.0.1 (CLEAN=1 wipes data)"
 	@echo "make stack-status  one line per server"
 	@echo "make stack-down    stop what stack-up started"
 

@@ -12,5 +12,5 @@ stop() {
   rm -f "$PIDS/$name.pid"
 }
 # Reverse order of start: consumers of Kafka first would be ours to stop, not the stack's.
-for s in influxdb registry-proxy registry kafka mosquitto; do stop "$s"; done
+for s in s3 influxdb registry-proxy registry kafka mosquitto; do stop "$s"; done
 log "stack is down"

@@ -3,7 +3,8 @@
 # $CACHE (outside the clone) so that a fresh clone reuses them:
 #   Debian: mosquitto, mosquitto-clients, kcat, openssl, curl, iproute2 (ss), libssl-dev, zlib1g-dev (node-rdkafka build)
 #   Maven Central: Apache Kafka $KAFKA_VERSION jars; Apicurio Registry $APICURIO_VERSION
-#   Go module proxy: influxd $INFLUXDB_VERSION (v1 API + /api/v2/write compatibility API)
+#   Go module proxy: influxd $INFLUXDB_VERSION (v1 API + /api/v2/write compatibility API);
+#     Versity S3 Gateway $VERSITYGW_VERSION (versitygw, Apache-2.0: the S3-compatible server of the archive's object store option)
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 mkdir -p "$CACHE/bin" "$CACHE/kafka" "$CACHE/apicurio" "$CACHE/logs"
 
@@ -65,8 +66,20 @@ install_influxdb() {
   mv "$gobin/influxd" "$INFLUXD_BIN"; rm -rf "$gobin"
 }
 
+install_versitygw() {
+  [ -x "$VERSITYGW_BIN" ] && return 0
+  need go "install Go from the Go downloads page or: apt-get install -y golang"
+  log "building versitygw $VERSITYGW_VERSION (S3 gateway) from the Go module proxy (a minute or two, once)"
+  local gobin; gobin=$(mktemp -d "$CACHE/bin/build.XXXX")
+  GOBIN=$gobin GOFLAGS=-mod=mod go install "github.com/versity/versitygw/cmd/versitygw@v$VERSITYGW_VERSION" \
+      >"$CACHE/logs/go-versitygw.log" 2>&1 \
+    || { tail -n 20 "$CACHE/logs/go-versitygw.log" >&2; die "go install of versitygw failed (log: $CACHE/logs/go-versitygw.log)"; }
+  mv "$gobin/versitygw" "$VERSITYGW_BIN"; rm -rf "$gobin"
+}
+
 install_apt
 install_kafka
 install_apicurio
 install_influxdb
-log "installed: kafka $KAFKA_VERSION, apicurio $APICURIO_VERSION, influxd $INFLUXDB_VERSION, mosquitto $(mosquitto -h 2>/dev/null | head -1 | awk '{print $3}')"
+install_versitygw
+log "installed: kafka $KAFKA_VERSION, apicurio $APICURIO_VERSION, influxd $INFLUXDB_VERSION, versitygw $VERSITYGW_VERSION, mosquitto $(mosquitto -h 2>/dev/null | head -1 | awk '{print $3}')"

@@ -14,10 +14,12 @@ FLEET=$TLS/fleet   # the device fleet CA, its CRL and the device index (scripts/
 KAFKA_VERSION=${KAFKA_VERSION:-4.3.1}
 APICURIO_VERSION=${APICURIO_VERSION:-3.3.3}
 INFLUXDB_VERSION=${INFLUXDB_VERSION:-1.8.10}
+VERSITYGW_VERSION=${VERSITYGW_VERSION:-1.8.0}
 
 KAFKA_LIBS=$CACHE/kafka/libs-$KAFKA_VERSION
 APICURIO_HOME=$CACHE/apicurio/apicurio-registry-app-$APICURIO_VERSION
 INFLUXD_BIN=$CACHE/bin/influxd-$INFLUXDB_VERSION
+VERSITYGW_BIN=$CACHE/bin/versitygw-$VERSITYGW_VERSION
 
 # Ports: away from the well-known defaults (1883, 8883, 9092, 8081, 8086).
 MQTT_PORT=${IOTP_MQTT_PORT:-18830}          # plain, anonymous: tests and local tools
@@ -32,6 +34,7 @@ APICURIO_PORT=${IOTP_APICURIO_PORT:-18083}        # Apicurio itself, behind it (
 REGISTRY_MGMT_PORT=${IOTP_REGISTRY_MGMT_PORT:-18082}
 INFLUX_PORT=${IOTP_INFLUX_PORT:-18086}
 INFLUX_RPC_PORT=${IOTP_INFLUX_RPC_PORT:-18088}
+S3_PORT=${IOTP_S3_PORT:-19000}                  # S3 API of the object store (versitygw, posix backend)
 
 # Local development credentials, generated for this stack only (never used outside 127.0.0.1).
 KAFKA_SASL_USER=iotp
@@ -46,8 +49,12 @@ MQTT_SIMULATOR_USER=iotp-simulator
 MQTT_SIMULATOR_PASSWORD=simulator-secret
 REGISTRY_USER=iotp-registry
 REGISTRY_PASSWORD=registry-secret
+S3_ACCESS_KEY_ID=iotp-s3
+S3_SECRET_ACCESS_KEY=iotp-s3-secret
+S3_REGION=us-east-1
+S3_BUCKET=iotp-archive   # created by up.sh; tests make their own buckets
 
-SERVERS=(mosquitto kafka registry registry-proxy influxdb)
+SERVERS=(mosquitto kafka registry registry-proxy influxdb s3)
 
 log() { printf '[stack] %s\n' "$*" >&2; }
 die() { printf '[stack] error: %s\n' "$*" >&2; exit 1; }
@@ -108,6 +115,12 @@ port_free() {
       die "$name cannot start: 127.0.0.1:$port is already in use by: $holder (stop it, or set the IOTP_*_PORT variables)"
     fi
   done
+}
+
+# s3_curl ARGS...: an S3 request with an empty body, signed (SigV4) as the stack's S3 root account.
+s3_curl() {
+  curl -sS --aws-sigv4 "aws:amz:$S3_REGION:s3" --user "$S3_ACCESS_KEY_ID:$S3_SECRET_ACCESS_KEY" \
+    -H "x-amz-content-sha256: e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" "$@"
 }
 
 # java_21: prints a java binary of version >= 21 (Apicurio Registry 3.x needs it; Kafka runs on 17).

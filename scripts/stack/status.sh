@@ -10,6 +10,7 @@ check() {
     registry) curl -fsS "http://127.0.0.1:$APICURIO_PORT/apis/ccompat/v7/subjects" ;;
     registry-proxy) curl -fsS "http://127.0.0.1:$REGISTRY_PORT/apis/ccompat/v7/subjects" ;;
     influxdb) curl -fsS "http://127.0.0.1:$INFLUX_PORT/ping" ;;
+    s3) s3_curl -f "http://127.0.0.1:$S3_PORT/" ;;
   esac
 }
 endpoint() {
@@ -19,6 +20,7 @@ endpoint() {
     registry) echo "http://127.0.0.1:$APICURIO_PORT (internal, behind registry-proxy)" ;;
     registry-proxy) echo "http://127.0.0.1:$REGISTRY_PORT/apis/ccompat/v7 (writes need basic auth)" ;;
     influxdb) echo "http://127.0.0.1:$INFLUX_PORT" ;;
+    s3) echo "http://127.0.0.1:$S3_PORT (S3 API, path-style; bucket $S3_BUCKET)" ;;
   esac
 }
 bad=0

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Starts the local stack on 127.0.0.1: Mosquitto, Kafka (KRaft), Apicurio Registry, InfluxDB.
+# Starts the local stack on 127.0.0.1: Mosquitto, Kafka (KRaft), Apicurio Registry, InfluxDB, and an
+# S3-compatible object store (Versity S3 Gateway on a folder) for the archive's S3 option.
 # Idempotent: a server already running (by our pid file) is left alone. `--clean` wipes data dirs
 # first. Writes $STACK/env (KEY=VALUE) for tests and for `iotp`.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -139,12 +140,31 @@ up_influxdb() {
   influx_query "CREATE DATABASE $INFLUX_DB" >/dev/null || die "could not create database $INFLUX_DB"
 }
 
+# ---- S3-compatible object store (Versity S3 Gateway, posix backend) ---------------------------
+# Buckets are folders of $DATA/s3 and objects are files (metadata in extended attributes). One root
+# account (single-account mode, no IAM service); the archive's bucket is created here, tests make
+# their own.
+S3_URL=http://127.0.0.1:$S3_PORT
+s3_healthy() { s3_curl -f "$S3_URL/"; }
+up_s3() {
+  if alive s3; then log "s3 already running (pid $(pid_of s3))"; return 0; fi
+  mkdir -p "$DATA/s3"
+  port_free s3 "$S3_PORT"
+  log "starting versitygw $VERSITYGW_VERSION (S3 API) on $S3_PORT, objects under $DATA/s3"
+  ROOT_ACCESS_KEY_ID=$S3_ACCESS_KEY_ID ROOT_SECRET_ACCESS_KEY=$S3_SECRET_ACCESS_KEY \
+    start s3 "$VERSITYGW_BIN" --port "127.0.0.1:$S3_PORT" --region "$S3_REGION" --quiet posix "$DATA/s3"
+  wait_for s3 60 s3_healthy
+  local code; code=$(s3_curl -o /dev/null -w '%{http_code}' -X PUT "$S3_URL/$S3_BUCKET") || die "could not reach the S3 gateway to create bucket $S3_BUCKET"
+  case $code in 200|409) ;; *) die "could not create bucket $S3_BUCKET (HTTP $code)" ;; esac
+}
+
 # InfluxDB first: its start is CPU-bound (Flux), and the two JVMs starting beside it slowed it down.
 up_mosquitto
 up_influxdb
 up_kafka
 up_registry
 up_registry_proxy
+up_s3
 
 cat >"$STACK/env" <<ENV
 # Written by scripts/stack/up.sh. Read by tests and by iotp as defaults (environment wins).
@@ -182,5 +202,10 @@ INFLUX_ORG=-
 INFLUX_TOKEN=$INFLUX_USER:$INFLUX_PASSWORD
 INFLUX_USERNAME=$INFLUX_USER
 INFLUX_PASSWORD=$INFLUX_PASSWORD
+S3_ENDPOINT=$S3_URL
+S3_REGION=$S3_REGION
+S3_BUCKET=$S3_BUCKET
+S3_ACCESS_KEY_ID=$S3_ACCESS_KEY_ID
+S3_SECRET_ACCESS_KEY=$S3_SECRET_ACCESS_KEY
 ENV
 log "stack is up; settings in $STACK/env"
