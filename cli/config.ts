@@ -21,6 +21,7 @@ export function registerConfigCommands(program: Command): void {
       for (const r of loaded.readingRoutes) {
         lines.push(`  ${r.type}: ${r.mqttFilter} -> ${r.topic} (${r.fields.numeric.map((f) => f.name).join(', ')})`);
       }
+      for (const r of loaded.eventRoutes) lines.push(`  ${r.type} (event): ${r.mqttFilter} -> ${r.topic}`);
       lines.push(`  subjects: ${pipelineSubjects(loaded).length}`);
       if (loaded.source.overrides.length > 0) lines.push(`  overridden by: ${loaded.source.overrides.join(', ')}`);
       process.stdout.write(`${lines.join('\n')}\n`);
@@ -31,11 +32,12 @@ export function registerConfigCommands(program: Command): void {
     .option('-c, --config <file>', 'config file')
     .action((opts: { config?: string }) => {
       const loaded = loadPipelineConfig({ ...(opts.config ? { file: opts.config } : {}), env: loadStackEnv() });
-      const { readingRoutes, outputSchemas, ...rest } = loaded;
+      const { readingRoutes, eventRoutes, outputSchemas, ...rest } = loaded;
       const shown = {
         ...rest,
         outputSchemas: Object.fromEntries(Object.entries(outputSchemas).map(([k, s]) => [k, s.file])),
         readingRoutes: readingRoutes.map(({ schema, fields, ...r }) => ({ ...r, schema: schema.file, fields })),
+        eventRoutes: eventRoutes.map(({ schema, fields: _fields, ...r }) => ({ ...r, schema: schema.file })),
       };
       const masked = JSON.stringify(
         shown,

@@ -9,7 +9,15 @@ const byName = new Map(files.map((f) => [f.split('/').pop()?.replace('.avsc', ''
 
 describe('schemas/*.avsc', () => {
   it('has one file per record type of the pipeline', () => {
-    expect([...byName.keys()].sort()).toEqual(['anomaly', 'device-status', 'environment', 'power', 'window-result']);
+    expect([...byName.keys()].sort()).toEqual([
+      'anomaly',
+      'command',
+      'command-status',
+      'device-status',
+      'environment',
+      'power',
+      'window-result',
+    ]);
   });
 
   it('every schema is a documented record in the iotp.telemetry namespace', () => {

@@ -25,7 +25,7 @@ import { STAGE } from './headers.js';
 import { createMqttSourceMetrics, type MqttSourceMetrics } from './metrics.js';
 import type { MqttMessage } from './mqtt-message.js';
 import { type MqttSession, openMqttSession } from './mqtt-session.js';
-import { namespaceFilters } from './namespace-filter.js';
+import { subscriptionFilters } from './namespace-filter.js';
 import type { MqttSourceOptions } from './options.js';
 import { type MessagePlan, processMessage } from './process-message.js';
 import { processSetupFor } from './process-options.js';
@@ -237,10 +237,9 @@ export async function startMqttSource(options: MqttSourceOptions, deps: MqttSour
   };
 
   let session: MqttSession | undefined;
-  // The whole namespace, not only the routes: a topic no route matches is dead-lettered, not lost.
-  const filters = namespaceFilters([...options.routes.map((r) => r.mqtt), statusText]).map(
-    (f) => `$share/${options.mqtt.group}/${f}`,
-  );
+  // The whole namespace, not only the routes: a topic no route matches is dead-lettered, not lost
+  // (except for `exact` routes, which live in a namespace others publish in).
+  const filters = subscriptionFilters(options.routes, [statusText]).map((f) => `$share/${options.mqtt.group}/${f}`);
   try {
     session = await openMqttSession({
       mqtt: options.mqtt,

@@ -34,12 +34,21 @@ describe('mqttSourceOptionsFromPipeline', () => {
         topic: 'telemetry.environment',
         schema: 'environment',
         subject: 'telemetry.environment-value',
+        subscribe: 'namespace',
       },
       {
         mqtt: 'sensors/{site}/{deviceId}/power',
         topic: 'telemetry.power',
         schema: 'power',
         subject: 'telemetry.power-value',
+        subscribe: 'namespace',
+      },
+      {
+        mqtt: 'devices/{deviceId}/cmd/ack',
+        topic: 'telemetry.commands.status',
+        schema: 'command-status',
+        subject: 'telemetry.commands.status-value',
+        subscribe: 'exact',
       },
     ]);
     expect(options.deadLetterTopic).toBe('telemetry.dlq');
@@ -47,7 +56,12 @@ describe('mqttSourceOptionsFromPipeline', () => {
     expect(options.limits).toEqual({ maxPayloadBytes: 65_536, maxFutureMs: 300_000, maxPastMs: 7 * 24 * 3_600_000 });
     expect(options.registry).toEqual({ url: env.SCHEMA_REGISTRY_URL, autoRegister: false });
     expect(statusTemplateFor(options.routes)).toBe('sensors/{site}/{deviceId}/status');
-    expect([...pipelineSchemas(config).keys()].sort()).toEqual(['device-status', 'environment', 'power']);
+    expect([...pipelineSchemas(config).keys()].sort()).toEqual([
+      'command-status',
+      'device-status',
+      'environment',
+      'power',
+    ]);
     expect(kafkaClientConfig(config, options.mqtt.clientId)).toEqual({
       backend: 'kafkajs',
       brokers: ['127.0.0.1:19092'],

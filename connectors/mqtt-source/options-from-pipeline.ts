@@ -17,7 +17,7 @@ export interface ReplicaSettings {
 
 /**
  * The connector's options from the ONE pipeline config (lib/config): its `mqtt` section, the
- * reading routes, `kafka.topics.dlq` / `deviceStatus`, the registry and the device-status schema.
+ * reading and event routes, `kafka.topics.dlq` / `deviceStatus`, the registry and the device-status schema.
  * Settings the YAML does not have keep the defaults of options.ts (status topic template beside
  * the readings, 7-day session expiry, 7-day max event-time age, strict unknown fields).
  *
@@ -49,11 +49,13 @@ export function mqttSourceOptionsFromPipeline(
       keepaliveSeconds: Math.max(1, Math.round(m.keepalive / 1000)),
       receiveMaximum: m.maxInFlight,
     },
-    routes: config.readingRoutes.map((r) => ({
+    // Readings first: the status template sits beside the first route's {deviceId}.
+    routes: [...config.readingRoutes, ...config.eventRoutes].map((r) => ({
       mqtt: r.mqtt,
       topic: r.topic,
       schema: r.schemaName,
       subject: r.subject,
+      subscribe: r.subscribe,
     })),
     status: { topic: config.kafka.topics.deviceStatus, schema: config.registry.schemas.deviceStatus },
     deadLetterTopic: config.kafka.topics.dlq,

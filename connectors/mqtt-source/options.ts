@@ -8,6 +8,10 @@ const route = z.strictObject({
   topic: z.string().min(1).describe('Kafka topic; may use the template placeholders, e.g. telemetry.{type}'),
   schema: z.string().min(1).describe('schemas/<schema>.avsc; may use placeholders, e.g. {type}'),
   subject: z.string().min(1).optional().describe('registry subject; default <topic>-value'),
+  subscribe: z
+    .enum(['namespace', 'exact'])
+    .default('namespace')
+    .describe("namespace: subscribe to the template's literal levels then #; exact: to the template's filter only"),
 });
 
 const positiveInt = z.number().int().positive();
@@ -59,7 +63,9 @@ export const mqttSourceOptionsSchema = z.strictObject({
   routes: z
     .array(route)
     .min(1)
-    .default([{ mqtt: 'sensors/{site}/{deviceId}/{type}', topic: 'telemetry.{type}', schema: '{type}' }]),
+    .default([
+      { mqtt: 'sensors/{site}/{deviceId}/{type}', topic: 'telemetry.{type}', schema: '{type}', subscribe: 'namespace' },
+    ]),
   status: z
     .strictObject({
       template: z

@@ -11,10 +11,10 @@ export interface RunMqttSourceOptions extends ReplicaSettings {
   env: Record<string, string | undefined>;
 }
 
-/** The schemas the connector needs, by the names the routes use: readings and device status. */
+/** The schemas the connector needs, by the names the routes use: readings, events and device status. */
 export function pipelineSchemas(config: LoadedPipelineConfig): Map<string, LocalSchema> {
   const out = new Map<string, LocalSchema>();
-  for (const r of config.readingRoutes) out.set(r.schemaName, r.schema);
+  for (const r of [...config.readingRoutes, ...config.eventRoutes]) out.set(r.schemaName, r.schema);
   out.set(config.registry.schemas.deviceStatus, config.outputSchemas.deviceStatus);
   return out;
 }

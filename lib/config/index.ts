@@ -15,15 +15,18 @@ export {
   loadPipelineConfig,
 } from './load.js';
 export {
+  type EventRoute,
   loadOutputSchemas,
   type OutputSchemas,
   type ReadingRoute,
+  resolveEventRoutes,
   resolveReadingRoutes,
   schemaPath,
   windowName,
   windowTopic,
 } from './reading-routes.js';
 export { type PipelineConfig, pipelineConfigSchema } from './schema.js';
+export type { CommandsSection } from './sections/commands.js';
 export type { DetectorsSection } from './sections/detectors.js';
 export type { KafkaSection } from './sections/kafka.js';
 export type { MqttSection } from './sections/mqtt.js';

@@ -6,7 +6,14 @@ import { repoRoot } from '../runtime/stack-env.js';
 import { type ConfigProblem, configErrorOf, describeIssues, formatKey } from './config-errors.js';
 import { applyOverrides, type EnvOverride, envOverrides } from './env-overrides.js';
 import { interpolate, secretsInFile } from './interpolate.js';
-import { loadOutputSchemas, type OutputSchemas, type ReadingRoute, resolveReadingRoutes } from './reading-routes.js';
+import {
+  type EventRoute,
+  loadOutputSchemas,
+  type OutputSchemas,
+  type ReadingRoute,
+  resolveEventRoutes,
+  resolveReadingRoutes,
+} from './reading-routes.js';
 import { type PipelineConfig, pipelineConfigSchema } from './schema.js';
 
 /** The default config file: `config/pipeline.yaml` of the repository (or `IOTP_CONFIG`). */
@@ -34,6 +41,8 @@ export interface LoadedPipelineConfig extends PipelineConfig {
     overrides: string[];
   };
   readingRoutes: ReadingRoute[];
+  /** Routes of kind `event` (e.g. command status): the MQTT source routes them, nothing aggregates them. */
+  eventRoutes: EventRoute[];
   outputSchemas: OutputSchemas;
 }
 
@@ -103,6 +112,7 @@ export function loadPipelineConfig(options: LoadPipelineConfigOptions = {}): Loa
     ...config,
     source: { file, baseDir, overrides: overrides.map((o) => o.variable) },
     readingRoutes: resolveReadingRoutes(config, baseDir),
+    eventRoutes: resolveEventRoutes(config, baseDir),
     outputSchemas: loadOutputSchemas(config, baseDir),
   };
 }

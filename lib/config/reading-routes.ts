@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { ConfigError, IotpError } from '../errors.js';
-import { discoverFields, type FieldCatalog, readingContractIssues } from '../serde/fields.js';
+import { discoverFields, eventContractIssues, type FieldCatalog, readingContractIssues } from '../serde/fields.js';
 import { type LocalSchema, loadSchemaFile } from '../serde/schema-file.js';
 import { formatDuration } from './duration.js';
 import type { PipelineConfig } from './schema.js';
@@ -31,13 +31,23 @@ export interface ReadingRoute {
   tags: Record<string, string>;
   schema: LocalSchema;
   fields: FieldCatalog;
+  /** How the MQTT source subscribes for it: the template's namespace (`sensors/#`) or its exact filter. */
+  subscribe: 'namespace' | 'exact';
 }
+
+/**
+ * A route of kind `event` (e.g. a device's command status): routed by the MQTT source to its Kafka
+ * topic like a reading, but neither aggregated, watched nor written to InfluxDB.
+ */
+export type EventRoute = Omit<ReadingRoute, 'tags'>;
 
 /** The schemas of the records the pipeline produces. */
 export interface OutputSchemas {
   windowResult: LocalSchema;
   anomaly: LocalSchema;
   deviceStatus: LocalSchema;
+  /** A command to a device (`commands.schema`). */
+  command: LocalSchema;
 }
 
 /** The path of a schema named by a route or `registry.schemas`: a base name or a `.avsc` path. */
@@ -61,17 +71,27 @@ function loadAt(key: string, name: string, baseDir: string, schemasDir: string):
   }
 }
 
-/** Expands routes per type and loads their schemas; throws ConfigError naming the route key. */
+/** Expands routes of kind `reading` per type and loads their schemas; throws ConfigError naming the route key. */
 export function resolveReadingRoutes(config: PipelineConfig, baseDir: string): ReadingRoute[] {
+  return resolveRoutes(config, baseDir, 'reading');
+}
+
+/** The routes of kind `event`, expanded and with their schemas loaded. */
+export function resolveEventRoutes(config: PipelineConfig, baseDir: string): EventRoute[] {
+  return resolveRoutes(config, baseDir, 'event').map(({ tags: _tags, ...route }) => route);
+}
+
+function resolveRoutes(config: PipelineConfig, baseDir: string, kind: 'reading' | 'event'): ReadingRoute[] {
   const out: ReadingRoute[] = [];
   config.routes.forEach((entry, i) => {
+    if (entry.kind !== kind) return;
     for (const type of entry.types ?? (entry.type ? [entry.type] : [])) {
       const topic = fillTemplate(entry.topic, { type });
       const schemaName = fillTemplate(entry.schema, { type });
       const schema = loadAt(`routes[${i}].schema`, schemaName, baseDir, config.registry.schemasDir);
-      const issues = readingContractIssues(schema.json);
+      const issues = kind === 'reading' ? readingContractIssues(schema.json) : eventContractIssues(schema.json);
       if (issues.length > 0) {
-        throw new ConfigError(`routes[${i}].schema`, `${schema.file} is not a reading schema: ${issues.join('; ')}`);
+        throw new ConfigError(`routes[${i}].schema`, `${schema.file} is not a ${kind} schema: ${issues.join('; ')}`);
       }
       const mqtt = fillTemplate(entry.mqtt, { type });
       out.push({
@@ -85,6 +105,7 @@ export function resolveReadingRoutes(config: PipelineConfig, baseDir: string): R
         tags: { ...entry.tags },
         schema,
         fields: discoverFields(schema.json),
+        subscribe: entry.subscribe,
       });
     }
   });
@@ -99,6 +120,7 @@ export function loadOutputSchemas(config: PipelineConfig, baseDir: string): Outp
     windowResult: loadAt('registry.schemas.windowResult', names.windowResult, baseDir, dir),
     anomaly: loadAt('registry.schemas.anomaly', names.anomaly, baseDir, dir),
     deviceStatus: loadAt('registry.schemas.deviceStatus', names.deviceStatus, baseDir, dir),
+    command: loadAt('commands.schema', config.commands.schema, baseDir, dir),
   };
 }
 

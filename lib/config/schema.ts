@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { formatDuration } from './duration.js';
 import { archiveSection } from './sections/archive.js';
+import { commandsSection } from './sections/commands.js';
 import { detectorsSection } from './sections/detectors.js';
+import { devicesSection } from './sections/devices.js';
 import { kafkaSection } from './sections/kafka.js';
 import { mqttSection } from './sections/mqtt.js';
 import { registrySection } from './sections/registry.js';
@@ -17,6 +19,8 @@ type Parsed = {
   streams: z.output<typeof streamsSection>;
   sink: z.output<typeof sinkSection>;
   mqtt: z.output<typeof mqttSection>;
+  devices: z.output<typeof devicesSection>;
+  commands: z.output<typeof commandsSection>;
 };
 
 function routeIssues(config: Parsed): Issue[] {
@@ -28,6 +32,8 @@ function routeIssues(config: Parsed): Issue[] {
     [config.kafka.topics.anomalies, 'kafka.topics.anomalies'],
     [config.kafka.topics.deviceStatus, 'kafka.topics.deviceStatus'],
     [config.streams.lateTopic, 'streams.lateTopic'],
+    [config.devices.topic, 'devices.topic'],
+    [config.commands.topic, 'commands.topic'],
   ]);
   config.routes.forEach((route, i) => {
     const at = (key: string, message: string) => issues.push({ path: ['routes', i, key], message });
@@ -121,11 +127,19 @@ function otherIssues(config: Parsed): Issue[] {
     [['sink', 'lagInterval'], config.sink.lagInterval, 100, '100ms'],
     [['sink', 'sessionTimeout'], config.sink.sessionTimeout, 6000, '6s (the broker refuses shorter sessions)'],
     [['streams', 'sessionTimeout'], config.streams.sessionTimeout, 6000, '6s (the broker refuses shorter sessions)'],
+    [['commands', 'sessionTimeout'], config.commands.sessionTimeout, 6000, '6s (the broker refuses shorter sessions)'],
   ];
   for (const [path, value, min, shown] of minimums) {
     if (value !== undefined && value < min)
       issues.push({ path, message: `expected at least ${shown}, got ${formatDuration(value)}` });
   }
+  const commandTemplate = checkTopicTemplate(config.commands.mqttTopic);
+  if (!commandTemplate.ok) issues.push({ path: ['commands', 'mqttTopic'], message: commandTemplate.problem });
+  else if (commandTemplate.placeholders.length !== 1)
+    issues.push({
+      path: ['commands', 'mqttTopic'],
+      message: `expected {deviceId} as the only placeholder (a command names nothing else), got {${commandTemplate.placeholders.join('}, {')}}`,
+    });
   if (config.streams.lateTopic === config.kafka.topics.dlq) {
     issues.push({ path: ['streams', 'lateTopic'], message: 'expected a topic other than the dead-letter topic' });
   }
@@ -154,6 +168,8 @@ export const pipelineConfigSchema = z
     sink: sinkSection,
     mqtt: mqttSection,
     archive: archiveSection,
+    devices: devicesSection,
+    commands: commandsSection,
   })
   .strict()
   .superRefine((config, ctx) => {

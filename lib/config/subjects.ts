@@ -3,7 +3,7 @@ import type { LoadedPipelineConfig } from './load.js';
 import { windowTopic } from './reading-routes.js';
 
 /** What a subject holds. */
-export type SubjectRole = 'reading' | 'window-result' | 'anomaly' | 'device-status';
+export type SubjectRole = 'reading' | 'event' | 'command' | 'window-result' | 'anomaly' | 'device-status';
 
 /** A registry subject the pipeline writes to, with its topic and local schema. */
 export interface PipelineSubject {
@@ -15,7 +15,7 @@ export interface PipelineSubject {
 
 /**
  * Every subject the pipeline's producers use (TopicNameStrategy): one per reading topic, one per
- * window topic (reading topic x window), anomalies and device status. Sorted by subject.
+ * window topic (reading topic x window), event routes, commands, anomalies and device status. Sorted by subject.
  *
  * @example
  *   pipelineSubjects(config).map((s) => s.subject)
@@ -33,6 +33,9 @@ export function pipelineSubjects(config: LoadedPipelineConfig): PipelineSubject[
       add({ subject: `${topic}-value`, topic, role: 'window-result', schema: config.outputSchemas.windowResult });
     }
   }
+  for (const r of config.eventRoutes) add({ subject: r.subject, topic: r.topic, role: 'event', schema: r.schema });
+  const commands = config.commands.topic;
+  add({ subject: `${commands}-value`, topic: commands, role: 'command', schema: config.outputSchemas.command });
   const { anomalies, deviceStatus } = config.kafka.topics;
   add({ subject: `${anomalies}-value`, topic: anomalies, role: 'anomaly', schema: config.outputSchemas.anomaly });
   add({

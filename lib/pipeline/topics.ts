@@ -4,7 +4,7 @@ import type { TopicSpec } from '../kafka/types.js';
 
 /**
  * Every topic the pipeline's stages read or write, from the config: raw readings per route, window
- * results per route and window size, anomalies, device status (compacted: the latest status per
+ * results per route and window size, event routes' topics (command status), commands, anomalies, device status (compacted: the latest status per
  * device), late records and dead letters. The stream runtime creates its own changelog topics.
  *
  * @example
@@ -20,6 +20,8 @@ export function pipelineTopics(config: LoadedPipelineConfig): TopicSpec[] {
     add(route.topic);
     for (const window of config.streams.windows) add(windowTopic(route.topic, window));
   }
+  for (const route of config.eventRoutes) add(route.topic);
+  add(config.commands.topic);
   add(config.kafka.topics.anomalies);
   add(config.kafka.topics.deviceStatus, { config: { 'cleanup.policy': 'compact' } });
   add(config.streams.lateTopic);

@@ -153,6 +153,23 @@ export function discoverFields(schema: AvroSchemaJson): FieldCatalog {
 }
 
 /**
+ * What the schema of an event route (e.g. a device's command status) must declare: `deviceId`
+ * (the Kafka key) and `ts` (timestamp-millis event time); no measurement needed. Empty when it conforms.
+ *
+ * @example eventContractIssues(commandStatusSchema.json); // []
+ */
+export function eventContractIssues(schema: AvroSchemaJson): string[] {
+  if (!isObject(schema) || schema.type !== 'record') return ['a routed schema must be a record'];
+  const catalog = discoverFields(schema);
+  const issues: string[] = [];
+  if (catalog.key !== 'deviceId') issues.push('field "deviceId" must be a (non-null) string: it is the Kafka key');
+  if (catalog.time !== 'ts') {
+    issues.push('field "ts" must be {"type": "long", "logicalType": "timestamp-millis"} (event time, not nullable)');
+  }
+  return issues;
+}
+
+/**
  * What a reading schema must declare to be routed (DESIGN: a reading has `deviceId`, `ts` as
  * timestamp-millis event time, and at least one numeric measurement). Empty when it conforms.
  *
@@ -162,11 +179,7 @@ export function discoverFields(schema: AvroSchemaJson): FieldCatalog {
 export function readingContractIssues(schema: AvroSchemaJson): string[] {
   if (!isObject(schema) || schema.type !== 'record') return ['a reading schema must be a record'];
   const catalog = discoverFields(schema);
-  const issues: string[] = [];
-  if (catalog.key !== 'deviceId') issues.push('field "deviceId" must be a (non-null) string: it is the Kafka key');
-  if (catalog.time !== 'ts') {
-    issues.push('field "ts" must be {"type": "long", "logicalType": "timestamp-millis"} (event time, not nullable)');
-  }
+  const issues = eventContractIssues(schema);
   if (catalog.numeric.length === 0) issues.push('a reading needs at least one numeric (int/long/float/double) field');
   for (const f of catalog.numeric) {
     if (f.range && f.range.min !== undefined && f.range.max !== undefined && f.range.min > f.range.max) {

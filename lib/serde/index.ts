@@ -21,6 +21,7 @@ export { type AvroEncoder, type AvroEncoderOptions, createAvroEncoder } from './
 export { SerdeErrorCode, type SerdeErrorCodeValue } from './error-codes.js';
 export {
   discoverFields,
+  eventContractIssues,
   type FieldCatalog,
   type FieldRange,
   type NumericField,

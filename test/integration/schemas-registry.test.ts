@@ -153,6 +153,7 @@ routes:
   - { type: environment, mqtt: 'sensors/{site}/{deviceId}/environment', topic: '${prefix}.environment' }
 streams: { windows: [{ size: 1m }], lateTopic: ${prefix}.late }
 sink: { influx: { bucket: b } }
+commands: { topic: ${prefix}.commands }
 `,
     );
     const subjects = [
@@ -160,6 +161,7 @@ sink: { influx: { bucket: b } }
       `${prefix}.environment.agg.1m-value`,
       `${prefix}.anomalies-value`,
       `${prefix}.device-status-value`,
+      `${prefix}.commands-value`,
     ];
     onTestFinished(async () => {
       for (const s of subjects) await registry.deleteSubject(s, { permanent: true });
@@ -184,7 +186,7 @@ sink: { influx: { bucket: b } }
     expect(registered.code, registered.err).toBe(0);
     const ids = (text: string) =>
       [...text.matchAll(/^(?:registered|unchanged)\s+(\S+) id (\d+)$/gm)].map((m) => `${m[1]}=${m[2]}`).sort();
-    expect(ids(registered.out)).toHaveLength(4);
+    expect(ids(registered.out)).toHaveLength(5);
     const again = iotp('schemas', 'register');
     expect(again.code, again.err).toBe(0);
     expect(ids(again.out)).toEqual(ids(registered.out));

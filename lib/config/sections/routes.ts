@@ -14,6 +14,7 @@ const typeName = () =>
  *   routes:
  *     - { type: environment, mqtt: 'sensors/{site}/{deviceId}/environment' }
  *     - { types: [power, co2], mqtt: 'meters/{site}/{deviceId}/{type}', tags: { source: meters } }
+ *     - { type: command-status, kind: event, subscribe: exact, mqtt: 'devices/{deviceId}/cmd/ack', topic: telemetry.commands.status }
  */
 export const routeEntry = z
   .object({
@@ -44,6 +45,18 @@ export const routeEntry = z
       .record(z.string(), z.string())
       .default({})
       .describe('Static tags added to every reading of the route (low cardinality).'),
+    kind: z
+      .enum(['reading', 'event'])
+      .default('reading')
+      .describe(
+        'reading: aggregated, watched by the detectors, written to InfluxDB. event (e.g. a command status): only routed to its Kafka topic; its schema needs deviceId and ts but no numeric field.',
+      ),
+    subscribe: z
+      .enum(['namespace', 'exact'])
+      .default('namespace')
+      .describe(
+        "namespace: the MQTT source subscribes to the template's literal levels before its first placeholder, then # (a topic no route matches is dead-lettered). exact: to the template's own filter only, for a namespace others publish in (devices/+/cmd/ack beside the commands on devices/+/cmd).",
+      ),
   })
   .strict();
 
