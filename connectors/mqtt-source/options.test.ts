@@ -17,7 +17,7 @@ describe('parseMqttSourceOptions', () => {
       sessionExpirySeconds: 604_800,
     });
     expect(o.routes).toEqual([
-      { mqtt: 'sensors/{site}/{deviceId}/{type}', topic: 'telemetry.{type}', schema: '{type}' },
+      { mqtt: 'sensors/{site}/{deviceId}/{type}', topic: 'telemetry.{type}', schema: '{type}', subscribe: 'namespace' },
     ]);
     expect(o.status).toEqual({ topic: 'telemetry.device-status', schema: 'device-status' });
     expect(o.deadLetterTopic).toBe('telemetry.dlq');
