@@ -14,6 +14,7 @@ import { loadStackEnv, repoRoot } from '../lib/runtime/stack-env.js';
 import { createAvroDecoder } from '../lib/serde/decoder.js';
 import { parseTruthLines } from '../sim/ground-truth.js';
 import type { SimulationSummary } from '../sim/run-simulation.js';
+import { archiveWorker, countArchived, startArchiveGroupAtEnd } from './archive-count.js';
 import {
   endOffsets,
   type InfluxAccess,
@@ -81,7 +82,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
 
   const workerEnv = { ...env, LOG_LEVEL: env.LOG_LEVEL ?? 'info', MQTT_CLIENT_ID: 'iotp-demo-source' };
   const workers = pipelineWorkers(runDir, workerEnv, 'demo');
-  const all = Object.values(workers);
+  // The cold path: `iotp sink parquet` into the run's folder, in a group of the run's own.
+  const archiveGroup = `iotp-demo-archive-${devicePrefix}`;
+  await startArchiveGroupAtEnd(admin, archiveGroup, topics.raw);
+  const archive = archiveWorker(runDir, workerEnv, archiveGroup);
+  const all = [...Object.values(workers), archive.worker];
   try {
     say(`starting ${all.length} workers as separate processes (logs in ${runDir})`);
     for (const w of all) await w.start();
@@ -136,6 +141,16 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
         devicePrefix,
       );
 
+    say('waiting for the archive to commit every raw record, then counting it with DuckDB');
+    const archived = await countArchived({
+      admin,
+      topics: topics.raw,
+      groupId: archiveGroup,
+      root: archive.root,
+      devicePrefix,
+      timeoutMs: 300_000,
+    });
+
     const dlq = await recordsAfter(client, admin, config.kafka.topics.dlq, dlqStart);
     const deadLetters: Record<string, number> = {};
     for (const r of dlq) {
@@ -187,6 +202,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       aggregated,
       inInflux,
       rawPoints,
+      archived,
       lost: Math.max(0, expectedRaw - rawPoints),
       duplicatesInKafka: Math.max(0, inKafka - expectedRaw),
       deadLetters,

@@ -1,5 +1,6 @@
 import type { SimulationSummary } from '../sim/run-simulation.js';
 import type { AlarmScore } from '../sim/score-alarms.js';
+import type { ArchiveCounts } from './archive-count.js';
 
 export interface DemoSummary {
   runDir: string;
@@ -10,6 +11,8 @@ export interface DemoSummary {
   aggregated: number;
   inInflux: Record<string, number>;
   rawPoints: number;
+  /** The run's readings in the Parquet archive (`iotp sink parquet`), per raw topic view. */
+  archived: ArchiveCounts;
   lost: number;
   duplicatesInKafka: number;
   deadLetters: Record<string, number>;
@@ -67,6 +70,7 @@ export function renderSummary(s: DemoSummary): string {
     `written to InfluxDB     ${Object.entries(s.inInflux)
       .map(([m, n]) => `${m}=${n}`)
       .join(', ')}`,
+    archiveLine(s),
     `losses                  ${s.lost} (well-formed readings acked by Mosquitto but not in InfluxDB)`,
     `dead letters            ${
       Object.entries(s.deadLetters)
@@ -85,4 +89,18 @@ export function renderSummary(s: DemoSummary): string {
     '',
   ];
   return lines.join('\n');
+}
+
+function archiveLine(s: DemoSummary): string {
+  const readings = Object.values(s.archived.readings).reduce((a, b) => a + b, 0);
+  const rows = Object.values(s.archived.rows).reduce((a, b) => a + b, 0);
+  const per = Object.entries(s.archived.readings)
+    .map(([v, n]) => `${v}=${n}`)
+    .join(', ');
+  const verdict = readings === s.rawPoints ? 'equal to InfluxDB' : `InfluxDB has ${s.rawPoints}`;
+  const late = s.archived.caughtUp ? '' : '; the archive had not caught up';
+  return [
+    `archived (Parquet)      ${per || 'none'} readings, ${rows} rows (${verdict}${late})`,
+    `                        iotp archive query --root ${s.archived.root} "SELECT count(*) FROM environment"`,
+  ].join('\n');
 }

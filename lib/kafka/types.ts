@@ -175,6 +175,11 @@ export interface Admin {
   topicOffsets(topic: string): Promise<PartitionOffsets[]>;
   /** The group's committed offsets (next to read) for the topics; partitions without one are omitted. */
   committedOffsets(groupId: string, topics: string[]): Promise<TopicPartitionOffset[]>;
+  /**
+   * Commits `offsets` (next to read) for a group that has no active member, as
+   * `kafka-consumer-groups --reset-offsets` does: where a new group starts.
+   */
+  setGroupOffsets(groupId: string, offsets: TopicPartitionOffset[]): Promise<void>;
   listGroups(): Promise<string[]>;
   /**
    * The topic's effective configuration (topic overrides and broker defaults), e.g.

@@ -57,6 +57,11 @@ describe('make demo (short mode)', () => {
     expect(s.inKafka).toBeGreaterThanOrEqual(s.expectedRaw);
     expect(s.aggregated).toBeGreaterThan(0);
     expect((s.inInflux.environment_1m ?? 0) + (s.inInflux.power_1m ?? 0)).toBeGreaterThan(0);
+    // The archive (iotp sink parquet) holds every well-formed reading: as many as InfluxDB.
+    const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
+    expect(s.archived.caughtUp).toBe(true);
+    expect(sum(s.archived.readings)).toBe(s.rawPoints);
+    expect(sum(s.archived.rows)).toBeGreaterThanOrEqual(sum(s.archived.readings));
 
     const truth = parseTruthLines(readFileSync(join(s.runDir, 'truth.jsonl'), 'utf8'));
     const malformed = truth.filter((t) => t.kind === 'MALFORMED');

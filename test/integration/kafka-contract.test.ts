@@ -181,6 +181,22 @@ describe.each(BACKENDS)('Kafka seam contract (%s)', (backend) => {
     expect(second.records.map((r) => text(r.value))).toEqual(['v4', 'v5', 'v6', 'v7', 'v8', 'v9']);
   });
 
+  it('starts a new group where setGroupOffsets put it', async () => {
+    const topic = await newTopic(admin, 'contract-set-offsets', 1);
+    const producer = client.producer();
+    await producer.connect();
+    onTestFinished(() => producer.disconnect());
+    await producer.send([...Array(8).keys()].map((i) => ({ topic, key: 'k', value: Buffer.from(`v${i}`) })));
+
+    const groupId = uniqueName('contract-set-offsets-group');
+    await admin.setGroupOffsets(groupId, [{ topic, partition: 0, offset: '6' }]);
+    expect(await admin.committedOffsets(groupId, [topic])).toEqual([{ topic, partition: 0, offset: '6' }]);
+    const consumer = await collect(client, [topic], { groupId });
+    await until('the consumer saw the last two', () => consumer.records.length >= 2);
+    await consumer.disconnect();
+    expect(consumer.records.map((r) => text(r.value))).toEqual(['v6', 'v7']);
+  });
+
   it('calls onAssign before batches and onRevoke on disconnect, while still a member', async () => {
     const topic = await newTopic(admin, 'contract-hooks', 2);
     const producer = client.producer();

@@ -114,6 +114,18 @@ export class KafkajsAdminClient implements Admin {
     );
   }
 
+  async setGroupOffsets(groupId: string, offsets: TopicPartitionOffset[]): Promise<void> {
+    for (const topic of new Set(offsets.map((o) => o.topic))) {
+      const partitions = offsets
+        .filter((o) => o.topic === topic)
+        .map((o) => ({ partition: o.partition, offset: o.offset }));
+      await kafkajsCall('admin.setGroupOffsets', () => this.admin.setOffsets({ groupId, topic, partitions }), {
+        groupId,
+        topic,
+      });
+    }
+  }
+
   async listGroups(): Promise<string[]> {
     const { groups } = await kafkajsCall('admin.listGroups', () => this.admin.listGroups());
     return groups.map((g) => g.groupId).sort();

@@ -155,6 +155,11 @@ export class RdkafkaAdminClient implements Admin {
     }
   }
 
+  /** node-rdkafka binds no AlterConsumerGroupOffsets: kafkajs' admin does it. */
+  async setGroupOffsets(groupId: string, offsets: TopicPartitionOffset[]): Promise<void> {
+    return (await this.kafkajsAdmin()).setGroupOffsets(groupId, offsets);
+  }
+
   async listGroups(): Promise<string[]> {
     return (await this.kafkajsAdmin()).listGroups();
   }
