@@ -13,6 +13,7 @@ describe('schemas/*.avsc', () => {
       'anomaly',
       'command',
       'command-status',
+      'device',
       'device-status',
       'environment',
       'power',

@@ -16,5 +16,6 @@ export * from './mosquitto-passwd.js';
 export * from './mosquitto-process.js';
 export * from './openssl-database.js';
 export * from './options.js';
+export * from './registry/index.js';
 export * from './revoke-devices.js';
 export * from './rewrite-crl.js';

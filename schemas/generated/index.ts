@@ -3,6 +3,7 @@ export * from './anomaly.js';
 export * from './command-status.js';
 export * from './command.js';
 export * from './device-status.js';
+export * from './device.js';
 export * from './environment.js';
 export * from './power.js';
 export * from './window-result.js';
