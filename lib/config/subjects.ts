@@ -1,9 +1,10 @@
 import type { LocalSchema } from '../serde/schema-file.js';
+import { loadSchemaFile } from '../serde/schema-file.js';
 import type { LoadedPipelineConfig } from './load.js';
-import { windowTopic } from './reading-routes.js';
+import { schemaPath, windowTopic } from './reading-routes.js';
 
 /** What a subject holds. */
-export type SubjectRole = 'reading' | 'event' | 'command' | 'window-result' | 'anomaly' | 'device-status';
+export type SubjectRole = 'reading' | 'event' | 'command' | 'window-result' | 'anomaly' | 'device-status' | 'device';
 
 /** A registry subject the pipeline writes to, with its topic and local schema. */
 export interface PipelineSubject {
@@ -44,5 +45,10 @@ export function pipelineSubjects(config: LoadedPipelineConfig): PipelineSubject[
     role: 'device-status',
     schema: config.outputSchemas.deviceStatus,
   });
+  const devices = config.devices.topic;
+  const deviceSchema = loadSchemaFile(
+    schemaPath(config.devices.schema, config.source.baseDir, config.registry.schemasDir),
+  );
+  add({ subject: `${devices}-value`, topic: devices, role: 'device', schema: deviceSchema });
   return [...out.values()].sort((a, b) => a.subject.localeCompare(b.subject));
 }

@@ -24,6 +24,8 @@ export function pipelineTopics(config: LoadedPipelineConfig): TopicSpec[] {
   add(config.commands.topic);
   add(config.kafka.topics.anomalies);
   add(config.kafka.topics.deviceStatus, { config: { 'cleanup.policy': 'compact' } });
+  // The device registry: the latest record per device, a tombstone removes it (docs/DEVICES.md).
+  add(config.devices.topic, { config: { 'cleanup.policy': 'compact' } });
   add(config.streams.lateTopic);
   add(config.kafka.topics.dlq);
   return [...specs.values()].sort((a, b) => a.topic.localeCompare(b.topic));
