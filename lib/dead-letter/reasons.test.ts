@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SINK_DEAD_LETTER_REASONS } from '../../connectors/influxdb-sink/dead-letter.js';
+import { MQTT_SINK_DEAD_LETTER_REASONS } from '../../connectors/mqtt-sink/dead-letter.js';
 import { DEAD_LETTER_REASONS as MQTT_REASONS } from '../../connectors/mqtt-source/dead-letter-reason.js';
 import { streamsReason } from '../../streams/runtime/errors/dead-letter.js';
 import { IotpError } from '../errors.js';
@@ -21,6 +22,12 @@ describe('the one table of dead-letter reasons', () => {
       'KAFKA_REJECTED',
     ]);
     expect(SINK_DEAD_LETTER_REASONS).toEqual(['DESERIALIZATION_FAILED', 'UNMAPPABLE', 'INFLUX_REJECTED']);
+    expect(MQTT_SINK_DEAD_LETTER_REASONS).toEqual([
+      'DESERIALIZATION_FAILED',
+      'COMMAND_EXPIRED',
+      'COMMAND_INVALID',
+      'MQTT_REFUSED',
+    ]);
     const e = new IotpError('X', 'x');
     const streams = [
       streamsReason('deserialization', e),

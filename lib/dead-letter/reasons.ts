@@ -29,7 +29,7 @@ export const DEAD_LETTER_REASONS = {
   KAFKA_REJECTED: { stages: ['mqtt-source'], meaning: 'Kafka refused the record for good (e.g. too large)' },
   // Consumed records (stream runtime, InfluxDB sink): `source.*` headers say where they were read.
   DESERIALIZATION_FAILED: {
-    stages: ['streams', 'influxdb-sink', 'archive-sink'],
+    stages: ['streams', 'influxdb-sink', 'archive-sink', 'mqtt-sink'],
     meaning: 'the key or value cannot be decoded (not Confluent wire format, unknown schema id, corrupt Avro or JSON)',
   },
   INVALID_TIMESTAMP: { stages: ['streams'], meaning: 'the event time is negative or not a number' },
@@ -54,15 +54,31 @@ export const DEAD_LETTER_REASONS = {
     meaning:
       'decoded, but the archive cannot lay it out (no event time in 1970..9999, a schema that is not a record, a field named like its Kafka columns)',
   },
+  // MQTT sink (commands to devices): a consumed command it did not publish.
+  COMMAND_EXPIRED: {
+    stages: ['mqtt-sink'],
+    meaning: "the command's expiry passed before it could be published to the device",
+  },
+  COMMAND_INVALID: {
+    stages: ['mqtt-sink'],
+    meaning:
+      'the command cannot be published: its deviceId is not one MQTT topic level or differs from the key, or its payload is not a JSON object',
+  },
+  MQTT_REFUSED: {
+    stages: ['mqtt-sink'],
+    meaning:
+      "the broker refused the publish for good (MQTT 5 PUBACK reason code, e.g. 135 not authorized: the sink's ACL)",
+  },
 } as const satisfies Record<string, { stages: readonly DeadLetterStage[]; meaning: string }>;
 
 /** Which stage wrote a dead letter (`error.stage`). */
-export type DeadLetterStage = 'mqtt-source' | 'streams' | 'influxdb-sink' | 'archive-sink';
+export type DeadLetterStage = 'mqtt-source' | 'streams' | 'influxdb-sink' | 'archive-sink' | 'mqtt-sink';
 export const DEAD_LETTER_STAGES: readonly DeadLetterStage[] = [
   'mqtt-source',
   'streams',
   'influxdb-sink',
   'archive-sink',
+  'mqtt-sink',
 ];
 
 /** A code of the reason table. */
