@@ -46,6 +46,7 @@ up_mosquitto() {
   [ -f "$STACK/mosquitto/passwd" ] || : >"$STACK/mosquitto/passwd"
   mosquitto_passwd -b "$STACK/mosquitto/passwd" "$MQTT_CONNECTOR_USER" "$MQTT_CONNECTOR_PASSWORD"
   mosquitto_passwd -b "$STACK/mosquitto/passwd" "$MQTT_SIMULATOR_USER" "$MQTT_SIMULATOR_PASSWORD"
+  mosquitto_passwd -b "$STACK/mosquitto/passwd" "$MQTT_COMMANDS_USER" "$MQTT_COMMANDS_PASSWORD"
   chmod 600 "$STACK/mosquitto/passwd" "$STACK/mosquitto/acl"
   port_free mosquitto "$MQTT_PORT" "$MQTT_AUTH_PORT" "$MQTTS_PORT" "$MQTTS_DEVICE_PORT"
   log "starting mosquitto on $MQTT_PORT (plain), $MQTT_AUTH_PORT (auth), $MQTTS_PORT (TLS+auth), $MQTTS_DEVICE_PORT (TLS+device certificate)"
@@ -192,6 +193,8 @@ MQTT_USERNAME=$MQTT_CONNECTOR_USER
 MQTT_PASSWORD=$MQTT_CONNECTOR_PASSWORD
 MQTT_SIMULATOR_USERNAME=$MQTT_SIMULATOR_USER
 MQTT_SIMULATOR_PASSWORD=$MQTT_SIMULATOR_PASSWORD
+MQTT_COMMANDS_USERNAME=$MQTT_COMMANDS_USER
+MQTT_COMMANDS_PASSWORD=$MQTT_COMMANDS_PASSWORD
 MQTT_PASSWD_FILE=$STACK/mosquitto/passwd
 MQTT_PID_FILE=$PIDS/mosquitto.pid
 INFLUX_URL=$INFLUX_URL
