@@ -25,6 +25,8 @@ export interface ReadingContext {
    * deviceId (Mosquitto's ACL checked it) and may speak for the leaves this function allows.
    */
   gateway?: { mayPublishFor(gatewayId: string, leafId: string): boolean };
+  /** The device registry's say on the reading's device (absent: every device passes). */
+  devices?: { admit(deviceId: string): Rejection | undefined };
 }
 
 export type ReadingResult = { ok: true; reading: Reading } | { ok: false; rejection: Rejection };
@@ -70,6 +72,8 @@ export function buildReading(raw: unknown, ctx: ReadingContext): ReadingResult {
     }
     deviceId = raw.deviceId;
   }
+  const refused = ctx.devices?.admit(deviceId);
+  if (refused) return { ok: false, rejection: refused };
 
   const time = eventTime(raw.ts, ctx.receivedAt, ctx.bounds);
   if (!time.ok) return { ok: false, rejection: time.rejection };

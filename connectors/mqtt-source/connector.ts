@@ -9,7 +9,7 @@ import {
   deadLetterMaxBytes,
   deadLetterTruncations,
 } from '../../lib/dead-letter/index.js';
-import { IotpError } from '../../lib/errors.js';
+import { ConfigError, IotpError } from '../../lib/errors.js';
 import type { KafkaClient, ProducerRecord } from '../../lib/kafka/types.js';
 import {
   listSchemaFiles,
@@ -20,7 +20,9 @@ import {
 } from '../../lib/serde/index.js';
 import { createBatchSender } from './batch-sender.js';
 import { type DeadLetterOptions, deadLetterRecord } from './dead-letter-record.js';
+import { createDeviceAdmission } from './device-admission.js';
 import { encodePlan, encodePlanNow, missingTopicDeadLetter } from './encode-plan.js';
+import { type GatewayLeavesSource, withRegistryLeaves } from './gateway-policy.js';
 import { STAGE } from './headers.js';
 import { createMqttSourceMetrics, type MqttSourceMetrics } from './metrics.js';
 import type { MqttMessage } from './mqtt-message.js';
@@ -40,6 +42,12 @@ export interface MqttSourceDeps {
   setReady(ready: boolean): void;
   /** Epoch ms; receive times come from here (default Date.now). */
   clock?: () => number;
+  /**
+   * The device registry, read live (lib/devices/registry `openRegistryView`): gateways may also
+   * speak for the leaves their records list, and unknown devices meet `options.devices.unknownDevice`.
+   * Absent: the YAML gateways only, every device accepted.
+   */
+  devices?: GatewayLeavesSource & { has(deviceId: string): boolean };
   /** Schemas by the names routes use (default: every .avsc of `options.schemasDir`). */
   schemas?: ReadonlyMap<string, ParsedSchema & { json: unknown }>;
 }
@@ -107,6 +115,16 @@ export async function startMqttSource(options: MqttSourceOptions, deps: MqttSour
 
   const schemas = deps.schemas ?? loadSchemas(options.schemasDir);
   const { processOptions, statusText } = processSetupFor(options, schemas, CLIENT_MAX_RECORD_BYTES);
+  if (deps.devices) {
+    processOptions.gateways = withRegistryLeaves(processOptions.gateways, deps.devices);
+    processOptions.devices = createDeviceAdmission(options.devices.unknownDevice, deps.devices, (_, policy) =>
+      metrics.unknownDevices.inc({ policy }),
+    );
+  } else if (options.devices.unknownDevice !== 'accept')
+    throw new ConfigError(
+      'devices.unknownDevice',
+      `expected accept without a device registry (devices.enabled: false), got ${options.devices.unknownDevice}`,
+    );
 
   await checkTopics(deps.kafka, options, log);
   processOptions.maxDeadLetterBytes = await deadLetterMaxBytes(deps.kafka, options.deadLetterTopic, log);

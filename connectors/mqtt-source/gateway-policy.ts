@@ -65,3 +65,38 @@ function globToRegExp(glob: string): RegExp {
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+/** What the registry-backed policy reads of the device registry (lib/devices/registry's view). */
+export interface GatewayLeavesSource {
+  get(deviceId: string): { gatewayLeaves: readonly string[] } | undefined;
+  onChange(listener: (change: { deviceId: string }) => void): () => void;
+}
+
+/**
+ * The YAML policy plus the device registry: a gateway may also publish for the leaves its registry
+ * record lists (`gatewayLeaves`: ids or patterns, `{gateway}` = its own id). Read live: a record
+ * written while the connector runs applies to the next message (its compiled patterns are dropped
+ * on each change of that gateway).
+ *
+ * @example
+ *   const policy = withRegistryLeaves(createGatewayPolicy(options.gateways), view);
+ */
+export function withRegistryLeaves(base: GatewayPolicy, registry: GatewayLeavesSource): GatewayPolicy {
+  const compiled = new Map<string, RegExp[]>();
+  registry.onChange(({ deviceId }) => compiled.delete(deviceId));
+  const leavesOf = (gatewayId: string): RegExp[] => {
+    let patterns = compiled.get(gatewayId);
+    if (!patterns) {
+      patterns = (registry.get(gatewayId)?.gatewayLeaves ?? []).map((p) =>
+        globToRegExp(p.replaceAll('{gateway}', gatewayId)),
+      );
+      if (compiled.size >= 100_000) compiled.clear();
+      compiled.set(gatewayId, patterns);
+    }
+    return patterns;
+  };
+  return {
+    mayPublishFor: (gatewayId, leafId) =>
+      base.mayPublishFor(gatewayId, leafId) || leavesOf(gatewayId).some((p) => p.test(leafId)),
+  };
+}

@@ -33,6 +33,8 @@ export interface MqttSourceMetrics {
   redelivered: Counter;
   recordsOut: Counter<'topic'>;
   deadLetters: Counter<'reason'>;
+  /** Readings of devices the registry does not hold, by devices.unknownDevice policy. */
+  unknownDevices: Counter<'policy'>;
   /** Messages acknowledged to the broker after Kafka took everything they became. */
   acked: Counter;
   /** Duration of one Kafka send (a batch of messages' records), acks=all. */
@@ -57,6 +59,12 @@ export function createMqttSourceMetrics(registry: Registry): MqttSourceMetrics {
   const tally: MetricTally = { messagesIn: [0, 0, 0], acked: 0, inFlight: 0, recordsOut: new Map() };
   return {
     tally,
+    unknownDevices: new Counter({
+      name: 'iotp_mqtt_unknown_device_readings_total',
+      help: 'Readings of devices the device registry does not hold, by devices.unknownDevice policy (dead-letter ones are also dead letters)',
+      labelNames: ['policy'] as const,
+      registers,
+    }),
     messagesIn: new Counter({
       name: 'iotp_mqtt_messages_in_total',
       help: 'MQTT messages received',

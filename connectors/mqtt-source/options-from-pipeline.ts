@@ -61,6 +61,7 @@ export function mqttSourceOptionsFromPipeline(
     deadLetterTopic: config.kafka.topics.dlq,
     limits: { maxPayloadBytes: m.maxPayloadBytes, maxFutureMs: m.maxClockSkew },
     gateways: m.gateways,
+    devices: { unknownDevice: config.devices.unknownDevice },
     registry: { url: config.registry.url, autoRegister: config.registry.autoRegister },
     metricsPort: replica.metricsPort ?? 9400,
     ...replica.extra,

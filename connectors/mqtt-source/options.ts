@@ -98,6 +98,14 @@ export const mqttSourceOptionsSchema = z.strictObject({
     .record(z.string(), z.array(z.string().min(1)))
     .default({})
     .describe('gatewayId -> leaf deviceId patterns; nobody else may publish for another device'),
+  devices: z
+    .strictObject({
+      unknownDevice: z
+        .enum(['accept', 'dead-letter', 'count'], { error: 'expected accept, dead-letter or count' })
+        .default('accept')
+        .describe('a reading from a device the registry does not hold (needs the registry view unless accept)'),
+    })
+    .prefault({}),
   batch: z
     .strictObject({
       maxMessages: positiveInt.default(500),

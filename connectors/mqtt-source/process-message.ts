@@ -3,6 +3,7 @@ import { buildReading, type Reading, type ReadingContext } from './build-reading
 import { isPlainObject } from './conform-to-avro.js';
 import type { DeadLetterReason, Rejection } from './dead-letter-reason.js';
 import { deadLetterRecord } from './dead-letter-record.js';
+import type { DeviceAdmission } from './device-admission.js';
 import { eventTime, type TimeBounds } from './event-time.js';
 import type { GatewayPolicy } from './gateway-policy.js';
 import { H } from './headers.js';
@@ -60,6 +61,8 @@ export interface ProcessOptions {
   maxPayloadBytes: number;
   bounds: TimeBounds;
   gateways: GatewayPolicy;
+  /** The device registry's admission of a reading's device (absent: no registry, every device passes). */
+  devices?: DeviceAdmission;
   /** Replica id (MQTT client id) named in dead-letter headers. */
   source: string;
 }
@@ -117,6 +120,7 @@ export function processMessage(message: MqttMessage, options: ProcessOptions): M
       receivedAt: message.receivedAt,
       bounds: options.bounds,
       gateway: options.gateways,
+      ...(options.devices ? { devices: options.devices } : {}),
     };
     const records: PlannedRecord[] = [];
     let readings = 0;
@@ -147,6 +151,7 @@ export function processMessage(message: MqttMessage, options: ProcessOptions): M
     schemaFields: schema.fields,
     receivedAt: message.receivedAt,
     bounds: options.bounds,
+    ...(options.devices ? { devices: options.devices } : {}),
   });
   if (!result.ok) return only(message, options, result.rejection, route.deviceId);
   return {

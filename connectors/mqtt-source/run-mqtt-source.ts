@@ -1,5 +1,6 @@
 import { kafkaClientFrom, registryClientFrom } from '../../lib/clients/index.js';
 import { type LoadedPipelineConfig, loadPipelineConfig } from '../../lib/config/index.js';
+import { registryViewFrom } from '../../lib/devices/registry/index.js';
 import { runWorker, type WorkerHandle } from '../../lib/runtime/worker.js';
 import type { LocalSchema } from '../../lib/serde/index.js';
 import { startMqttSource } from './connector.js';
@@ -36,15 +37,28 @@ export async function runMqttSource(run: RunMqttSourceOptions): Promise<WorkerHa
     component: 'mqtt-source',
     port: options.metricsPort,
     start: async (ctx) => {
+      // Read to its end before the first MQTT message, then followed live (docs/DEVICES.md).
+      const devices = await registryViewFrom(config, {
+        kafka,
+        log: ctx.log,
+        clientId: options.mqtt.clientId,
+        registry,
+      });
       const source = await startMqttSource(options, {
         kafka,
         registry,
+        ...(devices ? { devices } : {}),
         schemas: pipelineSchemas(config),
         metrics: ctx.registry,
         log: ctx.log,
         setReady: ctx.setReady,
       });
-      return { stop: () => source.stop() };
+      return {
+        stop: async () => {
+          await source.stop();
+          await devices?.close();
+        },
+      };
     },
   });
 }

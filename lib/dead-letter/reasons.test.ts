@@ -20,6 +20,7 @@ describe('the one table of dead-letter reasons', () => {
       'NON_FINITE',
       'DEVICE_SPOOFED',
       'KAFKA_REJECTED',
+      'UNKNOWN_DEVICE',
     ]);
     expect(SINK_DEAD_LETTER_REASONS).toEqual(['DESERIALIZATION_FAILED', 'UNMAPPABLE', 'INFLUX_REJECTED']);
     expect(MQTT_SINK_DEAD_LETTER_REASONS).toEqual([

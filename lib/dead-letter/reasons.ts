@@ -27,6 +27,10 @@ export const DEAD_LETTER_REASONS = {
     meaning: "the payload's deviceId is not the topic's (or a gateway names a device it does not own)",
   },
   KAFKA_REJECTED: { stages: ['mqtt-source'], meaning: 'Kafka refused the record for good (e.g. too large)' },
+  UNKNOWN_DEVICE: {
+    stages: ['mqtt-source'],
+    meaning: 'the device is not in the device registry and devices.unknownDevice is dead-letter',
+  },
   // Consumed records (stream runtime, InfluxDB sink): `source.*` headers say where they were read.
   DESERIALIZATION_FAILED: {
     stages: ['streams', 'influxdb-sink', 'archive-sink', 'mqtt-sink'],
