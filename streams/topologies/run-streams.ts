@@ -36,7 +36,7 @@ export async function runStreams(options: RunStreamsOptions): Promise<WorkerHand
     client: (log) => kafkaClientFrom(config, settings.applicationId, log),
     build: async (metricsRegistry, log) => {
       const metrics = topologyMetrics(metricsRegistry);
-      if (options.topology === 'aggregate') return buildAggregate(config, registry, metrics);
+      if (options.topology === 'aggregate') return buildAggregate(config, registry, metrics, { log });
       const { buildDetect } = await import('./detect/detect-worker.js').catch((cause: unknown) => {
         throw new IotpError('STREAMS_TOPOLOGY_MISSING', `the detect topology is not available: ${String(cause)}`);
       });

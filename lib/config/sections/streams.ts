@@ -39,6 +39,12 @@ export const streamsSection = z
       ])
       .describe('Event-time windows of the aggregator.'),
     lateTopic: topicName().default('telemetry.late').describe('Records that arrive after their window closed.'),
+    dedupe: z
+      .boolean()
+      .default(true)
+      .describe(
+        'Count each reading (deviceId, ts) once: the aggregate and detect workers drop a copy of a reading they already processed (the MQTT source is at-least-once: a crash redelivers up to mqtt.maxInFlight readings). Copies are recognized within the largest window size + grace of the latest reading of the device; state ~2 bytes per reading in that span per device (metric iotp_streams_duplicate_readings_total).',
+      ),
     idleTimeout: duration()
       .prefault('5m')
       .describe('Wall-clock time after which an input partition with no records stops holding back stream time.'),

@@ -7,6 +7,7 @@ import type { Topology } from '../../runtime/topology/topology.js';
 import { Suppressed } from '../../runtime/windows/suppressed.js';
 import { TimeWindows } from '../../runtime/windows/time-windows.js';
 import type { Windowed } from '../../runtime/windows/window.js';
+import { dedupeReadings } from '../shared/dedupe-readings.js';
 import { type ReadingValues, readingValues } from '../shared/reading-values.js';
 import type { TopologyRoute } from '../shared/topology-route.js';
 import {
@@ -46,6 +47,13 @@ export interface AggregateTopologyOptions {
   percentiles?: boolean;
   /** Called with each final result and the wall-clock ms at emission (the end-to-end latency metric). */
   onResult?(result: WindowResult, wallClockMs: number): void;
+  /**
+   * Count each reading (deviceId, ts) once: a copy (an at-least-once redelivery) is dropped before
+   * the windows by the step `<type>-dedupe` (default true; see dedupe-readings.ts).
+   */
+  dedupe?: boolean;
+  /** Called for each copy the dedupe step dropped (the metric and the debug log). */
+  onDuplicate?(type: string, deviceId: string, ts: number): void;
 }
 
 /** Turns a closed window's accumulator into the window-result record, keyed by deviceId. */
@@ -83,7 +91,9 @@ export function aggregateStoreName(type: string, windowName: string): string {
  * and every numeric field the schema declares, one FINAL window result when the window closes
  * (stream time ≥ end + grace): count, min, max, mean, sum, stddev, first, last, p50/p95/p99.
  * Readings are parsed once per route (`<type>-values`: a bad value dead-letters the record before
- * any window sees it), then fan out to one windowed aggregation per window. Records too late for a
+ * any window sees it), copies of a reading already counted (same deviceId and ts, e.g. redelivered
+ * by the at-least-once MQTT source) are dropped (`<type>-dedupe`, store `<type>-seen`, unless
+ * `dedupe: false`), then fan out to one windowed aggregation per window. Records too late for a
  * window go to the runtime's late-records topic (once per window step that refused them).
  * Results carry the window START as their record timestamp (the runtime's convention; the InfluxDB
  * sink also stamps window points with windowStart).
@@ -110,6 +120,14 @@ export function aggregateTopology(options: AggregateTopologyOptions): Topology {
         `${route.type}-readings`,
       )
       .mapValues((v) => readingValues(v, fields, route.timeField), `${route.type}-values`);
+    const once =
+      (options.dedupe ?? true) && windows.length > 0
+        ? dedupeReadings(builder, values, {
+            type: route.type,
+            horizonMs: dedupeHorizonMs(windows),
+            ...(options.onDuplicate ? { onDuplicate: options.onDuplicate } : {}),
+          })
+        : values;
     for (const w of windows) {
       const store = aggregateStoreName(route.type, w.name);
       let windowsSpec = TimeWindows.ofSizeAndGrace(w.sizeMs, w.graceMs);
@@ -118,7 +136,7 @@ export function aggregateTopology(options: AggregateTopologyOptions): Topology {
         .withKeySerde(Serdes.string())
         .withValueSerde(windowAccumulatorSerde);
       if (w.retentionMs !== undefined) materialized = materialized.withRetention(w.retentionMs);
-      values
+      once
         .groupByKey({ keySerde: Serdes.string() })
         .windowedBy(windowsSpec)
         .aggregate<WindowAccumulator>(
@@ -133,6 +151,15 @@ export function aggregateTopology(options: AggregateTopologyOptions): Topology {
     }
   }
   return builder.build();
+}
+
+/**
+ * How far behind a device's latest reading the dedupe step still recognizes a copy: the largest
+ * size + grace of the windows. An older reading is late for every window (stream time >= the
+ * device's latest > its window end + grace), so it needs no entry.
+ */
+export function dedupeHorizonMs(windows: readonly Pick<AggregateWindow, 'sizeMs' | 'graceMs'>[]): number {
+  return Math.max(...windows.map((w) => w.sizeMs + w.graceMs));
 }
 
 /** The event time of a decoded reading (its `ts`); -1 (invalid: dead-lettered by the runtime) if absent. */

@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import type { LoadedPipelineConfig } from '../../../lib/config/index.js';
 import { windowName, windowTopic } from '../../../lib/config/index.js';
 import type { SchemaRegistryClient } from '../../../lib/serde/index.js';
@@ -27,13 +28,13 @@ export function aggregateWindows(config: LoadedPipelineConfig, readingTopic: str
  * registered (`iotp setup`) unless `registry.autoRegister` is on.
  *
  * @example
- *   const topology = await buildAggregate(loadPipelineConfig({ env }), registryFromConfig(config), metrics);
+ *   const topology = await buildAggregate(loadPipelineConfig({ env }), registryFromConfig(config), metrics, { log });
  */
 export async function buildAggregate(
   config: LoadedPipelineConfig,
   registry: SchemaRegistryClient,
-  metrics: Pick<TopologyMetrics, 'endToEndSeconds'> | undefined,
-  options: { percentiles?: boolean } = {},
+  metrics: Pick<TopologyMetrics, 'endToEndSeconds' | 'duplicateReadings'> | undefined,
+  options: { percentiles?: boolean; log?: Logger | undefined } = {},
 ): Promise<Topology> {
   const routes = config.readingRoutes.map((r) => ({
     source: r,
@@ -58,6 +59,11 @@ export async function buildAggregate(
     readingSerde: (route) => readers.get(route.type) as Serde<unknown>,
     resultSerde: (topic) => outputs.get(topic) as Serde<WindowResult>,
     ...(options.percentiles !== undefined ? { percentiles: options.percentiles } : {}),
+    dedupe: config.streams.dedupe,
+    onDuplicate: (type: string, deviceId: string, ts: number) => {
+      metrics?.duplicateReadings.inc({ type });
+      options.log?.debug({ type, deviceId, ts }, 'duplicate reading dropped');
+    },
     ...(metrics
       ? {
           onResult: (r: WindowResult, now: number) =>

@@ -74,6 +74,8 @@ export interface TopologyMetrics {
   anomalies: Counter<'kind' | 'detector'>;
   /** Device states the detect step evicted to stay within detectors.defaults.maxDeviceStates. */
   stateEvictions: Counter<'store'>;
+  /** Copies of a reading (same deviceId and ts) the dedupe step dropped, by reading type. */
+  duplicateReadings: Counter<'type'>;
 }
 
 /**
@@ -121,5 +123,13 @@ export function topologyMetrics(registry: Registry): TopologyMetrics {
       labelNames: ['store'],
       registers: [registry],
     });
-  return { endToEndSeconds, anomalies, stateEvictions };
+  const duplicateReadings =
+    (registry.getSingleMetric('iotp_streams_duplicate_readings_total') as Counter<'type'> | undefined) ??
+    new Counter({
+      name: 'iotp_streams_duplicate_readings_total',
+      help: 'Copies of a reading (same deviceId and ts as one already processed, e.g. redelivered by the at-least-once MQTT source after a crash) the dedupe step dropped (streams.dedupe)',
+      labelNames: ['type'],
+      registers: [registry],
+    });
+  return { endToEndSeconds, anomalies, stateEvictions, duplicateReadings };
 }
