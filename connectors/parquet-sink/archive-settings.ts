@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { type LoadedPipelineConfig, windowTopic } from '../../lib/config/index.js';
+import type { ArchiveStorage } from '../../lib/config/sections/archive.js';
 import { ConfigError } from '../../lib/errors.js';
 import type { ParquetFileOptions } from './parquet-writer.js';
 import type { RotationLimits } from './rotation.js';
@@ -17,8 +18,10 @@ export interface ArchiveSettings {
   groupId: string;
   topics: string[];
   dlqTopic: string;
-  /** Archive folder (absolute or relative to the current directory). */
+  /** Archive folder (absolute or relative to the current directory); with S3 storage, the local folder of temp files. */
   root: string;
+  /** Where published files go: the root folder or an S3 bucket (`archive.storage`). */
+  storage: ArchiveStorage;
   file: Pick<ParquetFileOptions, 'compression' | 'rowGroupSize'>;
   rotation: RotationLimits;
   maxBufferedRecords: number;
@@ -58,6 +61,7 @@ export function archiveSettingsFrom(
     topics,
     dlqTopic: config.kafka.topics.dlq,
     root: a.root,
+    storage: a.storage,
     file: { compression: a.compression, rowGroupSize: a.rowGroupSize },
     rotation: { maxRecords: a.rotation.maxRecords, maxBytes: a.rotation.maxBytes, intervalMs: a.rotation.interval },
     maxBufferedRecords: a.maxBufferedRecords,

@@ -2,7 +2,8 @@ import type { ArchivedFile } from './archived-index.js';
 
 /**
  * Where finished files go: the seam between the sink and the storage. The local directory store is
- * the default (lib: local-dir-store.ts); an object store would implement the same three calls.
+ * the default (local-dir-store.ts); s3-store.ts puts them in a bucket of an S3-compatible object
+ * store (create-archive-store.ts picks one from `archive.storage`).
  */
 export interface ArchiveStore {
   /** For logs: the root folder or bucket. */

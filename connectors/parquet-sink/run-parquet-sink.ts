@@ -3,7 +3,7 @@ import { loadPipelineConfig } from '../../lib/config/index.js';
 import { runWorker, type WorkerHandle } from '../../lib/runtime/worker.js';
 import { createAvroDecoder } from '../../lib/serde/index.js';
 import { type ArchiveReplicaSettings, type ArchiveSettings, archiveSettingsFrom } from './archive-settings.js';
-import { localDirStore } from './local-dir-store.js';
+import { createArchiveStore } from './create-archive-store.js';
 import { startParquetSink } from './parquet-sink.js';
 import { createDuckdbParquetWriter } from './parquet-writer.js';
 import { createSchemaLayouts } from './schema-layouts.js';
@@ -46,7 +46,7 @@ export async function runParquetSink(run: RunParquetSinkOptions): Promise<Worker
       const kafka = kafkaClientFrom(config, settings.replicaId, ctx.log.child({ client: 'kafka' }));
       const sink = await startParquetSink(settings, {
         kafka,
-        store: localDirStore(settings.root, settings.replicaId),
+        store: createArchiveStore(settings),
         writer: await createDuckdbParquetWriter(),
         decode: (bytes) => decoder.decode(bytes),
         layouts,

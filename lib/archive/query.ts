@@ -1,5 +1,8 @@
 import { resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { ConfigError } from '../errors.js';
+import { type ArchiveS3Settings, archiveS3Client } from './s3-client.js';
+import { type S3SyncResult, syncS3Archive } from './s3-sync.js';
 import { timeRangeFilter } from './time-range.js';
 import { archiveTopics, type TopicView } from './views.js';
 
@@ -11,6 +14,11 @@ export interface ArchiveQueryOptions {
   untilMs?: number | undefined;
   /** Stripped from topic names to make view names (default `telemetry.`). */
   topicPrefix?: string;
+  /**
+   * An archive in S3 (`archive.storage.s3` when `storage.kind` is s3): its files of the time range
+   * are first copied into `root`, which DuckDB then reads (see s3-sync.ts).
+   */
+  s3?: ArchiveS3Settings | undefined;
 }
 
 export interface ArchiveQueryResult {
@@ -19,10 +27,30 @@ export interface ArchiveQueryResult {
   rows: Record<string, unknown>[];
   views: TopicView[];
   elapsedMs: number;
+  /** What was copied from S3 first (with `s3`). */
+  synced?: S3SyncResult;
 }
 
 const quoteText = (text: string) => `'${text.replace(/'/g, "''")}'`;
 const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+async function syncFromS3(s3: ArchiveS3Settings, root: string, range: ArchiveQueryOptions): Promise<S3SyncResult> {
+  if (!s3.bucket)
+    throw new ConfigError('archive.storage.s3.bucket', 'expected a bucket name when archive.storage.kind is s3');
+  const client = archiveS3Client(s3);
+  try {
+    return await syncS3Archive({
+      client,
+      bucket: s3.bucket,
+      prefix: s3.prefix,
+      root,
+      sinceMs: range.sinceMs,
+      untilMs: range.untilMs,
+    });
+  } finally {
+    client.destroy();
+  }
+}
 
 /**
  * Runs SQL over the archive with DuckDB: one view per topic (`environment`, `power`, `anomalies`,
@@ -35,6 +63,7 @@ const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
  */
 export async function queryArchive(options: ArchiveQueryOptions): Promise<ArchiveQueryResult> {
   const root = resolve(options.root);
+  const synced = options.s3 ? await syncFromS3(options.s3, root, options) : undefined;
   const views = await archiveTopics(root, options.topicPrefix ?? 'telemetry.');
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
@@ -59,6 +88,7 @@ export async function queryArchive(options: ArchiveQueryOptions): Promise<Archiv
       rows: reader.getRowObjectsJson() as Record<string, unknown>[],
       views,
       elapsedMs,
+      ...(synced ? { synced } : {}),
     };
   } finally {
     connection.closeSync();

@@ -1,5 +1,97 @@
 import { z } from 'zod';
-import { duration, topicName } from '../zod-helpers.js';
+import { duration, secret, topicName } from '../zod-helpers.js';
+
+// S3's rules for bucket names: 3-63 of a-z 0-9 . -, starting and ending with a letter or digit.
+const BUCKET_RE = /^(?:[a-z0-9][a-z0-9.-]{1,61}[a-z0-9])?$/;
+// A key prefix: path segments without empty, `.` or `..` parts, no leading or trailing `/`.
+const PREFIX_RE = /^(?:[A-Za-z0-9!_.*'()=+-]+(?:\/[A-Za-z0-9!_.*'()=+-]+)*)?$/;
+
+/**
+ * `archive.storage`: where published files go. `local` is the `root` folder; `s3` is a bucket of an
+ * S3-compatible object store (docs/ARCHIVE.md "Storage").
+ *
+ * @example
+ *   storage: { kind: s3, s3: { endpoint: '${S3_ENDPOINT}', bucket: iotp-archive, accessKeyId: '${S3_ACCESS_KEY_ID}', secretAccessKey: '${S3_SECRET_ACCESS_KEY}' } }
+ */
+const storageSection = z
+  .object({
+    kind: z
+      .enum(['local', 's3'])
+      .default('local')
+      .describe(
+        'local: files go to the root folder. s3: files go to storage.s3.bucket; root then holds only temp files and the copy `iotp archive query` reads.',
+      ),
+    s3: z
+      .object({
+        endpoint: z
+          .union(
+            [
+              z.literal(''),
+              z.url({ protocol: /^https?$/, error: 'expected the http(s) URL of an S3-compatible server' }),
+            ],
+            {
+              error: 'expected the http(s) URL of an S3-compatible server',
+            },
+          )
+          .optional()
+          .describe(
+            'S3 API URL of an S3-compatible server (e.g. http://127.0.0.1:19000); default: AWS S3 of the region.',
+          ),
+        bucket: z
+          .string()
+          .regex(BUCKET_RE, { error: 'expected an S3 bucket name: 3-63 of a-z 0-9 . -' })
+          .optional()
+          .describe('Bucket of the archive (must exist; the worker does not create it). Needed when kind is s3.'),
+        prefix: z
+          .string()
+          .regex(PREFIX_RE, {
+            error: "expected a key prefix like 'archive' or 'iot/archive' (no leading or trailing /)",
+          })
+          .refine((p) => !p.split('/').some((part) => part === '.' || part === '..'), {
+            error: 'a key prefix cannot have . or .. parts',
+          })
+          .default('')
+          .describe('Key prefix of every object: <prefix>/<topic>/date=.../hour=.../<file>.parquet (empty: none).'),
+        region: z.string().min(1).default('us-east-1').describe('Region the requests are signed for.'),
+        forcePathStyle: z
+          .boolean()
+          .default(true)
+          .describe('Path-style URLs (<endpoint>/<bucket>/<key>), as most S3-compatible servers need.'),
+        accessKeyId: z
+          .string()
+          .optional()
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: documents the ${VAR} syntax
+          .describe("Access key id (write ${ENV_VAR}); empty: the SDK's default chain (AWS_* variables, roles)."),
+        secretAccessKey: secret()
+          .optional()
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: documents the ${VAR} syntax
+          .describe("Secret access key. Secret: write ${ENV_VAR}; empty: the SDK's default chain."),
+      })
+      .strict()
+      .prefault({})
+      .describe('The object store, when kind is s3.'),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    if (s.kind === 's3' && !s.s3.bucket)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['s3', 'bucket'],
+        message: 'expected a bucket name when archive.storage.kind is s3',
+        input: s,
+      });
+    if (Boolean(s.s3.accessKeyId) !== Boolean(s.s3.secretAccessKey))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['s3', s.s3.accessKeyId ? 'secretAccessKey' : 'accessKeyId'],
+        message: "expected accessKeyId and secretAccessKey together (or neither: the SDK's default chain)",
+        input: s,
+      });
+  })
+  .prefault({})
+  .describe('Where published files go.');
+
+export type ArchiveStorage = z.output<typeof storageSection>;
 
 /**
  * `archive:` the cold path: `iotp sink parquet` writes the raw readings (and optionally the window
@@ -16,8 +108,9 @@ export const archiveSection = z
       .min(1)
       .default('archive')
       .describe(
-        'Folder of the archive (a local or mounted directory); relative paths resolve from the current directory.',
+        "Folder of the archive (a local or mounted directory); relative paths resolve from the current directory. With storage.kind s3: the local working folder (temp files, the query's copy).",
       ),
+    storage: storageSection,
     groupId: z.string().min(1).default('iotp-archive-sink').describe('Consumer group of the archive workers.'),
     topics: z
       .array(topicName())
