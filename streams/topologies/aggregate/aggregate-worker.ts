@@ -7,7 +7,7 @@ import type { Topology } from '../../runtime/topology/topology.js';
 import { avroOutputSerde, avroReadingSerde } from '../shared/avro-serdes.js';
 import type { TopologyMetrics } from '../shared/topology-metrics.js';
 import { topologyRoute } from '../shared/topology-route.js';
-import { type AggregateWindow, aggregateTopology } from './aggregate-topology.js';
+import { type AggregateWindow, aggregateTopology, dedupeHorizonMs } from './aggregate-topology.js';
 import type { WindowResult } from './window-accumulator.js';
 
 /** The windows of the config for one reading topic (durations already in ms). */
@@ -20,6 +20,12 @@ export function aggregateWindows(config: LoadedPipelineConfig, readingTopic: str
     ...(w.retention !== undefined ? { retentionMs: w.retention } : {}),
     topic: windowTopic(readingTopic, w),
   }));
+}
+
+/** The dedupe horizon of the config's windows (largest size + grace); undefined if `streams.dedupe` is off. */
+export function configDedupeHorizonMs(config: LoadedPipelineConfig): number | undefined {
+  if (!config.streams.dedupe) return undefined;
+  return dedupeHorizonMs(config.streams.windows.map((w) => ({ sizeMs: w.size, graceMs: w.grace })));
 }
 
 /**

@@ -3,6 +3,7 @@ import { type Serde, Serdes } from '../../runtime/serde.js';
 import { Stores } from '../../runtime/state/stores.js';
 import type { Topology } from '../../runtime/topology/topology.js';
 import { readingTime } from '../aggregate/aggregate-topology.js';
+import { type DedupeSpec, dedupeReadings } from '../shared/dedupe-readings.js';
 import { readingValues } from '../shared/reading-values.js';
 import type { TopologyRoute } from '../shared/topology-route.js';
 import type { AnomalyRecord } from './anomaly-record.js';
@@ -32,6 +33,9 @@ export interface DetectTopologyOptions {
   maxDeviceStates?: number;
   onStateEvicted?(store: string): void;
   onAnomaly?(anomaly: AnomalyRecord, wallClockMs: number): void;
+  /** Drop a copy of a reading (same deviceId and ts) within this horizon (step `<type>-dedupe`); omit: none. */
+  dedupeHorizonMs?: number;
+  onDuplicate?: DedupeSpec['onDuplicate'];
 }
 
 /** Store of a reading type's device states: `<type>-detectors` (changelog `<app>-<type>-detectors-changelog`). */
@@ -57,7 +61,7 @@ export function detectTopology(options: DetectTopologyOptions): Topology {
   const stores = new Map<string, string>();
   for (const { route } of options.routes) {
     const step = `${route.type}-values`;
-    builder
+    const values = builder
       .stream<string, unknown>(
         route.topic,
         {
@@ -71,7 +75,9 @@ export function detectTopology(options: DetectTopologyOptions): Topology {
         (v) => ({ kind: 'reading', type: route.type, reading: readingValues(v, route.fields, route.timeField) }),
         step,
       );
-    parents.push(step);
+    const { dedupeHorizonMs: horizonMs, onDuplicate } = options;
+    const dedupe = horizonMs !== undefined && { type: route.type, horizonMs, ...(onDuplicate ? { onDuplicate } : {}) };
+    parents.push(dedupe ? dedupeReadings(builder, values, dedupe).stepName : step);
     stores.set(route.type, detectStoreName(route.type));
   }
   if (options.status) {

@@ -3,6 +3,7 @@ import type { LoadedPipelineConfig } from '../../../lib/config/index.js';
 import type { SchemaRegistryClient } from '../../../lib/serde/index.js';
 import { heartbeatConfig } from '../../detectors/index.js';
 import type { Topology } from '../../runtime/topology/topology.js';
+import { configDedupeHorizonMs } from '../aggregate/aggregate-worker.js';
 import { avroOutputSerde, avroReadingSerde } from '../shared/avro-serdes.js';
 import type { TopologyMetrics } from '../shared/topology-metrics.js';
 import { type TopologyRoute, topologyRoute } from '../shared/topology-route.js';
@@ -33,7 +34,7 @@ export function detectRoutes(
 export async function buildDetect(
   config: LoadedPipelineConfig,
   registry: SchemaRegistryClient,
-  metrics: Pick<TopologyMetrics, 'anomalies' | 'endToEndSeconds' | 'stateEvictions'> | undefined,
+  metrics: Pick<TopologyMetrics, 'anomalies' | 'endToEndSeconds' | 'stateEvictions' | 'duplicateReadings'> | undefined,
   log: Logger | undefined,
 ): Promise<Topology> {
   const routes = detectRoutes(config);
@@ -73,6 +74,11 @@ export async function buildDetect(
     snapshotEvery: config.detectors.defaults.snapshotEvery,
     cooldownMs: config.detectors.defaults.cooldown,
     maxDeviceStates: config.detectors.defaults.maxDeviceStates,
+    ...(config.streams.dedupe ? { dedupeHorizonMs: configDedupeHorizonMs(config) } : {}),
+    onDuplicate: (type: string, deviceId: string, ts: number) => {
+      metrics?.duplicateReadings.inc({ type });
+      log?.debug({ type, deviceId, ts }, 'duplicate reading dropped');
+    },
     ...(metrics
       ? {
           onStateEvicted: (store: string) => metrics.stateEvictions.inc({ store }),
