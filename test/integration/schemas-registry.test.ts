@@ -154,6 +154,7 @@ routes:
 streams: { windows: [{ size: 1m }], lateTopic: ${prefix}.late }
 sink: { influx: { bucket: b } }
 commands: { topic: ${prefix}.commands }
+devices: { topic: ${prefix}.devices }
 `,
     );
     const subjects = [
@@ -162,6 +163,7 @@ commands: { topic: ${prefix}.commands }
       `${prefix}.anomalies-value`,
       `${prefix}.device-status-value`,
       `${prefix}.commands-value`,
+      `${prefix}.devices-value`,
     ];
     onTestFinished(async () => {
       for (const s of subjects) await registry.deleteSubject(s, { permanent: true });
@@ -186,7 +188,7 @@ commands: { topic: ${prefix}.commands }
     expect(registered.code, registered.err).toBe(0);
     const ids = (text: string) =>
       [...text.matchAll(/^(?:registered|unchanged)\s+(\S+) id (\d+)$/gm)].map((m) => `${m[1]}=${m[2]}`).sort();
-    expect(ids(registered.out)).toHaveLength(5);
+    expect(ids(registered.out)).toHaveLength(6);
     const again = iotp('schemas', 'register');
     expect(again.code, again.err).toBe(0);
     expect(ids(again.out)).toEqual(ids(registered.out));
