@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything the local stack needs, idempotently, caching downloads and builds under
 # $CACHE (outside the clone) so that a fresh clone reuses them:
-#   Debian: mosquitto, mosquitto-clients, kcat, openssl, curl, iproute2 (ss), libssl-dev, zlib1g-dev (node-rdkafka build)
+#   Debian archive: Mosquitto $MOSQUITTO_VERSION source, built with upstream fixes (install-mosquitto.sh)
+#   Debian: mosquitto (for mosquitto_passwd), mosquitto-clients, kcat, openssl, curl, iproute2 (ss), libssl-dev, zlib1g-dev (node-rdkafka build)
 #   Maven Central: Apache Kafka $KAFKA_VERSION jars; Apicurio Registry $APICURIO_VERSION
 #   Go module proxy: influxd $INFLUXDB_VERSION (v1 API + /api/v2/write compatibility API);
 #     Versity S3 Gateway $VERSITYGW_VERSION (versitygw, Apache-2.0: the S3-compatible server of the archive's object store option)
@@ -82,4 +83,5 @@ install_kafka
 install_apicurio
 install_influxdb
 install_versitygw
-log "installed: kafka $KAFKA_VERSION, apicurio $APICURIO_VERSION, influxd $INFLUXDB_VERSION, versitygw $VERSITYGW_VERSION, mosquitto $(mosquitto -h 2>/dev/null | head -1 | awk '{print $3}')"
+bash "$ROOT/scripts/stack/install-mosquitto.sh"
+log "installed: kafka $KAFKA_VERSION, apicurio $APICURIO_VERSION, influxd $INFLUXDB_VERSION, versitygw $VERSITYGW_VERSION, mosquitto $("$MOSQUITTO_BIN" -h 2>/dev/null | head -1 | awk '{print $3}')"

@@ -15,11 +15,18 @@ KAFKA_VERSION=${KAFKA_VERSION:-4.3.1}
 APICURIO_VERSION=${APICURIO_VERSION:-3.3.3}
 INFLUXDB_VERSION=${INFLUXDB_VERSION:-1.8.10}
 VERSITYGW_VERSION=${VERSITYGW_VERSION:-1.8.0}
+# The broker is built from this release's source (scripts/stack/install-mosquitto.sh); the Debian
+# package (2.0.11) gives only the clients.
+MOSQUITTO_VERSION=${MOSQUITTO_VERSION:-2.0.21}
+MOSQUITTO_SOURCE_URL=${MOSQUITTO_SOURCE_URL:-http://deb.debian.org/debian/pool/main/m/mosquitto/mosquitto_$MOSQUITTO_VERSION.orig.tar.gz}
+MOSQUITTO_SOURCE_SHA256=${MOSQUITTO_SOURCE_SHA256:-551daff96cd0675faf888f8881536177934424ecc45924fecf94cffe207f6e81}
 
 KAFKA_LIBS=$CACHE/kafka/libs-$KAFKA_VERSION
 APICURIO_HOME=$CACHE/apicurio/apicurio-registry-app-$APICURIO_VERSION
 INFLUXD_BIN=$CACHE/bin/influxd-$INFLUXDB_VERSION
 VERSITYGW_BIN=$CACHE/bin/versitygw-$VERSITYGW_VERSION
+# -p2: with the patches of scripts/stack/patches (bump it when they change, so caches rebuild).
+MOSQUITTO_BIN=$CACHE/bin/mosquitto-$MOSQUITTO_VERSION-p2
 
 # Ports: away from the well-known defaults (1883, 8883, 9092, 8081, 8086).
 MQTT_PORT=${IOTP_MQTT_PORT:-18830}          # plain, anonymous: tests and local tools

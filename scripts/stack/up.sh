@@ -50,7 +50,7 @@ up_mosquitto() {
   chmod 600 "$STACK/mosquitto/passwd" "$STACK/mosquitto/acl"
   port_free mosquitto "$MQTT_PORT" "$MQTT_AUTH_PORT" "$MQTTS_PORT" "$MQTTS_DEVICE_PORT"
   log "starting mosquitto on $MQTT_PORT (plain), $MQTT_AUTH_PORT (auth), $MQTTS_PORT (TLS+auth), $MQTTS_DEVICE_PORT (TLS+device certificate)"
-  start mosquitto mosquitto -c "$STACK/mosquitto/mosquitto.conf"
+  start mosquitto "$MOSQUITTO_BIN" -c "$STACK/mosquitto/mosquitto.conf"
   wait_for mosquitto 60 mosquitto_healthy
 }
 
@@ -197,6 +197,7 @@ MQTT_COMMANDS_USERNAME=$MQTT_COMMANDS_USER
 MQTT_COMMANDS_PASSWORD=$MQTT_COMMANDS_PASSWORD
 MQTT_PASSWD_FILE=$STACK/mosquitto/passwd
 MQTT_PID_FILE=$PIDS/mosquitto.pid
+MQTT_BROKER_BIN=$MOSQUITTO_BIN
 INFLUX_URL=$INFLUX_URL
 INFLUX_API=v2
 INFLUX_DB=$INFLUX_DB
