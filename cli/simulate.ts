@@ -66,6 +66,8 @@ export function registerSimulateCommands(program: Command): void {
       'first topic level (another root keeps a load test away from the pipeline)',
       'sensors',
     )
+    .option('--answer-commands', 'devices subscribe to their command topic and answer each command on <topic>/ack')
+    .option('--command-topic <template>', 'command topic of a device (commands.mqttTopic)', 'devices/{deviceId}/cmd')
     .option('--progress-interval <s>', 'seconds between JSON progress lines when stderr is not a terminal', '5')
     .option('--json', 'print the summary as JSON')
     .addHelpText('after', HISTORY_HELP)
@@ -176,6 +178,10 @@ function formatSummary(s: SimulationSummary): string {
   if (s.anomalies.history)
     lines.push(
       `             in history: ${kindList(s.anomalies.history) || 'none'}; live: ${kindList(s.anomalies.live ?? {}) || 'none'}`,
+    );
+  if (s.commands)
+    lines.push(
+      `commands     received ${s.commands.received} (${s.commands.duplicates} duplicates), answered DONE ${s.commands.done}, REJECTED ${s.commands.rejected}`,
     );
   if (s.credentials)
     lines.push(

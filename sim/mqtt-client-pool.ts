@@ -42,6 +42,10 @@ export interface MqttClientPool {
     retain: boolean,
     done: (error?: Error) => void,
   ): void;
+  /** Subscribes client `index` at QoS 1 (mqtt.js subscribes again after a reconnect). */
+  subscribe(index: number, filters: readonly string[]): Promise<void>;
+  /** Called for every message any client receives. */
+  onMessage(handler: (index: number, topic: string, payload: Buffer) => void): void;
   /** Reconnects after the first connect, over all clients. */
   readonly reconnects: number;
   /** Client-level errors seen after the first connect (each also logged by the caller if it wants). */
@@ -117,8 +121,21 @@ export async function connectMqttClientPool(options: MqttClientPoolOptions): Pro
     throw error;
   }
 
+  const handlers: ((index: number, topic: string, payload: Buffer) => void)[] = [];
+  for (const [index, client] of clients.entries())
+    client.on('message', (topic, payload) => {
+      for (const h of handlers) h(index, topic, payload);
+    });
   return {
     size: clients.length,
+    async subscribe(index, filters) {
+      const client = clients[index];
+      if (!client) throw new IotpError('SIM_NO_CLIENT', `no MQTT client #${index}`);
+      if (filters.length > 0) await client.subscribeAsync([...filters], { qos: 1 });
+    },
+    onMessage(handler) {
+      handlers.push(handler);
+    },
     publish(index, topic, payload, qos, retain, done) {
       const client = clients[index];
       if (!client) {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { silentLogger } from '../lib/runtime/log.js';
 import { createAnomalyInjector } from './anomaly-injector.js';
+import { answerCommands } from './answer-commands.js';
 import { createFleet, type PublishUnit } from './fleet.js';
 import type { TruthRecord } from './ground-truth.js';
 import { checkHistoryBounds } from './history-bounds.js';
@@ -119,6 +120,9 @@ export async function runSimulation(options: SimulationOptions, deps: Simulation
     ...(options.caFile ? { caFile: options.caFile } : {}),
   });
   const connectMs = deps.now() - connectStarted;
+  const responder = options.answerCommands
+    ? await answerCommands(pool, fleet.units, clientOf, options.commandTopic, deps.now, log)
+    : undefined;
 
   // Status topics: every unit's, and in shared mode each client's own (its Last Will's topic).
   const statusTargets: Array<{ client: number; site: string; id: string }> = fleet.units.map((u) => ({
@@ -281,6 +285,7 @@ export async function runSimulation(options: SimulationOptions, deps: Simulation
   }
   if (options.truthFile) summary.truthFile = options.truthFile;
   if (credentials) summary.credentials = credentials;
+  if (responder) summary.commands = { ...responder.stats };
   return summary;
 }
 

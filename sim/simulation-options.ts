@@ -1,4 +1,5 @@
 import { formatDuration, parseDuration } from '../lib/config/duration.js';
+import { checkTopicTemplate } from '../lib/config/topic-template.js';
 import { ConfigError } from '../lib/errors.js';
 import { ANOMALY_KINDS, type AnomalyKind, parseAnomalyKinds } from './anomaly-kinds.js';
 import { seedFrom } from './hash-random.js';
@@ -63,6 +64,10 @@ export interface SimulationOptions {
   progressEveryS: number;
   /** First level of every topic: `sensors` for the pipeline; another root keeps a load test away from it. */
   topicRoot: string;
+  /** Devices subscribe to their command topic and answer each command on `<topic>/ack` (sim/command-responder.ts). */
+  answerCommands: boolean;
+  /** The command topic template (the pipeline's `commands.mqttTopic`). */
+  commandTopic: string;
 }
 
 /** The shortest history interval. */
@@ -171,7 +176,11 @@ export function resolveSimulationOptions(flags: SimulationFlags, env: Record<str
     protocolVersion: protocol === '5' ? 5 : 4,
     progressEveryS: num('--progress-interval', f('progressInterval') ?? '5', 0.1),
     topicRoot: f('topicRoot') ?? 'sensors',
+    answerCommands: flags.answerCommands === true,
+    commandTopic: f('commandTopic') ?? 'devices/{deviceId}/cmd',
   };
+  const commandTemplate = checkTopicTemplate(options.commandTopic);
+  if (!commandTemplate.ok) throw new ConfigError('--command-topic', commandTemplate.problem);
   if (!/^[A-Za-z0-9._-]+$/.test(options.topicRoot))
     throw new ConfigError(
       '--topic-root',

@@ -1,3 +1,4 @@
+import type { CommandStats } from './command-responder.js';
 /**
  * The history phase of a run (`--history`): every device's readings of the past, published round
  * by round as fast as the broker acked them.
@@ -83,6 +84,8 @@ export interface SimulationSummary {
   connectMs: number;
   credentials?: { users: number; ms: number; loginReadyMs: number };
   statusMessages: number;
+  /** With --answer-commands: what the devices received and answered. */
+  commands?: CommandStats;
   history?: HistorySummary;
   live?: LiveSummary;
 }
