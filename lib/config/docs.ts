@@ -92,7 +92,7 @@ export function renderConfigDocs(): string {
     '  separated by `__`, camelCase keys are written SCREAMING_SNAKE (`batchSize` -> `BATCH_SIZE`), list items by',
     '  index (`IOTP_ROUTES__0__TOPIC`); the value is read as YAML (`8`, `true`, `[a, b]`).',
     // biome-ignore lint/suspicious/noTemplateCurlyInString: documents the ${VAR} syntax
-    '- Secrets (`password`, `token`) must be `${VAR}` references in the file; a literal secret is rejected.',
+    '- Secrets (`password`, `token`, `secret`, `secretAccessKey`) must be `${VAR}` references in the file; a literal secret is rejected.',
     '- Durations: `500ms`, `30s`, `1m`, `1h`, `1d` or a number of ms.',
     '- Errors name the key, the file line or the variable that set it, and what was expected.',
     '- Every worker and command builds its Kafka and registry clients from this file (`lib/clients`): a',

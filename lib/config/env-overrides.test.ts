@@ -42,10 +42,12 @@ describe('env overrides', () => {
         a: { token: '${T}', password: '${P:-}' },
         b: [{ password: 'hunter2' }],
         c: { token: '${T:-x}' },
+        d: { s3: { accessKeyId: 'AKIA', secretAccessKey: 'wJalr' } },
       }).map((p) => p.path),
     ).toEqual([
       ['b', 0, 'password'],
       ['c', 'token'],
+      ['d', 's3', 'secretAccessKey'],
     ]);
   });
 

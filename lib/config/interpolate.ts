@@ -67,7 +67,7 @@ export function interpolate(
 }
 
 /**
- * Secrets (keys named password, token, secret) must come from the environment: in the file
+ * Secrets (keys named password, token, secret, secretAccessKey) must come from the environment: in the file
  * their value is `${VAR}` (or `${VAR:-}`), never the secret itself.
  *
  * @example secretsInFile({ sink: { influx: { token: 'abc' } } }) // [{ path: ['sink', 'influx', 'token'], ... }]

@@ -45,7 +45,7 @@ export function secret() {
 }
 
 /** Names of keys that hold secrets: their YAML values must be `${ENV}` references. */
-export const SECRET_KEYS = new Set(['password', 'token', 'secret']);
+export const SECRET_KEYS = new Set(['password', 'token', 'secret', 'secretaccesskey']);
 
 /** A comma-separated string or a list of strings, trimmed, empty items dropped. */
 export function stringList() {
