@@ -40,5 +40,6 @@ log "building the Mosquitto $MOSQUITTO_VERSION broker (about a minute, once)"
 make -C "$src/src" -j2 WITH_CJSON=no WITH_DOCS=no WITH_WEBSOCKETS=no WITH_SRV=no WITH_SYSTEMD=no \
     >"$CACHE/logs/mosquitto-build.log" 2>&1 \
   || { tail -n 20 "$CACHE/logs/mosquitto-build.log" >&2; die "Mosquitto build failed (log: $CACHE/logs/mosquitto-build.log)"; }
+mkdir -p "$(dirname "$MOSQUITTO_BIN")"
 mv "$src/src/mosquitto" "$MOSQUITTO_BIN"
 log "built $MOSQUITTO_BIN"

@@ -26,7 +26,7 @@ APICURIO_HOME=$CACHE/apicurio/apicurio-registry-app-$APICURIO_VERSION
 INFLUXD_BIN=$CACHE/bin/influxd-$INFLUXDB_VERSION
 VERSITYGW_BIN=$CACHE/bin/versitygw-$VERSITYGW_VERSION
 # -p2: with the patches of scripts/stack/patches (bump it when they change, so caches rebuild).
-MOSQUITTO_BIN=$CACHE/bin/mosquitto-$MOSQUITTO_VERSION-p2
+MOSQUITTO_BIN=$CACHE/mosquitto/$MOSQUITTO_VERSION-p2/mosquitto # named mosquitto: /proc/<pid>/comm identifies it (lib/devices/mosquitto-process.ts)
 
 # Ports: away from the well-known defaults (1883, 8883, 9092, 8081, 8086).
 MQTT_PORT=${IOTP_MQTT_PORT:-18830}          # plain, anonymous: tests and local tools
