@@ -1,3 +1,4 @@
+import type { Command } from '../../../schemas/generated/command.js';
 import { StreamsBuilder } from '../../runtime/dsl/streams-builder.js';
 import { type Serde, Serdes } from '../../runtime/serde.js';
 import { Stores } from '../../runtime/state/stores.js';
@@ -10,6 +11,7 @@ import type { AnomalyRecord } from './anomaly-record.js';
 import { type DetectInput, DetectProcessor, type DetectStepSpec } from './detect-processor.js';
 import { deviceJournal } from './device-journal.js';
 import type { AnyDetector } from './field-detectors.js';
+import { STUCK_RECALIBRATE_STEP, StuckRecalibrateProcessor, type StuckRecalibrateRule } from './stuck-recalibrate.js';
 
 export interface DetectTopologyOptions {
   routes: readonly { route: TopologyRoute; detectors: ReadonlyMap<string, readonly AnyDetector[]> }[];
@@ -36,6 +38,11 @@ export interface DetectTopologyOptions {
   /** Drop a copy of a reading (same deviceId and ts) within this horizon (step `<type>-dedupe`); omit: none. */
   dedupeHorizonMs?: number;
   onDuplicate?: DedupeSpec['onDuplicate'];
+  /**
+   * `commands.stuckRecalibrate`: a STUCK incident that opens also sends the device a command (step
+   * `stuck-recalibrate` -> `commands.topic`, in the same transaction as the anomaly). Omit: no commands.
+   */
+  commands?: { topic: string; serde: Serde<Command>; rule: StuckRecalibrateRule };
 }
 
 /** Store of a reading type's device states: `<type>-detectors` (changelog `<app>-<type>-detectors-changelog`). */
@@ -133,6 +140,11 @@ export function detectTopology(options: DetectTopologyOptions): Topology {
     { keySerde: Serdes.string(), valueSerde: options.anomalySerde },
     'detect',
   );
+  if (options.commands) {
+    const { rule, topic, serde } = options.commands;
+    topology.addProcessor(STUCK_RECALIBRATE_STEP, () => new StuckRecalibrateProcessor(rule), 'detect');
+    topology.addSink('commands-out', topic, { keySerde: Serdes.string(), valueSerde: serde }, STUCK_RECALIBRATE_STEP);
+  }
   return topology;
 }
 

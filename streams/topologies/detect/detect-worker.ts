@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { LoadedPipelineConfig } from '../../../lib/config/index.js';
 import type { SchemaRegistryClient } from '../../../lib/serde/index.js';
+import type { Command } from '../../../schemas/generated/command.js';
 import { heartbeatConfig } from '../../detectors/index.js';
 import type { Topology } from '../../runtime/topology/topology.js';
 import { configDedupeHorizonMs } from '../aggregate/aggregate-worker.js';
@@ -46,6 +47,19 @@ export async function buildDetect(
     config.outputSchemas.anomaly,
     config.registry.autoRegister,
   );
+  const rule = config.commands.stuckRecalibrate;
+  const commands = rule.enabled
+    ? {
+        topic: config.commands.topic,
+        serde: await avroOutputSerde<Command>(
+          registry,
+          config.commands.topic,
+          config.outputSchemas.command,
+          config.registry.autoRegister,
+        ),
+        rule: { command: rule.command, expiryMs: rule.expiry },
+      }
+    : undefined;
   const missing = config.detectors.missing;
   log?.info(
     {
@@ -56,6 +70,7 @@ export async function buildDetect(
         ]),
       ),
       missing: missing.enabled,
+      stuckRecalibrate: rule.enabled ? `${rule.command} -> ${config.commands.topic}` : 'off',
     },
     'detectors per field',
   );
@@ -75,6 +90,7 @@ export async function buildDetect(
     cooldownMs: config.detectors.defaults.cooldown,
     maxDeviceStates: config.detectors.defaults.maxDeviceStates,
     ...(config.streams.dedupe ? { dedupeHorizonMs: configDedupeHorizonMs(config) } : {}),
+    ...(commands ? { commands } : {}),
     onDuplicate: (type: string, deviceId: string, ts: number) => {
       metrics?.duplicateReadings.inc({ type });
       log?.debug({ type, deviceId, ts }, 'duplicate reading dropped');
