@@ -3,6 +3,7 @@ import { toIotpError } from '../../lib/errors.js';
 import type { ConsumedRecord } from '../../lib/kafka/types.js';
 import { type AvroDecoder, decodeAvroBody, MAGIC_BYTE, WIRE_HEADER_LENGTH } from '../../lib/serde/index.js';
 import type { SinkRejection } from './dead-letter.js';
+import { DEVICE_TAGGED_KINDS, type DeviceTagsLookup, mergeTags } from './device-tags.js';
 import { encodePoint } from './line-protocol.js';
 import type { MappingRule } from './mapping-rule.js';
 import type { Point } from './point.js';
@@ -21,8 +22,13 @@ export interface PointMakerOptions {
   /** The writer type of a schema id (the registry client caches them). */
   schemaOf(id: number): Promise<Type>;
   ruleFor(topic: string): MappingRule;
-  /** Static tags on every point (record tags win). */
+  /** Static tags on every point (registry and record tags win). */
   staticTags?: Record<string, string>;
+  /**
+   * The device registry's tags of a device (`devices.enabled`), added to the points of readings,
+   * window results and anomalies; the point's own tags win (device-tags.ts).
+   */
+  deviceTags?: DeviceTagsLookup;
 }
 
 export interface PointMaker {
@@ -51,6 +57,16 @@ export function createPointMaker(options: PointMakerOptions): PointMaker {
   const known = new Map<string, Map<number, { type: Type; mapper: RecordMapper }>>();
   const staticTags = options.staticTags ?? {};
   const hasStaticTags = Object.keys(staticTags).length > 0;
+  const deviceTags = options.deviceTags;
+
+  /** Static and registry tags under the point's own. */
+  const addTags = (point: Point, mapper: RecordMapper, record: ConsumedRecord): void => {
+    const device =
+      deviceTags && DEVICE_TAGGED_KINDS.has(mapper.rule.kind)
+        ? deviceTags(point.tags.deviceId ?? record.key?.toString('utf8') ?? '')
+        : undefined;
+    if (device !== undefined || hasStaticTags) point.tags = mergeTags(point.tags, device, staticTags);
+  };
 
   const mapperFor = async (topic: string, schemaId: number): Promise<RecordMapper> => {
     const key = `${topic}\u0000${schemaId}`;
@@ -74,7 +90,7 @@ export function createPointMaker(options: PointMakerOptions): PointMaker {
     try {
       const value = decodeAvroBody(plan.type, bytes.subarray(WIRE_HEADER_LENGTH));
       const point = plan.mapper.map(value, record.timestamp);
-      if (hasStaticTags) point.tags = { ...staticTags, ...point.tags };
+      addTags(point, plan.mapper, record);
       return { kind: 'points', points: [point], lines: [encodePoint(point)] };
     } catch {
       return undefined;
@@ -101,7 +117,7 @@ export function createPointMaker(options: PointMakerOptions): PointMaker {
     try {
       const mapper = await mapperFor(record.topic, decoded.schemaId);
       const point = mapper.map(decoded.value, record.timestamp);
-      if (hasStaticTags) point.tags = { ...staticTags, ...point.tags };
+      addTags(point, mapper, record);
       return { kind: 'points', points: [point], lines: [encodePoint(point)] };
     } catch (error) {
       const e = toIotpError(error, 'SINK_MAP_FAILED');

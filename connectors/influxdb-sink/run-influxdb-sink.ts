@@ -1,7 +1,9 @@
 import { kafkaClientFrom, registryClientFrom } from '../../lib/clients/index.js';
 import { loadPipelineConfig } from '../../lib/config/index.js';
+import { registryViewFrom } from '../../lib/devices/registry/index.js';
 import { runWorker, type WorkerHandle } from '../../lib/runtime/worker.js';
 import { createAvroDecoder } from '../../lib/serde/index.js';
+import { deviceTagsLookup } from './device-tags.js';
 import { startInfluxdbSink } from './influxdb-sink.js';
 import type { LineWriter } from './line-writer.js';
 import { createPointMaker } from './point-maker.js';
@@ -38,12 +40,6 @@ export async function runInfluxdbSink(run: RunInfluxdbSinkOptions): Promise<Work
   if (run.override) settings = run.override(settings);
   const registry = registryClientFrom(config);
   const writer = createWriter(settings);
-  const pointMaker = createPointMaker({
-    decoder: createAvroDecoder({ registry }),
-    schemaOf: (id) => registry.schemaById(id),
-    ruleFor: (topic) => ruleForTopic(topic, { prefix: settings.mapping.prefix, extraTags: settings.mapping.extraTags }),
-    staticTags: settings.mapping.staticTags,
-  });
   let handle: WorkerHandle | undefined;
   handle = await runWorker({
     component: 'influxdb-sink',
@@ -51,6 +47,16 @@ export async function runInfluxdbSink(run: RunInfluxdbSinkOptions): Promise<Work
     shutdownTimeoutMs: settings.shutdownFlushMs + 20_000,
     start: async (ctx) => {
       const kafka = kafkaClientFrom(config, settings.replicaId, ctx.log.child({ client: 'kafka' }));
+      // Read to its end before the first point, then followed live (docs/DEVICES.md).
+      const devices = await registryViewFrom(config, { kafka, log: ctx.log, clientId: settings.replicaId, registry });
+      const pointMaker = createPointMaker({
+        decoder: createAvroDecoder({ registry }),
+        schemaOf: (id) => registry.schemaById(id),
+        ruleFor: (topic) =>
+          ruleForTopic(topic, { prefix: settings.mapping.prefix, extraTags: settings.mapping.extraTags }),
+        staticTags: settings.mapping.staticTags,
+        ...(devices ? { deviceTags: deviceTagsLookup(devices, ctx.log) } : {}),
+      });
       const sink = await startInfluxdbSink(settings, {
         kafka,
         writer,
@@ -62,14 +68,21 @@ export async function runInfluxdbSink(run: RunInfluxdbSinkOptions): Promise<Work
           process.exitCode = 1;
           void handle?.shutdown('fatal');
         },
+      }).catch(async (error: unknown) => {
+        await devices?.close();
+        throw error;
       });
+      const stop = async () => {
+        await sink.stop();
+        await devices?.close();
+      };
       // A SIGTERM that came while starting (joining the group can take a session timeout) found
       // nothing to stop yet: stop now, or the process would go on running.
       if (ctx.signal.aborted) {
-        await sink.stop();
+        await stop();
         return { stop: async () => undefined };
       }
-      return { stop: () => sink.stop() };
+      return { stop };
     },
   });
   return handle;
