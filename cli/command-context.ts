@@ -1,6 +1,7 @@
 import { kafkaClientFrom, pipelineServers, registryClientFrom, withServers } from '../lib/clients/index.js';
 import { type LoadedPipelineConfig, loadPipelineConfig } from '../lib/config/index.js';
 import type { KafkaClient } from '../lib/kafka/types.js';
+import { exitAfterStop } from '../lib/runtime/exit-after-stop.js';
 import { createLogger, type Logger } from '../lib/runtime/log.js';
 import { loadStackEnv } from '../lib/runtime/stack-env.js';
 import type { SchemaRegistryClient } from '../lib/serde/registry-client.js';
@@ -46,4 +47,13 @@ export async function startWorker<T>(
 ): Promise<T> {
   const config = loadPipelineConfig({ ...(configFile ? { file: configFile } : {}), env });
   return withServers(pipelineServers(config), start);
+}
+
+/**
+ * Waits for a worker started by a command to stop (SIGTERM, or a fatal error), then makes sure the
+ * process ends (lib/runtime/exit-after-stop.ts): a supervisor restarts only a process that exits.
+ */
+export async function untilStopped(handle: { stopped: Promise<void> }, component: string): Promise<void> {
+  await handle.stopped;
+  exitAfterStop(createLogger(component, { stream: 'stderr' }));
 }

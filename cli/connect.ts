@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { loadStackEnv } from '../lib/runtime/stack-env.js';
-import { startWorker } from './command-context.js';
+import { startWorker, untilStopped } from './command-context.js';
 import { metricsPortOf } from './worker-options.js';
 
 /**
@@ -32,7 +32,7 @@ export function registerConnectCommands(program: Command): void {
           metricsPort: metricsPortOf(flags.metricsPort, env),
         }),
       );
-      await handle.stopped;
+      await untilStopped(handle, 'iotp');
     });
   connect
     .command('mqtt-sink')
@@ -56,6 +56,6 @@ export function registerConnectCommands(program: Command): void {
           metricsPort: metricsPortOf(flags.metricsPort, env),
         }),
       );
-      await handle.stopped;
+      await untilStopped(handle, 'iotp');
     });
 }

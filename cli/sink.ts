@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { loadStackEnv } from '../lib/runtime/stack-env.js';
-import { startWorker } from './command-context.js';
+import { startWorker, untilStopped } from './command-context.js';
 import { metricsPortOf } from './worker-options.js';
 
 /**
@@ -28,7 +28,7 @@ export function registerSinkCommands(program: Command): void {
           metricsPort: metricsPortOf(flags.metricsPort, env),
         }),
       );
-      await handle.stopped;
+      await untilStopped(handle, 'iotp');
     });
   sink
     .command('parquet')
@@ -49,6 +49,6 @@ export function registerSinkCommands(program: Command): void {
           metricsPort: metricsPortOf(flags.metricsPort, { METRICS_PORT: '9500', ...env }),
         }),
       );
-      await handle.stopped;
+      await untilStopped(handle, 'iotp');
     });
 }

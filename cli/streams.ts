@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { loadStackEnv } from '../lib/runtime/stack-env.js';
-import { startWorker } from './command-context.js';
+import { startWorker, untilStopped } from './command-context.js';
 import { metricsPortOf } from './worker-options.js';
 
 /**
@@ -45,7 +45,7 @@ export function registerStreamsCommands(program: Command): void {
             },
           }),
         );
-        await handle.stopped;
+        await untilStopped(handle, 'iotp');
       },
     );
 }
