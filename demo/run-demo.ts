@@ -26,6 +26,7 @@ import {
   pointsSince,
   recordsAfter,
 } from './collect.js';
+import { commandRoundTrip } from './command-round-trip.js';
 import { alarmsOfRun, type IncidentRecord, scoreDetection } from './detection.js';
 import { exposedMetricNames } from './metric-names.js';
 import { type Bucket, histogramDelta, histogramQuantile, readingLatencyHistogram } from './prom-quantile.js';
@@ -86,7 +87,19 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const archiveGroup = `iotp-demo-archive-${devicePrefix}`;
   await startArchiveGroupAtEnd(admin, archiveGroup, topics.raw);
   const archive = archiveWorker(runDir, workerEnv, archiveGroup);
-  const all = [...Object.values(workers), archive.worker];
+  // Commands to devices: the MQTT sink as one more worker; the swarm's devices answer.
+  const commands = commandRoundTrip({
+    runDir,
+    env: workerEnv,
+    config,
+    client,
+    admin,
+    registry: registryFromConfig(config),
+    devicePrefix,
+    devices: options.devices,
+  });
+  await commands.prepare();
+  const all = [...Object.values(workers), archive.worker, commands.worker];
   try {
     say(`starting ${all.length} workers as separate processes (logs in ${runDir})`);
     for (const w of all) await w.start();
@@ -97,7 +110,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     // End-to-end latency is a live figure: the sink's histogram counts from when the history's
     // backlog has drained during the live part (a history reading's latency is its age).
     const steady = steadyStateLatency(admin, config, () => workers.sink.metrics(), topics.raw, options.rate);
-    const simulation = await simulate(options, truthFile, env, runDir, steady.onLiveProgress, devicePrefix);
+    const onLive = () => {
+      steady.onLiveProgress();
+      commands.onLive();
+    };
+    const simulation = await simulate(options, truthFile, env, runDir, onLive, devicePrefix);
     steady.stop();
     say(
       `simulator: ${simulation.readings.acked} readings acked by Mosquitto, ${simulation.readings.malformed} malformed on purpose, ${simulation.anomalies.total} anomalies injected`,
@@ -151,6 +168,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       timeoutMs: 300_000,
     });
 
+    const commandTrip = await commands.result(30_000);
     const dlq = await recordsAfter(client, admin, config.kafka.topics.dlq, dlqStart);
     const deadLetters: Record<string, number> = {};
     for (const r of dlq) {
@@ -214,6 +232,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       metricNames,
       influxUrl: env.INFLUX_URL!,
       influxDb: influx.db,
+      ...(commandTrip ? { commands: commandTrip } : {}),
     };
   } finally {
     say('stopping workers (SIGTERM: flush, commit, leave the group)');
@@ -261,6 +280,8 @@ async function simulate(
     truthFile,
     '--url',
     env.MQTT_AUTH_URL ?? env.MQTT_URL!,
+    // The devices answer the demo's commands (demo/command-round-trip.ts).
+    '--answer-commands',
   ];
   say(
     `simulating ${options.devices} devices: ${options.history} of history at one reading per ${options.interval} each (as fast as the pipeline takes it), then ${options.seconds} s live at ${options.rate} readings/s`,

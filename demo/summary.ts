@@ -1,6 +1,7 @@
 import type { SimulationSummary } from '../sim/run-simulation.js';
 import type { AlarmScore } from '../sim/score-alarms.js';
 import type { ArchiveCounts } from './archive-count.js';
+import type { CommandRoundTrip } from './command-round-trip.js';
 
 export interface DemoSummary {
   runDir: string;
@@ -25,6 +26,8 @@ export interface DemoSummary {
   metricNames: Record<string, string[]>;
   influxUrl: string;
   influxDb: string;
+  /** Commands sent to the run's devices through the MQTT sink, and their answers. */
+  commands?: CommandRoundTrip;
 }
 
 const pct = (x: number | null) => (x === null ? 'n/a' : `${(100 * x).toFixed(1)}%`);
@@ -71,6 +74,7 @@ export function renderSummary(s: DemoSummary): string {
       .map(([m, n]) => `${m}=${n}`)
       .join(', ')}`,
     archiveLine(s),
+    ...commandLines(s),
     `losses                  ${s.lost} (well-formed readings acked by Mosquitto but not in InfluxDB)`,
     `dead letters            ${
       Object.entries(s.deadLetters)
@@ -103,4 +107,16 @@ function archiveLine(s: DemoSummary): string {
     `archived (Parquet)      ${per || 'none'} readings, ${rows} rows (${verdict}${late})`,
     `                        iotp archive query --root ${s.archived.root} "SELECT count(*) FROM environment"`,
   ].join('\n');
+}
+
+/** The command round trip: commands sent through the MQTT sink and the devices' answers back through the source. */
+function commandLines(s: DemoSummary): string[] {
+  const c = s.commands;
+  if (!c) return [];
+  const statuses = Object.entries(c.byStatus)
+    .map(([k, n]) => `${k}=${n}`)
+    .join(', ');
+  return [
+    `commands (round trip)   ${c.sent} sent, ${c.published} published by the MQTT sink (QoS 1), ${c.answered} answered by the devices (${statuses || 'none'}) in telemetry.commands.status; slowest ${c.maxRoundTripMs === undefined ? 'n/a' : `${c.maxRoundTripMs} ms`}`,
+  ];
 }

@@ -62,6 +62,11 @@ describe('make demo (short mode)', () => {
     expect(s.archived.caughtUp).toBe(true);
     expect(sum(s.archived.readings)).toBe(s.rawPoints);
     expect(sum(s.archived.rows)).toBeGreaterThanOrEqual(sum(s.archived.readings));
+    // Commands to devices: every command the demo sent was published by the MQTT sink and answered by
+    // its device through the source's command-status route (demo/command-round-trip.ts).
+    expect(s.commands?.sent).toBeGreaterThan(0);
+    expect(s.commands?.answered).toBe(s.commands?.sent);
+    expect(s.commands?.byStatus).toEqual({ DONE: (s.commands?.sent ?? 0) - 1, REJECTED: 1 });
 
     const truth = parseTruthLines(readFileSync(join(s.runDir, 'truth.jsonl'), 'utf8'));
     const malformed = truth.filter((t) => t.kind === 'MALFORMED');
