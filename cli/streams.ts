@@ -4,7 +4,7 @@ import { startWorker, untilStopped } from './command-context.js';
 import { metricsPortOf } from './worker-options.js';
 
 /**
- * `iotp streams run <aggregate|detect>`: one replica of a stream topology, until SIGTERM. Settings:
+ * `iotp streams run <aggregate|detect|enrich>`: one replica of a stream topology, until SIGTERM. Settings:
  * the `streams:`, `detectors:` and `kafka:` sections of the pipeline YAML (docs/CONFIG.md; TLS and
  * SASL included) and IOTP_* overrides; the flags win. Replicas with the same application id share
  * the partitions.
@@ -14,9 +14,9 @@ export function registerStreamsCommands(program: Command): void {
   streams
     .command('run')
     .description(
-      'aggregate: windowed statistics per device -> <topic>.agg.<window>; detect: anomalies -> telemetry.anomalies',
+      'aggregate: windowed statistics per device -> <topic>.agg.<window>; detect: anomalies -> telemetry.anomalies; enrich: readings and anomalies joined with the device registry -> <topic>.enriched, per-site/model windows -> <topic>.agg.<site|model>.<window>',
     )
-    .argument('<topology>', 'aggregate | detect')
+    .argument('<topology>', 'aggregate | detect | enrich')
     .option('--config <file>', 'pipeline YAML; default $IOTP_CONFIG, else config/pipeline.yaml')
     .option('--guarantee <guarantee>', 'exactly_once | at_least_once (default: streams.processingGuarantee)')
     .option(

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { type LoadedPipelineConfig, windowTopic } from '../../lib/config/index.js';
+import { fleetTopics, type LoadedPipelineConfig, windowTopic } from '../../lib/config/index.js';
 import { ConfigError } from '../../lib/errors.js';
 import type { RetryPolicyOptions } from './retry-policy.js';
 import type { SinkBufferOptions } from './sink-buffer.js';
@@ -18,7 +18,7 @@ import type { V2WriterOptions } from './writers/v2-writer.js';
 export interface SinkSettings {
   replicaId: string;
   groupId: string;
-  /** Raw readings, window results of every window, anomalies and device status, unless `sink.topics` says otherwise. */
+  /** Raw readings, window results of every window, anomalies, device status and (enrich.enabled) the fleet views, unless `sink.topics` says otherwise. */
   topics: string[];
   dlqTopic: string;
   writer: { api: 'v1'; v1: V1WriterOptions } | { api: 'v2'; v2: V2WriterOptions };
@@ -78,6 +78,8 @@ export function sinkSettingsFrom(config: LoadedPipelineConfig, replica: SinkRepl
     ...readingTopics.flatMap((t) => config.streams.windows.map((w) => windowTopic(t, w))),
     config.kafka.topics.anomalies,
     config.kafka.topics.deviceStatus,
+    // enrich.enabled: the fleet views (per site / model) of the enrich topology.
+    ...fleetTopics(config).map((f) => f.topic),
   ];
   const topics = [...new Set(sink.topics ?? defaults)];
   if (topics.includes(config.kafka.topics.dlq)) {

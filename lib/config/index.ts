@@ -6,6 +6,15 @@
 export { configErrorOf, describeIssues, formatKey } from './config-errors.js';
 export { renderConfigDocs } from './docs.js';
 export { formatDuration, parseDuration } from './duration.js';
+export {
+  ENRICHMENT_FIELDS,
+  type EnrichedStream,
+  enrichedSchema,
+  enrichedStreams,
+  enrichedTopic,
+  fleetTopic,
+  fleetTopics,
+} from './enriched-topics.js';
 export { applyOverrides, ENV_PREFIX, envOverrides, envVarForPath } from './env-overrides.js';
 export { interpolate, secretsInFile } from './interpolate.js';
 export {
@@ -28,6 +37,7 @@ export {
 export { type PipelineConfig, pipelineConfigSchema } from './schema.js';
 export type { CommandsSection } from './sections/commands.js';
 export type { DetectorsSection } from './sections/detectors.js';
+export { type EnrichSection, FLEET_DIMENSIONS, type FleetDimension } from './sections/enrich.js';
 export type { KafkaSection } from './sections/kafka.js';
 export type { MqttSection } from './sections/mqtt.js';
 export type { RegistrySection } from './sections/registry.js';

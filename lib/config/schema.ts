@@ -4,6 +4,7 @@ import { archiveSection } from './sections/archive.js';
 import { commandsSection } from './sections/commands.js';
 import { detectorsSection } from './sections/detectors.js';
 import { devicesSection } from './sections/devices.js';
+import { enrichSection } from './sections/enrich.js';
 import { kafkaSection } from './sections/kafka.js';
 import { mqttSection } from './sections/mqtt.js';
 import { registrySection } from './sections/registry.js';
@@ -170,6 +171,7 @@ export const pipelineConfigSchema = z
     archive: archiveSection,
     devices: devicesSection,
     commands: commandsSection,
+    enrich: enrichSection,
   })
   .strict()
   .superRefine((config, ctx) => {

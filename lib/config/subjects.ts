@@ -1,10 +1,19 @@
 import type { LocalSchema } from '../serde/schema-file.js';
 import { loadSchemaFile } from '../serde/schema-file.js';
+import { enrichedStreams, fleetTopics } from './enriched-topics.js';
 import type { LoadedPipelineConfig } from './load.js';
 import { schemaPath, windowTopic } from './reading-routes.js';
 
 /** What a subject holds. */
-export type SubjectRole = 'reading' | 'event' | 'command' | 'window-result' | 'anomaly' | 'device-status' | 'device';
+export type SubjectRole =
+  | 'reading'
+  | 'event'
+  | 'command'
+  | 'window-result'
+  | 'anomaly'
+  | 'device-status'
+  | 'device'
+  | 'enriched';
 
 /** A registry subject the pipeline writes to, with its topic and local schema. */
 export interface PipelineSubject {
@@ -16,7 +25,8 @@ export interface PipelineSubject {
 
 /**
  * Every subject the pipeline's producers use (TopicNameStrategy): one per reading topic, one per
- * window topic (reading topic x window), event routes, commands, anomalies and device status. Sorted by subject.
+ * window topic (reading topic x window), event routes, commands, anomalies and device status, and with
+ * `enrich.enabled` the enriched topics (derived schemas) and the fleet views' window topics. Sorted by subject.
  *
  * @example
  *   pipelineSubjects(config).map((s) => s.subject)
@@ -50,5 +60,9 @@ export function pipelineSubjects(config: LoadedPipelineConfig): PipelineSubject[
     schemaPath(config.devices.schema, config.source.baseDir, config.registry.schemasDir),
   );
   add({ subject: `${devices}-value`, topic: devices, role: 'device', schema: deviceSchema });
+  for (const e of enrichedStreams(config))
+    add({ subject: `${e.enrichedTopic}-value`, topic: e.enrichedTopic, role: 'enriched', schema: e.schema });
+  for (const { topic } of fleetTopics(config))
+    add({ subject: `${topic}-value`, topic, role: 'window-result', schema: config.outputSchemas.windowResult });
   return [...out.values()].sort((a, b) => a.subject.localeCompare(b.subject));
 }

@@ -1,11 +1,11 @@
 import type { LoadedPipelineConfig } from '../config/index.js';
-import { windowTopic } from '../config/index.js';
+import { enrichedStreams, fleetTopics, windowTopic } from '../config/index.js';
 import type { TopicSpec } from '../kafka/types.js';
 
 /**
  * Every topic the pipeline's stages read or write, from the config: raw readings per route, window
  * results per route and window size, event routes' topics (command status), commands, anomalies, device status (compacted: the latest status per
- * device), late records and dead letters. The stream runtime creates its own changelog topics.
+ * device), with `enrich.enabled` the enriched and fleet topics, late records and dead letters. The stream runtime creates its own changelog topics.
  *
  * @example
  *   pipelineTopics(config).map((t) => t.topic); // ['telemetry.anomalies', 'telemetry.device-status', 'telemetry.dlq', ...]
@@ -26,6 +26,9 @@ export function pipelineTopics(config: LoadedPipelineConfig): TopicSpec[] {
   add(config.kafka.topics.deviceStatus, { config: { 'cleanup.policy': 'compact' } });
   // The device registry: the latest record per device, a tombstone removes it (docs/DEVICES.md).
   add(config.devices.topic, { config: { 'cleanup.policy': 'compact' } });
+  // Enrichment (enrich.enabled): enriched readings and anomalies, and the fleet views' window results.
+  for (const e of enrichedStreams(config)) add(e.enrichedTopic);
+  for (const f of fleetTopics(config)) add(f.topic);
   add(config.streams.lateTopic);
   add(config.kafka.topics.dlq);
   return [...specs.values()].sort((a, b) => a.topic.localeCompare(b.topic));

@@ -18,7 +18,7 @@ export interface RunStreamsOptions {
 }
 
 /**
- * `iotp streams run <aggregate|detect>` as a function: the pipeline config, the Kafka and registry
+ * `iotp streams run <aggregate|detect|enrich>` as a function: the pipeline config, the Kafka and registry
  * clients from it (lib/clients: TLS and SASL of `kafka:` included), the topology, and the one
  * streams launcher around it (metrics, health, SIGTERM).
  *
@@ -31,16 +31,26 @@ export async function runStreams(options: RunStreamsOptions): Promise<WorkerHand
   const settings = streamsRunSettings(config, options.topology, options.overrides);
   const registry = registryClientFrom(config);
   return runStreamsWorker({
-    component: options.topology === 'aggregate' ? COMPONENT.streamsAggregate : COMPONENT.streamsDetect,
+    component: componentOf(options.topology),
     settings,
     client: (log) => kafkaClientFrom(config, settings.applicationId, log),
     build: async (metricsRegistry, log) => {
       const metrics = topologyMetrics(metricsRegistry);
       if (options.topology === 'aggregate') return buildAggregate(config, registry, metrics, { log });
+      if (options.topology === 'enrich') {
+        const { buildEnrich, enrichedRecordsCounter } = await import('./enrich/enrich-worker.js');
+        return buildEnrich(config, registry, metrics, { enriched: enrichedRecordsCounter(metricsRegistry), log });
+      }
       const { buildDetect } = await import('./detect/detect-worker.js').catch((cause: unknown) => {
         throw new IotpError('STREAMS_TOPOLOGY_MISSING', `the detect topology is not available: ${String(cause)}`);
       });
       return buildDetect(config, registry, metrics, log);
     },
   });
+}
+
+function componentOf(topology: TopologyName): string {
+  if (topology === 'aggregate') return COMPONENT.streamsAggregate;
+  if (topology === 'detect') return COMPONENT.streamsDetect;
+  return 'streams-enrich';
 }

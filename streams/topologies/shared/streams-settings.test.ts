@@ -47,6 +47,6 @@ describe('streams run settings', () => {
       /--guarantee: expected exactly_once or at_least_once, got 'once'/,
     );
     expect(() => streamsRunSettings(config, 'aggregate', { applicationId: 'a b' })).toThrow(ConfigError);
-    expect(() => parseTopologyName('sum')).toThrow(/topology: expected one of aggregate, detect, got 'sum'/);
+    expect(() => parseTopologyName('sum')).toThrow(/topology: expected one of aggregate, detect, enrich, got 'sum'/);
   });
 });

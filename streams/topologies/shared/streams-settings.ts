@@ -2,10 +2,10 @@ import type { LoadedPipelineConfig } from '../../../lib/config/index.js';
 import { ConfigError } from '../../../lib/errors.js';
 import { type StreamsWorkerSettings, streamsWorkerSettings } from '../../runtime/kafka/streams-worker-settings.js';
 
-/** The two topologies `iotp streams run` knows. */
-export type TopologyName = 'aggregate' | 'detect';
+/** The topologies `iotp streams run` knows. */
+export type TopologyName = 'aggregate' | 'detect' | 'enrich';
 
-export const TOPOLOGY_NAMES: readonly TopologyName[] = ['aggregate', 'detect'];
+export const TOPOLOGY_NAMES: readonly TopologyName[] = ['aggregate', 'detect', 'enrich'];
 
 /** Command-line overrides of the pipeline config. */
 export interface StreamsRunOverrides {
