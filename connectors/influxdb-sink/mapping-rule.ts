@@ -22,5 +22,8 @@ export interface MappingRule {
   exclude: string[];
 }
 
-/** raw readings, window results, anomalies, device status. */
-export type RecordKind = 'reading' | 'window' | 'anomaly' | 'device-status';
+/**
+ * raw readings, window results (per device), fleet window results (per site or model: no device,
+ * so no registry tags), anomalies, device status.
+ */
+export type RecordKind = 'reading' | 'window' | 'fleet-window' | 'anomaly' | 'device-status';

@@ -12,6 +12,10 @@ describe('ruleForTopic', () => {
     ['telemetry.anomalies', 'anomaly', 'anomalies', 'ts'],
     ['telemetry.device-status', 'device-status', 'device_status', 'ts'],
     ['plant7.vibration', 'reading', 'plant7_vibration', 'ts'],
+    ['telemetry.environment.agg.site.1m', 'fleet-window', 'environment_site_1m', 'windowStart'],
+    ['telemetry.power.agg.model.1h', 'fleet-window', 'power_model_1h', 'windowStart'],
+    ['telemetry.environment.enriched', 'reading', 'environment', 'ts'],
+    ['telemetry.anomalies.enriched', 'anomaly', 'anomalies', 'ts'],
   ])('%s -> %s %s', (topic, kind, measurement, timestampField) => {
     const rule = ruleForTopic(topic, opts);
     expect(rule).toMatchObject({ kind, measurement, timestampField });
@@ -22,5 +26,11 @@ describe('ruleForTopic', () => {
     expect(ruleForTopic('telemetry.anomalies', opts).tags).toEqual(
       expect.arrayContaining(['kind', 'detector', 'type', 'field']),
     );
+  });
+
+  it("an enriched topic adds the record's model and firmware as tags and its deviceTags map", () => {
+    const rule = ruleForTopic('telemetry.environment.enriched', opts);
+    expect(rule.tags).toEqual(['deviceId', 'site', 'zone', 'model', 'firmware']);
+    expect(rule.tagMaps).toEqual(['tags', 'deviceTags']);
   });
 });

@@ -8,12 +8,25 @@ import type { MappingRule } from './mapping-rule.js';
  *   status as string fields (one point per incident: its CLOSED record overwrites its OPEN one);
  * - `<prefix>device-status` -> `device_status`, status as a string field (not also a tag: InfluxQL
  *   cannot tell a tag and a field of the same name apart in `last("status")`).
+ * - `<prefix><type>.agg.<site|model>.<window>` fleet window results (the enrich topology) ->
+ *   `<type>_<site|model>_<window>` (e.g. environment_site_1m), timestamp `windowStart`, the model in `tags`;
+ * - `<topic>.enriched` (the enrich topology) -> the rule of `<topic>` plus the record's `model` and
+ *   `firmware` as tags and its `deviceTags` map as tags (a sink given these in `sink.topics`
+ *   writes registry tags without reading the registry itself).
  * `extraTags` (configured low-cardinality strings) are added to every rule.
  *
  * @example
  *   ruleForTopic('telemetry.environment.agg.1m', { prefix: 'telemetry.', extraTags: [] }).measurement; // 'environment_1m'
  */
 export function ruleForTopic(topic: string, options: { prefix: string; extraTags: string[] }): MappingRule {
+  if (topic.endsWith(ENRICHED)) {
+    const rule = ruleForTopic(topic.slice(0, -ENRICHED.length), options);
+    return {
+      ...rule,
+      tags: [...new Set([...rule.tags, 'model', 'firmware'])],
+      tagMaps: [...rule.tagMaps, 'deviceTags'],
+    };
+  }
   const name = topic.startsWith(options.prefix) ? topic.slice(options.prefix.length) : topic;
   const base = ['deviceId', 'site', ...options.extraTags];
   const tags = (more: string[]) => [...new Set([...base, ...more])];
@@ -40,6 +53,18 @@ export function ruleForTopic(topic: string, options: { prefix: string; extraTags
       exclude: [],
     };
   }
+  const fleet = /^(.+)\.agg\.(site|model)\.([A-Za-z0-9]+)$/.exec(name);
+  if (fleet) {
+    return {
+      kind: 'fleet-window',
+      measurement: `${measurementPart(fleet[1] ?? name)}_${fleet[2]}_${fleet[3]}`,
+      tags: tags([]),
+      tagMaps: ['tags'],
+      stringFields: [],
+      timestampField: 'windowStart',
+      exclude: [],
+    };
+  }
   const window = /^(.+)\.agg\.([A-Za-z0-9]+)$/.exec(name);
   if (window) {
     return {
@@ -62,6 +87,8 @@ export function ruleForTopic(topic: string, options: { prefix: string; extraTags
     exclude: [],
   };
 }
+
+const ENRICHED = '.enriched';
 
 /** Topic characters InfluxQL would need quoted (`.` and `-`) become `_`. */
 function measurementPart(name: string): string {
