@@ -126,9 +126,9 @@ describe('commands to devices: mqtt-sink, device answers, command status (real M
     devices.push(spy);
     const seen: string[] = [];
     spy.on('message', (topic) => seen.push(topic));
-    // Mosquitto 2.0.11 grants both subscriptions (SUBACK QoS 1: the acl_file is not consulted at
-    // SUBSCRIBE) and checks read access on every message it would deliver; a broker that refuses
-    // them at SUBSCRIBE (reason code >= 128) is as good. Either way nothing may arrive.
+    // Mosquitto (2.0.11 and 2.0.21) grants both subscriptions (SUBACK QoS 1) and checks read access
+    // on every message it would deliver; a broker that refuses them at SUBSCRIBE (reason code >= 128)
+    // is as good. Either way nothing may arrive.
     const granted = await spy.subscribeAsync([`devices/${victim}/cmd`, 'devices/+/cmd'], { qos: 1 });
     for (const g of granted) expect([1, 128, 135]).toContain(g.qos);
 
