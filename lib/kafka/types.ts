@@ -113,6 +113,11 @@ export interface ConsumerOptions {
   sessionTimeoutMs?: number;
   /** Upper bound on records handed to one eachBatch call. */
   maxBatchSize?: number;
+  /**
+   * Partition p of every subscribed topic to the same member (stream applications: a join's inputs
+   * in one task). Default false: the backend's usual assignor.
+   */
+  copartitioned?: boolean;
 }
 
 export interface ConsumerHandlers {

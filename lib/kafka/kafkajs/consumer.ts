@@ -1,9 +1,10 @@
-import type { EachBatchPayload, Kafka, Consumer as NativeConsumer } from 'kafkajs';
+import { type EachBatchPayload, type Kafka, type Consumer as NativeConsumer, PartitionAssigners } from 'kafkajs';
 import type { Logger } from 'pino';
 import { IotpError, toIotpError } from '../../errors.js';
 import { KafkaErrorCodes } from '../kafka-error.js';
 import { nextOffset } from '../offsets.js';
 import type { Consumer, ConsumerHandlers, ConsumerOptions, TopicPartition, TopicPartitionOffset } from '../types.js';
+import { CopartitionedAssigner } from './copartitioned-assigner.js';
 import { fromKafkajsError, kafkajsCall } from './errors.js';
 import { toConsumedRecord } from './records.js';
 
@@ -42,6 +43,9 @@ export class KafkajsConsumer implements Consumer {
       sessionTimeout: options.sessionTimeoutMs ?? 30_000,
       allowAutoTopicCreation: false,
       maxWaitTimeInMs: 500,
+      // RoundRobin second: a member of an older version still finds a protocol in common while
+      // replicas are replaced one by one.
+      ...(options.copartitioned ? { partitionAssigners: [CopartitionedAssigner, PartitionAssigners.roundRobin] } : {}),
     });
   }
 

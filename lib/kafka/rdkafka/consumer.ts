@@ -83,7 +83,9 @@ export class RdkafkaConsumer implements Consumer {
         'enable.auto.offset.store': false,
         'isolation.level': options.isolation ?? 'read_committed',
         'session.timeout.ms': options.sessionTimeoutMs ?? 30_000,
-        'partition.assignment.strategy': 'cooperative-sticky',
+        // Co-partitioned: librdkafka's range assignor gives partition p of every topic with the same
+        // partition count and subscribers to one member (eager protocol: see apply()).
+        'partition.assignment.strategy': options.copartitioned ? 'range' : 'cooperative-sticky',
         'allow.auto.create.topics': false,
         'enable.partition.eof': false,
         rebalance_cb: (err: LibrdKafkaError, assignment: Assignment[]) => this.onRebalance(err, assignment),
@@ -160,12 +162,20 @@ export class RdkafkaConsumer implements Consumer {
 
   private apply(event: RebalanceEvent): void {
     const op = `consumer.${event.kind}`;
+    // An eager assignor (range) revokes everything, then assigns the whole new set.
+    const eager = this.options.copartitioned === true;
     if (event.kind === 'assign') {
-      rdkafkaSync(op, () => this.native.incrementalAssign(event.partitions), { groupId: this.groupId });
+      rdkafkaSync(
+        op,
+        () => (eager ? this.native.assign(event.partitions) : this.native.incrementalAssign(event.partitions)),
+        { groupId: this.groupId },
+      );
       for (const tp of event.partitions) this.assigned.set(key(tp), { topic: tp.topic, partition: tp.partition });
     } else {
       for (const tp of event.partitions) this.assigned.delete(key(tp));
-      rdkafkaSync(op, () => this.native.incrementalUnassign(event.partitions), { groupId: this.groupId });
+      rdkafkaSync(op, () => (eager ? this.native.unassign() : this.native.incrementalUnassign(event.partitions)), {
+        groupId: this.groupId,
+      });
     }
   }
 

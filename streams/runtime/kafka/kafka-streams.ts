@@ -36,6 +36,12 @@ export interface KafkaStreamsConfig {
   tickMs?: number;
   maxBatchSize?: number;
   sessionTimeoutMs?: number;
+  /**
+   * Assign partition p of every input topic to one instance, as Kafka Streams' task assignment does
+   * (default true). False: the backend's usual assignor, which can split a join's inputs between
+   * instances (then the split task does not run: docs/ARCHITECTURE.md, "Joins and repartitioning").
+   */
+  copartitioned?: boolean;
   /** Default 60 s. */
   transactionTimeoutMs?: number;
   registry?: Registry;
@@ -139,6 +145,11 @@ export class KafkaStreams {
     return this.stateValue === 'RUNNING' && this.restoring === 0 && joined && this.split.size === 0;
   }
 
+  /** Partition numbers whose task runs in this instance. */
+  assignedPartitionNumbers(): number[] {
+    return [...this.tasks.keys()].sort((a, b) => a - b);
+  }
+
   /** Partition numbers the group assignor split between this member and others (no task runs them). */
   splitPartitions(): number[] {
     return [...this.split].sort((a, b) => a - b);
@@ -177,6 +188,7 @@ export class KafkaStreams {
       autoOffsetReset: 'earliest',
       maxBatchSize: c.maxBatchSize,
       sessionTimeoutMs: c.sessionTimeoutMs,
+      copartitioned: c.copartitioned ?? true,
     });
     await this.consumer.connect();
     await this.consumer.subscribe(this.topology.sourceTopics());
