@@ -3,6 +3,7 @@
  * firmware, gateway leaves, tags, limits, detector overrides). Pure parts (records, patches,
  * diffs, import files) apart from I/O (serde, snapshot, writer, the live view). docs/DEVICES.md.
  */
+export * from './detect-settings.js';
 export * from './device-tags.js';
 export * from './diff.js';
 export * from './field-syntax.js';

@@ -1,3 +1,4 @@
+import { detectSettingsKey } from '../../../lib/devices/registry/detect-settings.js';
 import type { HeartbeatConfig } from '../../detectors/index.js';
 import type { Processor, ProcessorContext } from '../../runtime/processor/processor.js';
 import type { StreamRecord } from '../../runtime/record.js';
@@ -6,6 +7,7 @@ import type { ReadingValues } from '../shared/reading-values.js';
 import type { AnomalyRecord } from './anomaly-record.js';
 import type { DeviceEvent } from './device-event.js';
 import { missingRecord } from './device-journal.js';
+import type { DeviceSettings, ResolvedDevice } from './device-settings.js';
 import type { DeviceState } from './device-state.js';
 import { checkSilence } from './silence.js';
 
@@ -25,6 +27,16 @@ export interface DetectStepSpec {
   checkIntervalMs: number;
   /** Called with each anomaly and the (injected) wall clock at emission. */
   onAnomaly?(anomaly: AnomalyRecord, wallClockMs: number): void;
+  /**
+   * Per-device settings (the device registry, a side input): looked up at each reading; a change
+   * is journaled as a settings event before the reading, so the state records what it ran with.
+   */
+  devices?: {
+    settings: DeviceSettings;
+    /** A settings key's detectors and heartbeat for a reading type. */
+    resolve(key: string, type: string): ResolvedDevice;
+    onProblems?(deviceId: string, problems: readonly string[]): void;
+  };
 }
 
 /**
@@ -43,6 +55,8 @@ export class DetectProcessor implements Processor<string, DetectInput, string, A
   private readonly readingTime = new Map<string, number>();
   /** The task's stream time after the latest reading (or at open): what the idle rule adds is beyond it. */
   private streamTimeAtReading = Number.NEGATIVE_INFINITY;
+  /** The settings key of each registry record seen (a record object is replaced, never changed, on update). */
+  private readonly keys = new WeakMap<object, string>();
 
   constructor(private readonly spec: DetectStepSpec) {}
 
@@ -52,7 +66,7 @@ export class DetectProcessor implements Processor<string, DetectInput, string, A
     // A restarted task has been away: silences are measured from now, not from before the restart.
     this.openedAt = context.currentSystemTimeMs();
     this.streamTimeAtReading = context.currentStreamTimeMs();
-    if (this.spec.heartbeat)
+    if (this.spec.heartbeat || this.spec.devices)
       context.schedule(this.spec.checkIntervalMs, 'WALL_CLOCK_TIME', (now) => this.checkSilences(now));
   }
 
@@ -75,7 +89,31 @@ export class DetectProcessor implements Processor<string, DetectInput, string, A
     };
     this.readingTime.set(type, Math.max(this.readingTime.get(type) ?? Number.NEGATIVE_INFINITY, reading.ts));
     this.streamTimeAtReading = this.ctx.currentStreamTimeMs();
+    this.syncSettings(deviceId, type, store, reading.ts);
     this.emitAll(store.apply(deviceId, event, reading.ts));
+  }
+
+  /** Journals a change of the device's registry settings (if any) before its reading is applied. */
+  private syncSettings(deviceId: string, type: string, store: DeviceStore, ts: number): void {
+    const devices = this.spec.devices;
+    if (devices === undefined) return;
+    const settings = devices.settings.get(deviceId);
+    let key = '';
+    if (settings !== undefined) {
+      const known = this.keys.get(settings);
+      key = known ?? detectSettingsKey(settings);
+      if (known === undefined) this.keys.set(settings, key);
+    }
+    if ((store.get(deviceId)?.settings ?? '') === key) return;
+    this.emitAll(store.apply(deviceId, { kind: 'settings', key }, ts));
+    const problems = devices.resolve(key, type).problems;
+    if (problems.length > 0) devices.onProblems?.(deviceId, problems);
+  }
+
+  /** The heartbeat a device's state runs with: its own settings', else the pipeline's. */
+  private heartbeatOf(type: string, settings: string | undefined): HeartbeatConfig | undefined {
+    const devices = this.spec.devices;
+    return settings !== undefined && devices ? devices.resolve(settings, type).heartbeat : this.spec.heartbeat;
   }
 
   private onOffline(deviceId: string, ts: number, site: string): void {
@@ -100,8 +138,6 @@ export class DetectProcessor implements Processor<string, DetectInput, string, A
   }
 
   private checkSilences(now: number): void {
-    const heartbeat = this.spec.heartbeat;
-    if (!heartbeat) return;
     const taskTime = this.ctx.currentStreamTimeMs();
     // What the idle rule (or a status record) moved stream time on since the latest reading.
     const idle = Number.isFinite(this.streamTimeAtReading) ? Math.max(0, taskTime - this.streamTimeAtReading) : 0;
@@ -109,6 +145,8 @@ export class DetectProcessor implements Processor<string, DetectInput, string, A
       const streamTime = (this.readingTime.get(type) ?? this.streamTimeAtReading) + idle;
       const due: [string, number, number][] = [];
       for (const [deviceId, state] of store.all()) {
+        const heartbeat = this.heartbeatOf(type, state.settings);
+        if (heartbeat === undefined) continue;
         const silence = checkSilence(state, now, streamTime, this.openedAt, heartbeat);
         if (silence) due.push([deviceId, silence.dueTs, state.lastTs]);
       }

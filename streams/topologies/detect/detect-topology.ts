@@ -10,6 +10,7 @@ import type { TopologyRoute } from '../shared/topology-route.js';
 import type { AnomalyRecord } from './anomaly-record.js';
 import { type DetectInput, DetectProcessor, type DetectStepSpec } from './detect-processor.js';
 import { deviceJournal } from './device-journal.js';
+import { type DeviceSettingsSpec, deviceResolver } from './device-settings.js';
 import type { AnyDetector } from './field-detectors.js';
 import { STUCK_RECALIBRATE_STEP, StuckRecalibrateProcessor, type StuckRecalibrateRule } from './stuck-recalibrate.js';
 
@@ -43,6 +44,12 @@ export interface DetectTopologyOptions {
    * `stuck-recalibrate` -> `commands.topic`, in the same transaction as the anomaly). Omit: no commands.
    */
   commands?: { topic: string; serde: Serde<Command>; rule: StuckRecalibrateRule };
+  /**
+   * Per-device limits and detector overrides (the device registry, `devices.enabled`): a side
+   * input looked up at each reading, eventually consistent (device-settings.ts). Omit: the
+   * pipeline's detectors for every device.
+   */
+  devices?: DeviceSettingsSpec;
 }
 
 /** Store of a reading type's device states: `<type>-detectors` (changelog `<app>-<type>-detectors-changelog`). */
@@ -111,11 +118,23 @@ export function detectTopology(options: DetectTopologyOptions): Topology {
           used: 0,
           ...(options.onStateEvicted ? { onEvict: options.onStateEvicted } : {}),
         };
+  const devices = options.devices;
+  const resolve = devices ? deviceResolver(devices.section) : undefined;
+  const routeOf = new Map(options.routes.map(({ route }) => [route.type, route]));
   const spec: DetectStepSpec = {
     stores,
     heartbeat: options.heartbeat,
     checkIntervalMs: options.checkIntervalMs,
     ...(options.onAnomaly ? { onAnomaly: options.onAnomaly } : {}),
+    ...(devices && resolve
+      ? {
+          devices: {
+            settings: devices.settings,
+            resolve: (key: string, type: string) => resolve(key, routeOf.get(type) as TopologyRoute),
+            ...(devices.onProblems ? { onProblems: devices.onProblems } : {}),
+          },
+        }
+      : {}),
   };
   topology.addProcessor('detect', () => new DetectProcessor(spec), ...parents);
   for (const { route, detectors } of options.routes) {
@@ -125,6 +144,7 @@ export function detectTopology(options: DetectTopologyOptions): Topology {
       heartbeat: options.heartbeat,
       snapshotEvery: options.snapshotEvery,
       cooldownMs: options.cooldownMs,
+      ...(resolve ? { device: (key: string) => resolve(key, route) } : {}),
     });
     topology.addStateStore(
       Stores.journaled(detectStoreName(route.type), Serdes.string(), journal, {

@@ -1,5 +1,8 @@
 import type { Logger } from 'pino';
+import { kafkaClientFrom } from '../../../lib/clients/index.js';
 import type { LoadedPipelineConfig } from '../../../lib/config/index.js';
+import { registryViewFrom } from '../../../lib/devices/registry/index.js';
+import { silentLogger } from '../../../lib/runtime/log.js';
 import type { SchemaRegistryClient } from '../../../lib/serde/index.js';
 import type { Command } from '../../../schemas/generated/command.js';
 import { heartbeatConfig } from '../../detectors/index.js';
@@ -10,6 +13,7 @@ import type { TopologyMetrics } from '../shared/topology-metrics.js';
 import { type TopologyRoute, topologyRoute } from '../shared/topology-route.js';
 import type { AnomalyRecord } from './anomaly-record.js';
 import { detectTopology } from './detect-topology.js';
+import type { DeviceSettings } from './device-settings.js';
 import { type AnyDetector, detectorsForField } from './field-detectors.js';
 
 /** Every route with its fields' detectors, as the `detectors:` section asks. */
@@ -26,8 +30,27 @@ export function detectRoutes(
 }
 
 /**
+ * The device registry's live view as the detect step's per-device settings, when `devices.enabled`
+ * (read to its end before the topology starts, then followed); undefined otherwise. The view's
+ * consumer lives as long as the process (a throwaway group, nothing committed).
+ */
+export async function detectDeviceSettings(
+  config: LoadedPipelineConfig,
+  registry: SchemaRegistryClient,
+  log: Logger,
+): Promise<DeviceSettings | undefined> {
+  if (!config.devices.enabled) return undefined;
+  const clientId = `${config.streams.applicationId}-detect`;
+  const kafka = kafkaClientFrom(config, clientId, log.child({ client: 'kafka', component: 'device-registry' }));
+  const view = await registryViewFrom(config, { kafka, log, clientId, registry });
+  return view && { get: (deviceId) => view.get(deviceId) };
+}
+
+/**
  * The detect topology of a pipeline config, with Avro serdes on the registry: every reading route
- * plus `kafka.topics.deviceStatus` -> `kafka.topics.anomalies` (anomaly schema).
+ * plus `kafka.topics.deviceStatus` -> `kafka.topics.anomalies` (anomaly schema). With
+ * `devices.enabled`, each device's limits and detector overrides from the registry (`devices`, by
+ * default the live view: {@link detectDeviceSettings}).
  *
  * @example
  *   const topology = await buildDetect(config, registryFromConfig(config), metrics, log);
@@ -37,7 +60,9 @@ export async function buildDetect(
   registry: SchemaRegistryClient,
   metrics: Pick<TopologyMetrics, 'anomalies' | 'endToEndSeconds' | 'stateEvictions' | 'duplicateReadings'> | undefined,
   log: Logger | undefined,
+  devices?: DeviceSettings,
 ): Promise<Topology> {
+  const settings = devices ?? (await detectDeviceSettings(config, registry, log ?? silentLogger()));
   const routes = detectRoutes(config);
   const readers = new Map(config.readingRoutes.map((r) => [r.type, avroReadingSerde(registry, r.schema)]));
   const anomaliesTopic = config.kafka.topics.anomalies;
@@ -71,6 +96,7 @@ export async function buildDetect(
       ),
       missing: missing.enabled,
       stuckRecalibrate: rule.enabled ? `${rule.command} -> ${config.commands.topic}` : 'off',
+      deviceSettings: settings ? 'device registry' : 'off',
     },
     'detectors per field',
   );
@@ -91,6 +117,16 @@ export async function buildDetect(
     maxDeviceStates: config.detectors.defaults.maxDeviceStates,
     ...(config.streams.dedupe ? { dedupeHorizonMs: configDedupeHorizonMs(config) } : {}),
     ...(commands ? { commands } : {}),
+    ...(settings
+      ? {
+          devices: {
+            settings,
+            section: config.detectors,
+            onProblems: (deviceId: string, problems: readonly string[]) =>
+              log?.warn({ deviceId, problems }, "device registry settings left out; the pipeline's apply there"),
+          },
+        }
+      : {}),
     onDuplicate: (type: string, deviceId: string, ts: number) => {
       metrics?.duplicateReadings.inc({ type });
       log?.debug({ type, deviceId, ts }, 'duplicate reading dropped');

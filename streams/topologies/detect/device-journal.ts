@@ -4,9 +4,11 @@ import type { Journal } from '../../runtime/state/journaled-store.js';
 import type { TopologyRoute } from '../shared/topology-route.js';
 import { type AnomalyRecord, anomalyRecord } from './anomaly-record.js';
 import { type DeviceEvent, deviceEventSerde } from './device-event.js';
+import type { ResolvedDevice } from './device-settings.js';
 import { type DeviceState, deviceStateSerde, newDeviceState } from './device-state.js';
 import { type AnyDetector, runFieldDetectors } from './field-detectors.js';
 import { closeNow, closeQuiet, foldAlarm } from './incidents.js';
+import { applySettings } from './settings-event.js';
 import { observeReading, silenceBefore } from './silence.js';
 
 /** One reading type as the detect step sees it: its route and per-field detectors. */
@@ -19,6 +21,8 @@ export interface DeviceJournalSpec {
   snapshotEvery: number;
   /** Alarms of a field closer than this (event time) are one incident. */
   cooldownMs: number;
+  /** A device's detectors and heartbeat from its settings key (device-settings.ts); omit: no per-device settings. */
+  device?(key: string): ResolvedDevice;
 }
 
 /**
@@ -48,7 +52,10 @@ export function deviceJournal(spec: DeviceJournalSpec): Journal<string, DeviceSt
  * - offline: a MISSING incident (`device-status`) unless the silence was already reported;
  * - online: the device says it is back: a silence an OFFLINE taken before it opened ends (its
  *   incident closes), so readings older than that OFFLINE (a history, a buffered upload) count again;
- * - silence: the heartbeat check's verdict, a MISSING incident (`heartbeat`).
+ * - silence: the heartbeat check's verdict, a MISSING incident (`heartbeat`);
+ * - settings: the device's registry settings change (settings-event.ts): later events run the
+ *   device's own detectors and heartbeat; a detector whose settings changed starts learning again.
+ * A device with settings runs its own detectors and heartbeat (`spec.device`), others the pipeline's.
  */
 export function applyDeviceEvent(
   state: DeviceState,
@@ -58,11 +65,17 @@ export function applyDeviceEvent(
 ): AnomalyRecord[] {
   const type = spec.route.type;
   const cooldown = spec.cooldownMs;
+  if (event.kind === 'settings') {
+    applySettings(state, event.key, spec.route.fields);
+    return [];
+  }
+  const device = state.settings !== undefined && spec.device ? spec.device(state.settings) : undefined;
+  const heartbeat = device ? device.heartbeat : spec.heartbeat;
   if (event.kind === 'offline') {
     if (state.reported === 'MISSING') return [];
     state.reported = 'MISSING';
     state.offlineTs = event.ts;
-    const missing = missingRecord(deviceId, type, state.site, event.ts, 'device-status', state, spec.heartbeat);
+    const missing = missingRecord(deviceId, type, state.site, event.ts, 'device-status', state, heartbeat);
     return foldAlarm(state.incidents, missing, cooldown);
   }
   if (event.kind === 'online') {
@@ -73,12 +86,11 @@ export function applyDeviceEvent(
   }
   if (event.kind === 'silence') {
     state.reported = 'MISSING';
-    const missing = missingRecord(deviceId, type, state.site, event.dueTs, 'heartbeat', state, spec.heartbeat);
+    const missing = missingRecord(deviceId, type, state.site, event.dueTs, 'heartbeat', state, heartbeat);
     return foldAlarm(state.incidents, missing, cooldown);
   }
   const out: AnomalyRecord[] = [];
   if (event.site) state.site = event.site;
-  const heartbeat = spec.heartbeat;
   const unreported = heartbeat ? silenceBefore(state, event.ts, heartbeat) : undefined;
   if (unreported) {
     // Seen after the fact: the silence is over as it is reported.
@@ -102,7 +114,7 @@ export function applyDeviceEvent(
   for (let i = 0; i < fields.length; i++) {
     const value = event.values[i];
     const field = fields[i] as string;
-    const detectors = spec.detectors.get(field);
+    const detectors = (device?.detectors ?? spec.detectors).get(field);
     if (value === null || value === undefined || detectors === undefined) continue;
     let states = state.fields[field];
     if (states === undefined) {

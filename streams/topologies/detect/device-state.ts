@@ -26,6 +26,12 @@ export interface DeviceState {
   fields: Record<string, Record<string, unknown>>;
   /** Open incidents by field ('' for a silence): see incidents.ts. */
   incidents: Incidents;
+  /**
+   * The device's registry settings (limits, detector overrides) the detectors run with, as a
+   * `detectSettingsKey`; absent: none, the pipeline's detectors. Changed only by a settings event,
+   * so a replayed journal runs the detectors it ran the first time.
+   */
+  settings?: string;
 }
 
 export function newDeviceState(): DeviceState {
