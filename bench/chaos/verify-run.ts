@@ -89,7 +89,13 @@ export async function verifyRun(v: VerifyInputs): Promise<RunVerdicts> {
       for (const r of await read(windowTopic(route.topic, w)))
         if (r.value) results.push(r.value as unknown as GotResult);
       windows.push(
-        verifyWindowStep(step, results, { acked: v.acked, kafkaCopies, late, closedBefore: v.closedBefore }),
+        verifyWindowStep(step, results, {
+          acked: v.acked,
+          kafkaCopies,
+          late,
+          closedBefore: v.closedBefore,
+          dedupe: config.streams.dedupe,
+        }),
       );
     }
 

@@ -39,7 +39,7 @@ export interface WindowStepVerdict {
   unexpected: number;
   /** Windows still open at the end (not checked). */
   open: number;
-  /** Acked readings every copy of which the pipeline declared late for this step (left out of the reference). */
+  /** Acked readings the pipeline declared late for this step (every copy, or with dedupe any copy): left out of the reference. */
   declaredLate: number;
   /** Late-topic records of this step. */
   lateRecords: number;
@@ -54,6 +54,12 @@ export interface WindowInputs {
   late: ReadonlyMap<string, ReadonlyMap<string, number>>;
   /** Every partition's stream time reached at least this (the last reading's ts minus one interval). */
   closedBefore: number;
+  /**
+   * The topologies' dedupe step is on (`streams.dedupe`): each reading is counted or declared late
+   * once, whatever its copies, since every copy after the first is dropped before the windows. A
+   * reading with any copy on the late topic is then left out. Off: every copy counts unless declared late.
+   */
+  dedupe: boolean;
 }
 
 /**
@@ -74,7 +80,7 @@ export function verifyWindowStep(
     const key = readingKey(r.deviceId, r.ts);
     const counted = (inputs.kafkaCopies.get(key) ?? 0) - (late.get(key) ?? 0);
     // left out only when the pipeline said so: a reading missing from Kafka still counts (and is missed)
-    const allLate = counted <= 0 && late.has(key);
+    const allLate = late.has(key) && (inputs.dedupe || counted <= 0);
     if (allLate) declaredLate += 1;
     once.push({ deviceId: r.deviceId, ts: r.ts, values: r.values, weight: allLate ? 0 : 1 });
     asInKafka.push({ deviceId: r.deviceId, ts: r.ts, values: r.values, weight: Math.max(0, counted) });
