@@ -4,7 +4,7 @@
  * - `iotp sink influxdb`: a registered device's points carry its model, firmware and registry tags
  *   (an unregistered device's do not), and an update written after the start changes the tags of
  *   later points, without a restart;
- * - `iotp streams run detect`: a reading beyond a device's own limit (inside the pipeline's range)
+ * - `iotp streams run detect`: a reading beyond a device's own limit (inside the schema's range)
  *   is an OUT_OF_RANGE incident, and a limit changed after the start takes effect without a restart.
  */
 import { join } from 'node:path';
@@ -30,7 +30,15 @@ import {
 import { quoteIdent } from '../../lib/influx/influxql-client.js';
 import type { KafkaClient } from '../../lib/kafka/types.js';
 import { repoRoot } from '../../lib/runtime/stack-env.js';
-import { createSchemaRegistryClient, loadSchemaFile } from '../../lib/serde/index.js';
+import {
+  createAvroDecoder,
+  createAvroEncoder,
+  createSchemaRegistryClient,
+  loadSchemaFile,
+} from '../../lib/serde/index.js';
+import type { AnomalyRecord } from '../../streams/topologies/detect/anomaly-record.js';
+import { testPipeline } from '../../streams/topologies/test-support/pipeline-fixture.js';
+import { spawnIotp } from '../helpers/child-process.js';
 import { createTopics, deleteTopics } from '../helpers/kafka.js';
 import { stackEnv, uniqueName } from '../helpers/stack.js';
 
@@ -173,4 +181,132 @@ describe('InfluxDB sink: registry tags on the points of a registered device', ()
     expect(appliedMs).toBeLessThan(15_000);
     expect(sink.alive).toBe(true);
   }, 120_000);
+});
+
+describe('detect worker: per-device limits from the registry', () => {
+  it("a reading beyond the device's own limit (inside the schema's range) is OUT_OF_RANGE; a limit changed after the start applies without a restart", async ({
+    onTestFinished,
+  }) => {
+    const prefix = uniqueName('regdet');
+    const devicesTopic = `${prefix}.devices`;
+    const pipeline = await testPipeline(env, prefix, {
+      partitions: 2,
+      // The fixture writes these lines under `streams:`; the last three are a section of their own,
+      // so the pipeline's registry is a topic of this test (created, registered and deleted with it).
+      streams: [
+        '  processingGuarantee: exactly_once',
+        '  commitInterval: 200ms',
+        'devices:',
+        '  enabled: true',
+        `  topic: ${devicesTopic}`,
+      ].join('\n'),
+      detectors: [
+        '  defaults: { cooldown: 1s }',
+        '  combined: { enabled: false }',
+        '  missing: { enabled: false }',
+      ].join('\n'),
+    });
+    onTestFinished(() => pipeline.cleanup());
+    const { config } = pipeline;
+    expect(config.devices).toMatchObject({ enabled: true, topic: devicesTopic });
+    const kafka = kafkaFor(env, `${prefix}-test`);
+    const schemaRegistry = createSchemaRegistryClient({ url: config.registry.url, ...registryAuthFromEnv(env) });
+    const serde = deviceSerde({
+      registry: schemaRegistry,
+      schema: loadSchemaFile(join(repoRoot, 'schemas', 'device.avsc')),
+      topic: devicesTopic,
+      autoRegister: true,
+    });
+    const limited = (max: number): DeviceRecord => ({
+      ...emptyRecord('dev-lim'),
+      limits: { temperature: { min: null, max } },
+    });
+    await writeRegistryRecords(kafka, devicesTopic, serde, { records: [limited(30)] });
+
+    const worker = spawnIotp(['streams', 'run', 'detect', '--config', pipeline.file], { logLevel: 'info' });
+    onTestFinished(async () => {
+      await worker.stop();
+    });
+    expect(await worker.waitReady(90_000), worker.output().slice(-3000)).toBe(true);
+
+    const route = config.readingRoutes.find((r) => r.type === 'environment');
+    if (!route) throw new Error('no environment route');
+    const encoder = createAvroEncoder({ registry: schemaRegistry, subject: route.subject, schema: route.schema });
+    await encoder.schemaId();
+    const producer = kafka.producer({ idempotent: true });
+    await producer.connect();
+    onTestFinished(() => producer.disconnect());
+    const T0 = recentStart();
+    const send = (deviceId: string, second: number, temperature: number) =>
+      producer.send([
+        {
+          topic: route.topic,
+          key: deviceId,
+          value: encoder.encodeSync({
+            deviceId,
+            ts: T0 + second * 1000,
+            site: 'lab',
+            temperature,
+            humidity: 50,
+            pressure: 1013,
+          }),
+          timestamp: T0 + second * 1000,
+        },
+      ]);
+    const decoder = createAvroDecoder<AnomalyRecord>({
+      registry: schemaRegistry,
+      reader: config.outputSchemas.anomaly,
+    });
+    const opened = async (): Promise<AnomalyRecord[]> => {
+      const values: Buffer[] = [];
+      await kafka.replay({
+        topic: config.kafka.topics.anomalies,
+        partitions: [0, 1],
+        isolation: 'read_committed',
+        onRecords: (records) => {
+          for (const r of records) if (r.value) values.push(r.value);
+        },
+      });
+      const all = await Promise.all(values.map(async (v) => (await decoder.decode(v)).value));
+      return all.filter((a) => a.status === 'OPEN').sort((a, b) => a.ts - b.ts);
+    };
+    const summary = (list: AnomalyRecord[]) =>
+      list.map((a) => [a.deviceId, a.kind, a.field, (a.ts - T0) / 1000, a.value, a.upper]);
+
+    for (const [second, temperature] of [
+      [0, 20],
+      [1, 21],
+      [2, 32],
+      [3, 20],
+    ] as const) {
+      await send('dev-lim', second, temperature);
+      await send('dev-free', second, temperature);
+    }
+    await waitUntil(
+      () => `the first incident (${worker.output().slice(-2000)})`,
+      async () => (await opened()).length > 0,
+      60_000,
+    );
+    expect(summary(await opened())).toEqual([['dev-lim', 'OUT_OF_RANGE', 'temperature', 2, 32, 30]]);
+
+    await writeRegistryRecords(kafka, devicesTopic, serde, { records: [limited(40)] });
+    await worker.waitForLog('device registry change', 15_000);
+    for (const [second, temperature] of [
+      [10, 35],
+      [11, 20],
+      [20, 45],
+      [21, 20],
+    ] as const)
+      await send('dev-lim', second, temperature);
+    await waitUntil(
+      () => `the second incident (${worker.output().slice(-2000)})`,
+      async () => (await opened()).length > 1,
+      60_000,
+    );
+    expect(summary(await opened())).toEqual([
+      ['dev-lim', 'OUT_OF_RANGE', 'temperature', 2, 32, 30],
+      ['dev-lim', 'OUT_OF_RANGE', 'temperature', 20, 45, 40],
+    ]);
+    expect(worker.alive).toBe(true);
+  }, 180_000);
 });
