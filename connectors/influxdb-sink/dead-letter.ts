@@ -1,3 +1,4 @@
+import { consumedDeadLetter, MAX_DEAD_LETTER_HEADER_CHARS } from '../../lib/dead-letter/consumed-dead-letter.js';
 import { DLQ_HEADERS } from '../../lib/dead-letter/headers.js';
 import { type DeadLetterStage, type ReasonOf, reasonsOf } from '../../lib/dead-letter/reasons.js';
 import type { ConsumedRecord, ProducerRecord } from '../../lib/kafka/types.js';
@@ -25,11 +26,9 @@ export interface SinkRejection {
   line?: string;
 }
 
-const MAX_HEADER_CHARS = 4000;
-
 /**
- * The dead-letter record of a consumed record: key and value bytes untouched, the original headers
- * kept, and headers naming stage, reason, code, message, time, replica, source topic/partition/offset.
+ * The dead-letter record of a consumed record (lib/dead-letter/consumed-dead-letter.ts), with
+ * InfluxDB's status and the refused line when InfluxDB refused it.
  *
  * @example
  *   deadLetterRecord(record, { reason: 'INFLUX_REJECTED', code: 'INFLUX_400', message, influxStatus: 400 },
@@ -40,20 +39,14 @@ export function deadLetterRecord(
   rejection: SinkRejection,
   options: { topic: string; source: string; nowMs: number },
 ): ProducerRecord {
-  const headers: Record<string, string> = {
-    ...record.headers,
-    [DLQ_HEADERS.stage]: STAGE,
-    [DLQ_HEADERS.reason]: rejection.reason,
-    [DLQ_HEADERS.code]: rejection.code,
-    [DLQ_HEADERS.message]: rejection.message.slice(0, MAX_HEADER_CHARS),
-    [DLQ_HEADERS.time]: new Date(options.nowMs).toISOString(),
-    [DLQ_HEADERS.source]: options.source,
-    [DLQ_HEADERS.sourceTopic]: record.topic,
-    [DLQ_HEADERS.sourcePartition]: String(record.partition),
-    [DLQ_HEADERS.sourceOffset]: record.offset,
-    [DLQ_HEADERS.sourceTimestamp]: String(record.timestamp),
-  };
-  if (rejection.influxStatus !== undefined) headers[DLQ_HEADERS.influxStatus] = String(rejection.influxStatus);
-  if (rejection.line !== undefined) headers[DLQ_HEADERS.influxLine] = rejection.line.slice(0, MAX_HEADER_CHARS);
-  return { topic: options.topic, key: record.key, value: record.value, timestamp: record.timestamp, headers };
+  const extra: Record<string, string> = {};
+  if (rejection.influxStatus !== undefined) extra[DLQ_HEADERS.influxStatus] = String(rejection.influxStatus);
+  if (rejection.line !== undefined)
+    extra[DLQ_HEADERS.influxLine] = rejection.line.slice(0, MAX_DEAD_LETTER_HEADER_CHARS);
+  return consumedDeadLetter(
+    record,
+    { stage: STAGE, reason: rejection.reason, code: rejection.code, message: rejection.message },
+    options,
+    extra,
+  );
 }

@@ -1,4 +1,4 @@
-import { DLQ_HEADERS } from '../../lib/dead-letter/headers.js';
+import { consumedDeadLetter } from '../../lib/dead-letter/consumed-dead-letter.js';
 import { type DeadLetterStage, type ReasonOf, reasonsOf } from '../../lib/dead-letter/reasons.js';
 import type { ConsumedRecord, ProducerRecord } from '../../lib/kafka/types.js';
 
@@ -19,11 +19,9 @@ export interface SinkRejection {
   mqttTopic?: string;
 }
 
-const MAX_HEADER_CHARS = 4000;
-
 /**
- * The dead letter of a consumed command: key and value bytes untouched, the original headers kept,
- * plus the `error.*` and `source.*` headers every stage writes (lib/dead-letter/headers.ts).
+ * The dead letter of a consumed command (lib/dead-letter/consumed-dead-letter.ts), with the MQTT
+ * topic it was (or would have been) published to.
  *
  * @example
  *   commandDeadLetter(record, { reason: 'COMMAND_EXPIRED', code: 'MQTT_SINK_COMMAND_EXPIRED', message },
@@ -34,19 +32,7 @@ export function commandDeadLetter(
   rejection: SinkRejection,
   options: { topic: string; source: string; nowMs: number },
 ): ProducerRecord {
-  const headers: Record<string, string> = {
-    ...record.headers,
-    [DLQ_HEADERS.stage]: STAGE,
-    [DLQ_HEADERS.reason]: rejection.reason,
-    [DLQ_HEADERS.code]: rejection.code,
-    [DLQ_HEADERS.message]: rejection.message.slice(0, MAX_HEADER_CHARS),
-    [DLQ_HEADERS.time]: new Date(options.nowMs).toISOString(),
-    [DLQ_HEADERS.source]: options.source,
-    [DLQ_HEADERS.sourceTopic]: record.topic,
-    [DLQ_HEADERS.sourcePartition]: String(record.partition),
-    [DLQ_HEADERS.sourceOffset]: record.offset,
-    [DLQ_HEADERS.sourceTimestamp]: String(record.timestamp),
-  };
-  if (rejection.mqttTopic !== undefined) headers[MQTT_TOPIC_HEADER] = rejection.mqttTopic;
-  return { topic: options.topic, key: record.key, value: record.value, timestamp: record.timestamp, headers };
+  const extra: Record<string, string> =
+    rejection.mqttTopic === undefined ? {} : { [MQTT_TOPIC_HEADER]: rejection.mqttTopic };
+  return consumedDeadLetter(record, { ...rejection, stage: STAGE }, options, extra);
 }

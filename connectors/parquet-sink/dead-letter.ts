@@ -1,4 +1,4 @@
-import { DLQ_HEADERS } from '../../lib/dead-letter/headers.js';
+import { consumedDeadLetter } from '../../lib/dead-letter/consumed-dead-letter.js';
 import { type DeadLetterStage, type ReasonOf, reasonsOf } from '../../lib/dead-letter/reasons.js';
 import type { ConsumedRecord, ProducerRecord } from '../../lib/kafka/types.js';
 
@@ -31,23 +31,5 @@ export function archiveDeadLetter(
   rejection: ArchiveRejection,
   options: { topic: string; source: string; nowMs: number },
 ): ProducerRecord {
-  return {
-    topic: options.topic,
-    key: record.key,
-    value: record.value,
-    timestamp: record.timestamp,
-    headers: {
-      ...record.headers,
-      [DLQ_HEADERS.stage]: STAGE,
-      [DLQ_HEADERS.reason]: rejection.reason,
-      [DLQ_HEADERS.code]: rejection.code,
-      [DLQ_HEADERS.message]: rejection.message,
-      [DLQ_HEADERS.time]: new Date(options.nowMs).toISOString(),
-      [DLQ_HEADERS.source]: options.source,
-      [DLQ_HEADERS.sourceTopic]: record.topic,
-      [DLQ_HEADERS.sourcePartition]: String(record.partition),
-      [DLQ_HEADERS.sourceOffset]: record.offset,
-      [DLQ_HEADERS.sourceTimestamp]: String(record.timestamp),
-    },
-  };
+  return consumedDeadLetter(record, { ...rejection, stage: STAGE }, options);
 }
