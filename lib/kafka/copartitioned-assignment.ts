@@ -24,7 +24,9 @@ export function copartitionedAssignment(
     const member = out[members[p % members.length]!]!;
     for (const topic of topics) {
       if (p >= (partitionCounts.get(topic) ?? 0)) continue;
-      (member[topic] ??= []).push(p);
+      const partitions = member[topic] ?? [];
+      partitions.push(p);
+      member[topic] = partitions;
     }
   }
   return out;

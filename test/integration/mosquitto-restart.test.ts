@@ -72,7 +72,8 @@ describe('Mosquitto restart with a durable shared subscription', () => {
 
   async function publish(port: number, label: string, count: number): Promise<void> {
     const { client } = await connect(port, `pub-${label}-${Date.now()}`, true);
-    for (let i = 0; i < count; i++) await client.publishAsync(`sensors/s1/d${i}/environment`, `${label}-${i}`, { qos: 1 });
+    for (let i = 0; i < count; i++)
+      await client.publishAsync(`sensors/s1/d${i}/environment`, `${label}-${i}`, { qos: 1 });
     client.end();
   }
 
