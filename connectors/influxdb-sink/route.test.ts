@@ -12,8 +12,8 @@ describe('ruleForTopic', () => {
     ['telemetry.anomalies', 'anomaly', 'anomalies', 'ts'],
     ['telemetry.device-status', 'device-status', 'device_status', 'ts'],
     ['plant7.vibration', 'reading', 'plant7_vibration', 'ts'],
-    ['telemetry.environment.agg.site.1m', 'fleet-window', 'environment_site_1m', 'windowStart'],
-    ['telemetry.power.agg.model.1h', 'fleet-window', 'power_model_1h', 'windowStart'],
+    ['telemetry.environment.agg.site.1m', 'fleet-window', 'environment_1m_by_site', 'windowStart'],
+    ['telemetry.power.agg.model.1h', 'fleet-window', 'power_1h_by_model', 'windowStart'],
     ['telemetry.environment.enriched', 'reading', 'environment', 'ts'],
     ['telemetry.anomalies.enriched', 'anomaly', 'anomalies', 'ts'],
   ])('%s -> %s %s', (topic, kind, measurement, timestampField) => {

@@ -9,7 +9,9 @@ import type { MappingRule } from './mapping-rule.js';
  * - `<prefix>device-status` -> `device_status`, status as a string field (not also a tag: InfluxQL
  *   cannot tell a tag and a field of the same name apart in `last("status")`).
  * - `<prefix><type>.agg.<site|model>.<window>` fleet window results (the enrich topology) ->
- *   `<type>_<site|model>_<window>` (e.g. environment_site_1m), timestamp `windowStart`, the model in `tags`;
+ *   `<type>_<window>_by_<site|model>` (e.g. environment_1m_by_site: not ending in `_1m`, so the
+ *   dashboards' per-device window queries `/_1m$/` do not count them twice), timestamp `windowStart`,
+ *   the model in `tags`;
  * - `<topic>.enriched` (the enrich topology) -> the rule of `<topic>` plus the record's `model` and
  *   `firmware` as tags and its `deviceTags` map as tags (a sink given these in `sink.topics`
  *   writes registry tags without reading the registry itself).
@@ -57,7 +59,7 @@ export function ruleForTopic(topic: string, options: { prefix: string; extraTags
   if (fleet) {
     return {
       kind: 'fleet-window',
-      measurement: `${measurementPart(fleet[1] ?? name)}_${fleet[2]}_${fleet[3]}`,
+      measurement: `${measurementPart(fleet[1] ?? name)}_${fleet[3]}_by_${fleet[2]}`,
       tags: tags([]),
       tagMaps: ['tags'],
       stringFields: [],

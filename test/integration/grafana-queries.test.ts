@@ -40,6 +40,9 @@ async function fleetData(prefix: string, now: number): Promise<Fleet> {
   const power = await enc(t('power'), 'power');
   const envWindows = await enc(t('environment.agg.1m'), 'window-result');
   const powerWindows = await enc(t('power.agg.1m'), 'window-result');
+  // The enrich topology's fleet views (per site, per model), in the window-result schema.
+  const siteWindows = await enc(t('environment.agg.site.1m'), 'window-result');
+  const modelWindows = await enc(t('environment.agg.model.1m'), 'window-result');
   const anomalies = await enc(t('anomalies'), 'anomaly');
   const status = await enc(t('device-status'), 'device-status');
   const records: ProducerRecord[] = [];
@@ -103,6 +106,28 @@ async function fleetData(prefix: string, now: number): Promise<Fleet> {
       };
       push(t('environment.agg.1m'), id, envWindows.encodeSync(value), windowStart + MINUTE);
     }
+    const group = (key: string, count: number) => ({
+      deviceId: '',
+      type: 'environment',
+      site: key,
+      windowStart,
+      windowEnd: windowStart + MINUTE,
+      fields: { temperature: stats([20, 21].slice(0, Math.min(2, count))) },
+      count,
+      tags: {},
+    });
+    push(t('environment.agg.site.1m'), 'lyon', siteWindows.encodeSync(group('lyon', 4)), windowStart + MINUTE);
+    push(t('environment.agg.site.1m'), 'paris', siteWindows.encodeSync(group('paris', 2)), windowStart + MINUTE);
+    for (const [model, count] of [
+      ['th-2', 4],
+      ['th-3', 2],
+    ] as const)
+      push(
+        t('environment.agg.model.1m'),
+        model,
+        modelWindows.encodeSync({ ...group('', count), tags: { model } }),
+        windowStart + MINUTE,
+      );
     for (const [id, site] of powDevices) {
       const p = 1500 + (m % 10) * 20;
       push(
@@ -279,7 +304,16 @@ describe('dashboards against the real InfluxDB', () => {
       );
       expect(sink.stats().deadLetters).toBe(0);
       expect((await q.rows('SHOW MEASUREMENTS')).map((r) => r.name).sort()).toEqual(
-        ['anomalies', 'device_status', 'environment', 'environment_1m', 'power', 'power_1m'].sort(),
+        [
+          'anomalies',
+          'device_status',
+          'environment',
+          'environment_1m',
+          'environment_1m_by_model',
+          'environment_1m_by_site',
+          'power',
+          'power_1m',
+        ].sort(),
       );
 
       const ctx = { fromMs: now - 3 * 60 * MINUTE, toMs: now, intervalMs: MINUTE };

@@ -3,7 +3,7 @@
  * of its own (registry topic included); registry records for three of four devices, then readings;
  * every reading comes out on `<topic>.enriched` with its device's model, firmware and tags (the
  * unregistered one with none); the per-site window results count the readings of every device of
- * each site; the InfluxDB sink writes them to `environment_site_10s` with those counts.
+ * each site; the InfluxDB sink writes them to `environment_10s_by_site` with those counts.
  */
 import { describe, expect, it } from 'vitest';
 import {
@@ -238,7 +238,7 @@ describe('enrich topology on the real stack (iotp streams run enrich)', () => {
       expect(metrics).toMatch(/iotp_enrich_records_total\{type="environment",registered="true"[^}]*\} 90/);
       expect(metrics).not.toMatch(/iotp_late_records_total\{store="environment-(site|model)-10s"/);
 
-      // The sink writes the site view to environment_site_10s, one point per site and window.
+      // The sink writes the site view to environment_10s_by_site, one point per site and window.
       const db = await tempDatabase(env, 'enrich');
       onTestFinished(() => db.drop());
       const groupId = `${prefix}-sink`;
@@ -262,10 +262,12 @@ describe('enrich topology on the real stack (iotp streams run enrich)', () => {
         },
         60_000,
       );
-      const rows = await db.q.rows('SELECT sum("count") AS n FROM "environment_site_10s" GROUP BY "site"');
+      const rows = await db.q.rows('SELECT sum("count") AS n FROM "environment_10s_by_site" GROUP BY "site"');
       const bySite = Object.fromEntries(rows.map((r) => [r.site, r.n]));
       expect(bySite).toEqual({ lyon: 60, paris: 30, nice: 30 });
-      expect(await db.q.rows('SHOW TAG KEYS FROM "environment_site_10s"')).not.toContainEqual({ tagKey: 'deviceId' });
+      expect(await db.q.rows('SHOW TAG KEYS FROM "environment_10s_by_site"')).not.toContainEqual({
+        tagKey: 'deviceId',
+      });
     },
   );
 });

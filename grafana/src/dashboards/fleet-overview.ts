@@ -1,5 +1,5 @@
 import { type Dashboard, dashboardOf, influxStat, influxTimeseries, influxVariable } from '../model.js';
-import { tagMatches, WINDOW_1M } from './influx-filters.js';
+import { FLEET_1M, tagMatches, WINDOW_1M } from './influx-filters.js';
 
 const site = tagMatches('site');
 
@@ -7,7 +7,9 @@ const site = tagMatches('site');
  * Fleet overview: readings/s and devices reporting per reading type, per-site aggregates of every
  * numeric field (one panel per field of the chosen type, from the 1m window results), anomaly counts.
  * Reading types and fields come from InfluxDB itself (window measurements `<type>_1m`, fields
- * `<field>_mean`): a new sensor type appears with no dashboard change.
+ * `<field>_mean`): a new sensor type appears with no dashboard change. The fleet views of the
+ * enrich topology (`<type>_1m_by_site`, `<type>_1m_by_model`: readings of every device of a site or
+ * a model, grouped in the stream) show readings per site and per model.
  */
 export function fleetOverview(): Dashboard {
   return dashboardOf({
@@ -102,6 +104,38 @@ export function fleetOverview(): Dashboard {
             },
           ],
           { repeat: 'field', w: 8 },
+        ),
+      ],
+      [
+        influxTimeseries(
+          'Readings per site (fleet view)',
+          [
+            {
+              query: `SELECT sum("count") FROM ${FLEET_1M('site')} WHERE $timeFilter AND ${site} GROUP BY time(1m), "site" fill(none)`,
+              alias: '$m $tag_site',
+            },
+          ],
+          {
+            unit: 'none',
+            stack: true,
+            description:
+              'Readings per site and minute from the enrich topology (iotp streams run enrich, enrich.enabled): every device of the site, its site from the device registry.',
+          },
+        ),
+        influxTimeseries(
+          'Readings per model (fleet view)',
+          [
+            {
+              query: `SELECT sum("count") FROM ${FLEET_1M('model')} WHERE $timeFilter GROUP BY time(1m), "model" fill(none)`,
+              alias: '$m $tag_model',
+            },
+          ],
+          {
+            unit: 'none',
+            stack: true,
+            description:
+              'Readings per hardware model (device registry) and minute from the enrich topology; devices with no model are not counted.',
+          },
         ),
       ],
       [

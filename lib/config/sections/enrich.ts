@@ -20,7 +20,7 @@ export const enrichSection = z
       .boolean()
       .default(false)
       .describe(
-        'Run the enrichment: `iotp setup` creates `<topic>.enriched` and the fleet topics `<topic>.agg.<site|model>.<window>` and registers their schemas, `iotp streams run enrich` writes them, and the InfluxDB sink writes the fleet topics (measurements `<type>_<site|model>_<window>`). The sink tags points with the registry itself (devices.enabled); a sink given the enriched topics in sink.topics takes the tags from the records instead.',
+        'Run the enrichment: `iotp setup` creates `<topic>.enriched` and the fleet topics `<topic>.agg.<site|model>.<window>` and registers their schemas, `iotp streams run enrich` writes them, and the InfluxDB sink writes the fleet topics (measurements `<type>_<window>_by_<site|model>`). The sink tags points with the registry itself (devices.enabled); a sink given the enriched topics in sink.topics takes the tags from the records instead.',
       ),
     anomalies: z.boolean().default(true).describe('Enrich kafka.topics.anomalies too (to `<anomalies>.enriched`).'),
     fleet: z
