@@ -44,10 +44,19 @@ export class PunctuationSchedule {
     };
   }
 
-  /** Runs due punctuators of `type` at `time`; `run` wraps each call (error handling, step context). */
-  fire(type: PunctuationType, time: number, run: (step: string, call: () => void) => void): void {
+  /**
+   * Runs due punctuators of `type` at `time`; `run` wraps each call (error handling, step context).
+   * `only`: just the steps it accepts (those on one stream-time clock).
+   */
+  fire(
+    type: PunctuationType,
+    time: number,
+    run: (step: string, call: () => void) => void,
+    only?: (step: string) => boolean,
+  ): void {
     for (const p of this.items) {
       if (p.cancelled || p.type !== type) continue;
+      if (only !== undefined && !only(p.step)) continue;
       if (p.next === undefined) {
         p.next = time + p.intervalMs;
         continue;

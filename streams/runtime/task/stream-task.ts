@@ -13,6 +13,7 @@ import type { StateStore } from '../state/state-store.js';
 import type { Clock } from '../time/clock.js';
 import type { NodeSpec, SourceSpec, Topology } from '../topology/topology.js';
 import { PunctuationSchedule } from './punctuation-schedule.js';
+import { type SubClock, type SubClockPlan, subClockPlan } from './sub-clocks.js';
 import type { TaskListener } from './task-listener.js';
 
 export interface StreamTaskOptions {
@@ -77,6 +78,8 @@ interface Pending {
 const STREAM_TIME_KEY = Buffer.from('stream-time');
 /** Task-meta keys `offset:<topic>`: the next input offset, committed atomically with the state. */
 const OFFSET_KEY_PREFIX = 'offset:';
+/** Task-meta keys `stream-time:<repartition topic>`: the stream time of a sub-topology reading it. */
+const SUB_STREAM_TIME_PREFIX = 'stream-time:';
 
 /**
  * One task: the topology's processors and stores for one input partition, with no I/O. The Kafka
@@ -98,6 +101,9 @@ export class StreamTask {
   private idleBase = Number.NEGATIVE_INFINITY;
   private punctuatedAt = Number.NEGATIVE_INFINITY;
   private persistedStreamTime = Number.NEGATIVE_INFINITY;
+  /** Sub-topologies that read a repartition topic keep their own stream time (sub-clocks.ts). */
+  private readonly clockPlan: SubClockPlan;
+  private readonly subClocks = new Map<string, SubClock>();
   private readonly restoredOffsetMap = new Map<string, bigint>();
   private readonly offsetsLogged = new Map<string, string>();
   private lastInputWall = 0;
@@ -113,17 +119,22 @@ export class StreamTask {
     this.taskId = String(options.partition);
     this.handlers = { ...Handlers.defaults(), ...options.handlers };
     this.log = (options.log ?? silentLogger()).child({ task: this.taskId });
-    const storeContext = {
-      applicationId: options.applicationId,
-      partition: options.partition,
-      currentStreamTimeMs: () => this.streamTime,
-    };
+    this.clockPlan = subClockPlan(options.topology);
+    for (const id of this.clockPlan.ids) {
+      const start = Number.NEGATIVE_INFINITY;
+      this.subClocks.set(id, { time: start, idleBase: start, punctuatedAt: start, persisted: start });
+    }
     const counts = options.partitionCounts;
     const here = (count: number | undefined) => count === undefined || count > options.partition;
     for (const builder of options.topology.stores()) {
       if (!here(counts?.stores.get(builder.name))) continue;
       const store = builder.build();
-      store.init(storeContext);
+      const clock = this.clockOf(this.clockPlan.clockOfStore.get(builder.name));
+      store.init({
+        applicationId: options.applicationId,
+        partition: options.partition,
+        currentStreamTimeMs: () => (clock === undefined ? this.streamTime : clock.time),
+      });
       this.storeMap.set(builder.name, store);
     }
     for (const spec of options.topology.nodes()) {
@@ -171,6 +182,14 @@ export class StreamTask {
         const name = key.toString('utf8');
         if (name.startsWith(OFFSET_KEY_PREFIX))
           this.restoredOffsetMap.set(name.slice(OFFSET_KEY_PREFIX.length), value.readBigInt64BE(0));
+        const clock = name.startsWith(SUB_STREAM_TIME_PREFIX)
+          ? this.subClocks.get(name.slice(SUB_STREAM_TIME_PREFIX.length))
+          : undefined;
+        if (clock !== undefined) {
+          clock.time = Math.max(clock.time, Number(value.readBigInt64BE(0)));
+          clock.idleBase = clock.time;
+          clock.persisted = clock.time;
+        }
       }
       return;
     }
@@ -227,8 +246,12 @@ export class StreamTask {
         this.fail('deserialization', error, spec.name);
         return;
       }
-      if (timestamp > this.streamTime) this.streamTime = timestamp;
+      const clock = this.clockOf(this.clockPlan.clockOfNode.get(spec.name));
+      if (clock === undefined) {
+        if (timestamp > this.streamTime) this.streamTime = timestamp;
+      } else if (timestamp > clock.time) clock.time = timestamp;
       this.idleBase = this.streamTime;
+      for (const c of this.subClocks.values()) c.idleBase = c.time;
       try {
         for (const child of source.children) this.deliver(child, { key, value, timestamp, headers: raw.headers });
       } catch (error) {
@@ -247,9 +270,18 @@ export class StreamTask {
     const idle = this.options.idleTimeoutMs ?? 0;
     if (idle > 0 && Number.isFinite(this.idleBase)) {
       const quiet = now - this.lastInputWall;
-      if (quiet >= idle && this.idleBase + quiet > this.streamTime) {
-        this.streamTime = this.idleBase + quiet;
-        this.afterStreamTime();
+      if (quiet >= idle) {
+        let moved = false;
+        if (this.idleBase + quiet > this.streamTime) {
+          this.streamTime = this.idleBase + quiet;
+          moved = true;
+        }
+        for (const c of this.subClocks.values())
+          if (Number.isFinite(c.idleBase) && c.idleBase + quiet > c.time) {
+            c.time = c.idleBase + quiet;
+            moved = true;
+          }
+        if (moved) this.afterStreamTime();
       }
     }
     this.schedule.fire('WALL_CLOCK_TIME', now, (step, call) => this.punctuate(step, call));
@@ -303,6 +335,20 @@ export class StreamTask {
       });
       this.persistedStreamTime = this.streamTime;
     }
+    for (const [id, clock] of this.stateful ? this.subClocks : []) {
+      if (!(clock.time > clock.persisted)) continue;
+      const value = Buffer.allocUnsafe(8);
+      value.writeBigInt64BE(BigInt(Math.trunc(clock.time)), 0);
+      changelog.push({
+        topic: changelogTopic(this.options.applicationId, TASK_META_STORE),
+        partition: this.partition,
+        key: Buffer.from(`${SUB_STREAM_TIME_PREFIX}${id}`),
+        value,
+        timestamp: ts,
+        headers: {},
+      });
+      clock.persisted = clock.time;
+    }
     if (this.stateful) {
       for (const [topic, offset] of this.lastOffsets) {
         if (this.offsetsLogged.get(topic) === offset) continue;
@@ -355,16 +401,47 @@ export class StreamTask {
     this.currentStep = previous;
   }
 
+  /** Runs what stream time makes due: the task's clock, then each sub-topology's own. */
   private afterStreamTime(): void {
-    if (!(this.streamTime > this.punctuatedAt)) return;
-    this.punctuatedAt = this.streamTime;
-    this.schedule.fire('STREAM_TIME', this.streamTime, (step, call) => this.punctuate(step, call));
-    for (const store of this.storeMap.values()) {
-      const due = this.nextExpire.get(store.name) ?? Number.NEGATIVE_INFINITY;
-      if (this.streamTime < due) continue;
-      store.expire(this.streamTime);
-      this.nextExpire.set(store.name, this.streamTime + Math.max(1, Math.floor(store.retentionMs / 10)));
+    const { clockOfNode, clockOfStore } = this.clockPlan;
+    if (this.streamTime > this.punctuatedAt) {
+      this.punctuatedAt = this.streamTime;
+      this.advanceClock(
+        this.streamTime,
+        (step) => !clockOfNode.has(step),
+        (store) => !clockOfStore.has(store),
+      );
     }
+    for (const [id, clock] of this.subClocks) {
+      if (!(clock.time > clock.punctuatedAt)) continue;
+      clock.punctuatedAt = clock.time;
+      this.advanceClock(
+        clock.time,
+        (step) => clockOfNode.get(step) === id,
+        (store) => clockOfStore.get(store) === id,
+      );
+    }
+  }
+
+  private advanceClock(time: number, steps: (step: string) => boolean, stores: (store: string) => boolean): void {
+    this.schedule.fire('STREAM_TIME', time, (step, call) => this.punctuate(step, call), steps);
+    for (const store of this.storeMap.values()) {
+      if (!stores(store.name)) continue;
+      const due = this.nextExpire.get(store.name) ?? Number.NEGATIVE_INFINITY;
+      if (time < due) continue;
+      store.expire(time);
+      this.nextExpire.set(store.name, time + Math.max(1, Math.floor(store.retentionMs / 10)));
+    }
+  }
+
+  private clockOf(id: string | undefined): SubClock | undefined {
+    return id === undefined ? undefined : this.subClocks.get(id);
+  }
+
+  /** The stream time a step sees: its sub-topology's own, or the task's. */
+  private timeOfStep(step: string): number {
+    const clock = this.clockOf(this.clockPlan.clockOfNode.get(step));
+    return clock === undefined ? this.streamTime : clock.time;
   }
 
   private punctuate(step: string, call: () => void): void {
@@ -481,10 +558,10 @@ export class StreamTask {
           spec.name,
           type,
           intervalMs,
-          type === 'STREAM_TIME' ? this.streamTime : this.options.clock(),
+          type === 'STREAM_TIME' ? this.timeOfStep(spec.name) : this.options.clock(),
           callback,
         ),
-      currentStreamTimeMs: () => this.streamTime,
+      currentStreamTimeMs: () => this.timeOfStep(spec.name),
       currentSystemTimeMs: () => this.options.clock(),
       recordMetadata: () =>
         this.current
