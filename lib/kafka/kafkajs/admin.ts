@@ -12,7 +12,7 @@ const TOPIC_RESOURCE = 2 as ConfigResourceTypes;
 export class KafkajsAdminClient implements Admin {
   private readonly admin: KafkajsAdmin;
 
-  constructor(kafka: Kafka) {
+  constructor(private readonly kafka: Kafka) {
     this.admin = kafka.admin();
   }
 
@@ -114,15 +114,25 @@ export class KafkajsAdminClient implements Admin {
     );
   }
 
+  /**
+   * On an admin of its own, disconnected after: kafkajs' setOffsets adds the topic to the client's
+   * metadata targets, and a later metadata refresh of this admin would fail once the topic is deleted.
+   */
   async setGroupOffsets(groupId: string, offsets: TopicPartitionOffset[]): Promise<void> {
-    for (const topic of new Set(offsets.map((o) => o.topic))) {
-      const partitions = offsets
-        .filter((o) => o.topic === topic)
-        .map((o) => ({ partition: o.partition, offset: o.offset }));
-      await kafkajsCall('admin.setGroupOffsets', () => this.admin.setOffsets({ groupId, topic, partitions }), {
-        groupId,
-        topic,
-      });
+    const admin = this.kafka.admin();
+    await kafkajsCall('admin.connect', () => admin.connect());
+    try {
+      for (const topic of new Set(offsets.map((o) => o.topic))) {
+        const partitions = offsets
+          .filter((o) => o.topic === topic)
+          .map((o) => ({ partition: o.partition, offset: o.offset }));
+        await kafkajsCall('admin.setGroupOffsets', () => admin.setOffsets({ groupId, topic, partitions }), {
+          groupId,
+          topic,
+        });
+      }
+    } finally {
+      await admin.disconnect().catch(() => undefined);
     }
   }
 
