@@ -71,7 +71,7 @@ export async function startPrivateKafka(timeoutMs = 120_000): Promise<PrivateKaf
       '',
     ].join('\n'),
   );
-  const clusterId = randomBytes(16).toString('base64url');
+  const clusterId = kafkaClusterId();
   execFileSync('java', ['-Xmx256m', '-cp', libs, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', props], {
     stdio: 'ignore',
   });
@@ -127,4 +127,16 @@ export async function startPrivateKafka(timeoutMs = 120_000): Promise<PrivateKaf
     logFile,
     stop,
   };
+}
+
+/**
+ * A random KRaft cluster id (16 bytes, base64url), never starting with '-': StorageTool would read
+ * `-t -WDKs...` as an option and fail (1 run in 64 failed so). Kafka's own Uuid.randomUuid() skips
+ * those ids for the same reason.
+ */
+export function kafkaClusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
