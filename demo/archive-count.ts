@@ -17,7 +17,7 @@ export interface ArchiveCounts {
 
 /**
  * The archive worker of a demo run: `iotp sink parquet` into `<runDir>/archive`, in a consumer group
- * of its own that starts where the raw topics end now (see startArchiveGroupAtEnd), with files
+ * of its own that starts where the raw topics end now (see startGroupAtEnd), with files
  * closed 5 s after they open so the run's last hour is written while the pipeline drains.
  */
 export function archiveWorker(
@@ -41,10 +41,10 @@ export function archiveWorker(
 }
 
 /**
- * Commits the raw topics' current ends for the run's archive group, before its worker starts: the
+ * Commits the topics' current ends for a new group (the run's archive, its enrich application), before its worker starts: the
  * run archives its own readings, not a long-lived stack's whole retention (a fresh stack has none).
  */
-export async function startArchiveGroupAtEnd(admin: Admin, groupId: string, topics: string[]): Promise<void> {
+export async function startGroupAtEnd(admin: Admin, groupId: string, topics: string[]): Promise<void> {
   const offsets: TopicPartitionOffset[] = [];
   for (const topic of topics)
     for (const p of await admin.topicOffsets(topic)) offsets.push({ topic, partition: p.partition, offset: p.high });

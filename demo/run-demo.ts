@@ -14,7 +14,7 @@ import { loadStackEnv, repoRoot } from '../lib/runtime/stack-env.js';
 import { createAvroDecoder } from '../lib/serde/decoder.js';
 import { parseTruthLines } from '../sim/ground-truth.js';
 import type { SimulationSummary } from '../sim/run-simulation.js';
-import { archiveWorker, countArchived, startArchiveGroupAtEnd } from './archive-count.js';
+import { archiveWorker, countArchived, startGroupAtEnd } from './archive-count.js';
 import {
   endOffsets,
   type InfluxAccess,
@@ -28,6 +28,16 @@ import {
 } from './collect.js';
 import { commandRoundTrip } from './command-round-trip.js';
 import { alarmsOfRun, type IncidentRecord, scoreDetection } from './detection.js';
+import {
+  countEnrichment,
+  DEMO_SITES,
+  DEMO_TYPES,
+  demoSitePrefix,
+  enrichedEnds,
+  enrichWorker,
+  registerDemoDevices,
+  startEnrichAtEnd,
+} from './enrich-demo.js';
 import { exposedMetricNames } from './metric-names.js';
 import { type Bucket, histogramDelta, histogramQuantile, readingLatencyHistogram } from './prom-quantile.js';
 import { collectReportData } from './report/collect-report-data.js';
@@ -66,7 +76,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const devicePrefix = `d${randomBytes(3).toString('hex')}`;
   const runDir = join(repoRoot, '.stack', 'demo', new Date(startedAt).toISOString().replaceAll(':', '-'));
   mkdirSync(runDir, { recursive: true });
-  const env: Record<string, string> = { ...loadStackEnv(), IOTP_STREAMS__IDLE_TIMEOUT: options.idleTimeout };
+  const env: Record<string, string> = {
+    ...loadStackEnv(),
+    IOTP_STREAMS__IDLE_TIMEOUT: options.idleTimeout,
+    // Enrichment with the device registry and the per-site / per-model views (issue 16).
+    IOTP_ENRICH__ENABLED: 'true',
+  };
   const config: LoadedPipelineConfig = loadPipelineConfig({ env });
 
   say('creating topics and registering schemas (iotp setup)');
@@ -85,7 +100,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const workers = pipelineWorkers(runDir, workerEnv, 'demo');
   // The cold path: `iotp sink parquet` into the run's folder, in a group of the run's own.
   const archiveGroup = `iotp-demo-archive-${devicePrefix}`;
-  await startArchiveGroupAtEnd(admin, archiveGroup, topics.raw);
+  await startGroupAtEnd(admin, archiveGroup, topics.raw);
   const archive = archiveWorker(runDir, workerEnv, archiveGroup);
   // Commands to devices: the MQTT sink as one more worker; the swarm's devices answer.
   const commands = commandRoundTrip({
@@ -99,7 +114,19 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     devices: options.devices,
   });
   await commands.prepare();
-  const all = [...Object.values(workers), archive.worker, commands.worker];
+  // Enrichment: the run's devices in the registry, and `iotp streams run enrich`.
+  const registered = await registerDemoDevices(config, client, {
+    devices: options.devices,
+    seed: options.seed,
+    devicePrefix,
+  });
+  const enrichedStart = await enrichedEnds(admin, config);
+  // An application of the run's own, started at the reading topics' ends (the registry table is read
+  // whole): a long-lived stack's backlog is not enriched again.
+  const enrichApp = `iotp-demo-enrich-${devicePrefix}`;
+  await startEnrichAtEnd(admin, config, enrichApp);
+  const enrich = enrichWorker(runDir, workerEnv, enrichApp);
+  const all = [...Object.values(workers), archive.worker, commands.worker, enrich];
   try {
     say(`starting ${all.length} workers as separate processes (logs in ${runDir})`);
     for (const w of all) await w.start();
@@ -143,6 +170,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       expectedRaw,
       options.drainTimeoutMs,
       quietMs,
+      [...pipelineGroups(config), enrichApp],
     );
 
     const after = await endOffsets(admin, Object.keys(before));
@@ -169,6 +197,15 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     });
 
     const commandTrip = await commands.result(30_000);
+    const enrichment = await countEnrichment({
+      admin,
+      config,
+      influx,
+      before: enrichedStart,
+      registered,
+      devicePrefix,
+      sinceMs: simulation.startTs - maxWindowMs(config),
+    });
     const dlq = await recordsAfter(client, admin, config.kafka.topics.dlq, dlqStart);
     const deadLetters: Record<string, number> = {};
     for (const r of dlq) {
@@ -221,6 +258,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       inInflux,
       rawPoints,
       archived,
+      enrichment,
       lost: Math.max(0, expectedRaw - rawPoints),
       duplicatesInKafka: Math.max(0, inKafka - expectedRaw),
       deadLetters,
@@ -274,6 +312,13 @@ async function simulate(
     // of the same devices would land behind their previous run's readings.
     '--device-prefix',
     devicePrefix,
+    // The fleet the demo registers (enrich-demo.ts): sites of the run's own.
+    '--sites',
+    String(DEMO_SITES),
+    '--site-prefix',
+    demoSitePrefix(devicePrefix),
+    '--types',
+    DEMO_TYPES.join(','),
     '--qos',
     '1',
     '--truth',
@@ -366,6 +411,7 @@ async function drain(
   expectedRaw: number,
   timeoutMs: number,
   minWaitMs: number,
+  groups: string[],
 ): Promise<void> {
   const earliestEnd = Date.now() + minWaitMs;
   const snapshots = new GroupLagSnapshots(admin);
@@ -377,10 +423,7 @@ async function drain(
   let lastLine = '';
   let lastSaidAt = 0;
   while (Date.now() < deadline) {
-    const lag = (await pipelineLag(admin, snapshots, pipelineTopics, pipelineGroups(config))).reduce(
-      (s, r) => s + r.lag,
-      0,
-    );
+    const lag = (await pipelineLag(admin, snapshots, pipelineTopics, groups)).reduce((s, r) => s + r.lag, 0);
     let points = 0;
     for (const m of raw) points += await pointsSince(influx, m, sinceMs, devicePrefix);
     // A line when something moved, else one every 10 s that says what is still awaited.

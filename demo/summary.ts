@@ -2,6 +2,7 @@ import type { SimulationSummary } from '../sim/run-simulation.js';
 import type { AlarmScore } from '../sim/score-alarms.js';
 import type { ArchiveCounts } from './archive-count.js';
 import type { CommandRoundTrip } from './command-round-trip.js';
+import type { EnrichmentCounts } from './enrich-demo.js';
 
 export interface DemoSummary {
   runDir: string;
@@ -14,6 +15,8 @@ export interface DemoSummary {
   rawPoints: number;
   /** The run's readings in the Parquet archive (`iotp sink parquet`), per raw topic view. */
   archived: ArchiveCounts;
+  /** The enrichment with the device registry and the per-site / per-model views (enrich-demo.ts). */
+  enrichment: EnrichmentCounts;
   lost: number;
   duplicatesInKafka: number;
   deadLetters: Record<string, number>;
@@ -74,6 +77,7 @@ export function renderSummary(s: DemoSummary): string {
       .map(([m, n]) => `${m}=${n}`)
       .join(', ')}`,
     archiveLine(s),
+    enrichmentLine(s),
     ...commandLines(s),
     `losses                  ${s.lost} (well-formed readings acked by Mosquitto but not in InfluxDB)`,
     `dead letters            ${
@@ -119,4 +123,15 @@ function commandLines(s: DemoSummary): string[] {
   return [
     `commands (round trip)   ${c.sent} sent, ${c.published} published by the MQTT sink (QoS 1), ${c.answered} answered by the devices (${statuses || 'none'}) in telemetry.commands.status; slowest ${c.maxRoundTripMs === undefined ? 'n/a' : `${c.maxRoundTripMs} ms`}`,
   ];
+}
+
+function enrichmentLine(s: DemoSummary): string {
+  const e = s.enrichment;
+  const views = Object.entries(e.fleetPoints)
+    .map(([m, n]) => `${m}=${n}`)
+    .join(', ');
+  return [
+    `enriched (registry)     ${e.enriched} records with site, model, firmware and tags (${e.registered} devices registered)`,
+    `fleet views (InfluxDB)  ${views || 'none'} window results`,
+  ].join('\n');
 }

@@ -62,6 +62,10 @@ describe('make demo (short mode)', () => {
     expect(s.archived.caughtUp).toBe(true);
     expect(sum(s.archived.readings)).toBe(s.rawPoints);
     expect(sum(s.archived.rows)).toBeGreaterThanOrEqual(sum(s.archived.readings));
+    // Enrichment (issue 16): the run's devices registered, their readings enriched, per-site views in InfluxDB.
+    expect(s.enrichment.registered).toBeGreaterThan(0);
+    expect(s.enrichment.enriched).toBeGreaterThanOrEqual(s.expectedRaw);
+    expect(Object.entries(s.enrichment.fleetPoints).filter(([m, n]) => m.endsWith('_by_site') && n > 0).length).toBe(2);
     // Commands to devices: every command the demo sent was published by the MQTT sink and answered by
     // its device through the source's command-status route (demo/command-round-trip.ts).
     expect(s.commands?.sent).toBeGreaterThan(0);
