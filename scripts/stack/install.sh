@@ -56,26 +56,26 @@ install_apicurio() {
   rm -rf "$APICURIO_HOME"; mv "$(dirname "$run")" "$APICURIO_HOME"; rm -rf "$tmp"
 }
 
-install_influxdb() {
-  [ -x "$INFLUXD_BIN" ] && return 0
+# go_install NAME PACKAGE@VERSION DEST WHAT: builds one Go command from the module proxy into DEST (once).
+go_install() {
+  local name=$1 package=$2 dest=$3 what=$4
+  [ -x "$dest" ] && return 0
   need go "install Go from the Go downloads page or: apt-get install -y golang"
-  log "building influxd $INFLUXDB_VERSION from the Go module proxy (a few minutes, once)"
+  log "building $what from the Go module proxy (once)"
   local gobin; gobin=$(mktemp -d "$CACHE/bin/build.XXXX")
-  GOBIN=$gobin GOFLAGS=-mod=mod go install "github.com/influxdata/influxdb/cmd/influxd@v$INFLUXDB_VERSION" \
-      >"$CACHE/logs/go-influxd.log" 2>&1 \
-    || { tail -n 20 "$CACHE/logs/go-influxd.log" >&2; die "go install of influxd failed (log: $CACHE/logs/go-influxd.log)"; }
-  mv "$gobin/influxd" "$INFLUXD_BIN"; rm -rf "$gobin"
+  GOBIN=$gobin GOFLAGS=-mod=mod go install "$package" >"$CACHE/logs/go-$name.log" 2>&1 \
+    || { tail -n 20 "$CACHE/logs/go-$name.log" >&2; die "go install of $name failed (log: $CACHE/logs/go-$name.log)"; }
+  mv "$gobin/$name" "$dest"; rm -rf "$gobin"
+}
+
+install_influxdb() {
+  go_install influxd "github.com/influxdata/influxdb/cmd/influxd@v$INFLUXDB_VERSION" "$INFLUXD_BIN" \
+    "influxd $INFLUXDB_VERSION (a few minutes)"
 }
 
 install_versitygw() {
-  [ -x "$VERSITYGW_BIN" ] && return 0
-  need go "install Go from the Go downloads page or: apt-get install -y golang"
-  log "building versitygw $VERSITYGW_VERSION (S3 gateway) from the Go module proxy (a minute or two, once)"
-  local gobin; gobin=$(mktemp -d "$CACHE/bin/build.XXXX")
-  GOBIN=$gobin GOFLAGS=-mod=mod go install "github.com/versity/versitygw/cmd/versitygw@v$VERSITYGW_VERSION" \
-      >"$CACHE/logs/go-versitygw.log" 2>&1 \
-    || { tail -n 20 "$CACHE/logs/go-versitygw.log" >&2; die "go install of versitygw failed (log: $CACHE/logs/go-versitygw.log)"; }
-  mv "$gobin/versitygw" "$VERSITYGW_BIN"; rm -rf "$gobin"
+  go_install versitygw "github.com/versity/versitygw/cmd/versitygw@v$VERSITYGW_VERSION" "$VERSITYGW_BIN" \
+    "versitygw $VERSITYGW_VERSION, the S3 gateway (a minute or two)"
 }
 
 install_apt
